@@ -1,0 +1,95 @@
+"""Session.execute: the one path by which anything in a retro changes."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from retro.actors import Actor
+from retro.commands import Command
+from retro.events import Event, RetroStarted
+from retro.phases import Phase
+from retro.records import RetroRecord
+from retro.rules import decide
+from retro.secrets import new_id, new_key, new_token, pseudonym
+from retro.settings import RetroSettings
+from retro.state import RetroState, replay
+from retro.store import EventStore
+from retro.templates import COMPASSIONATE, Template
+
+Listener = Callable[[list[Event]], None]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    events: list[Event]
+    duplicate: bool = False
+    """True when the message id had been applied before: nothing changed this time."""
+
+
+class Session:
+    def __init__(self, store: EventStore, record: RetroRecord, state: RetroState) -> None:
+        self.store = store
+        self.record = record
+        self.state = state
+        self._listeners: list[Listener] = []
+
+    @classmethod
+    def start(
+        cls,
+        store: EventStore,
+        *,
+        title: str,
+        team: str = "",
+        template: Template = COMPASSIONATE,
+        settings: RetroSettings | None = None,
+        today: date | None = None,
+    ) -> "Session":
+        created_on = today or date.today()
+        record = RetroRecord(
+            retro_id=new_id(),
+            title=title,
+            team=team,
+            created_on=created_on,
+            join_token=new_token(),
+            facilitator_key=new_token(),
+            retro_key=new_key(),
+        )
+        started = RetroStarted(
+            title=title,
+            team=team,
+            created_on=created_on,
+            template=template,
+            settings=settings or RetroSettings(),
+        )
+        store.create_retro(record, [started])
+        return cls(store, record, replay(record.retro_id, [started]))
+
+    @classmethod
+    def resume(cls, store: EventStore, record: RetroRecord) -> "Session":
+        return cls(store, record, replay(record.retro_id, store.events(record.retro_id)))
+
+    def execute(self, actor: Actor, command: Command, message_id: str | None = None) -> Outcome:
+        """Validate, persist durably, apply, notify. Raises RuleViolation when a rule says no."""
+        if message_id is not None and self.store.was_applied(self.record.retro_id, message_id):
+            return Outcome(events=[], duplicate=True)
+        events = decide(self.state, actor, command)
+        if not self.store.append(self.record.retro_id, events, message_id):
+            return Outcome(events=[], duplicate=True)
+        for event in events:
+            self.state.apply(event)
+        if self.state.phase is Phase.CLOSED and self.record.retro_key is not None:
+            self.store.forget_pseudonyms(self.record.retro_id)
+            self.record = self.record.model_copy(update={"retro_key": None, "closed": True})
+        for listener in list(self._listeners):
+            listener(events)
+        return Outcome(events=events)
+
+    def pseudonym_for(self, participant_secret: str) -> str | None:
+        """None once the retro has closed: nobody can act as a participant any more."""
+        if self.record.retro_key is None:
+            return None
+        return pseudonym(self.record.retro_key, participant_secret)
+
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener)

@@ -1,0 +1,161 @@
+"""The embedded event store: one SQLite file in WAL mode, fsynced before a change is acknowledged."""
+
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+from retro.events import EVENT_ADAPTER, Event
+from retro.records import RetroRecord
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS retros (
+    retro_id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    team TEXT NOT NULL,
+    created_on TEXT NOT NULL,
+    join_token TEXT NOT NULL UNIQUE,
+    facilitator_key TEXT NOT NULL,
+    retro_key BLOB,
+    port INTEGER,
+    closed INTEGER NOT NULL DEFAULT 0,
+    opened INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS events (
+    retro_id TEXT NOT NULL REFERENCES retros(retro_id),
+    seq INTEGER NOT NULL,
+    body TEXT NOT NULL,
+    PRIMARY KEY (retro_id, seq)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS applied_messages (
+    retro_id TEXT NOT NULL REFERENCES retros(retro_id),
+    message_id TEXT NOT NULL,
+    PRIMARY KEY (retro_id, message_id)
+) WITHOUT ROWID;
+"""
+
+
+class SqliteStore:
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")
+        self._db.execute("PRAGMA foreign_keys=ON")
+        self._db.execute("PRAGMA secure_delete=ON")
+        self._db.executescript(SCHEMA)
+
+    def create_retro(self, record: RetroRecord, first_events: list[Event]) -> None:
+        with self._transaction():
+            opened = self._db.execute("SELECT COALESCE(MAX(opened), 0) + 1 FROM retros").fetchone()[0]
+            self._db.execute(
+                "INSERT INTO retros (retro_id, title, team, created_on, join_token, facilitator_key,"
+                " retro_key, port, closed, opened) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    record.retro_id,
+                    record.title,
+                    record.team,
+                    record.created_on.isoformat(),
+                    record.join_token,
+                    record.facilitator_key,
+                    record.retro_key,
+                    record.port,
+                    int(record.closed),
+                    opened,
+                ),
+            )
+            self._insert_events(record.retro_id, first_events)
+
+    def append(self, retro_id: str, events: list[Event], message_id: str | None) -> bool:
+        with self._transaction():
+            if message_id is not None:
+                inserted = self._db.execute(
+                    "INSERT OR IGNORE INTO applied_messages (retro_id, message_id) VALUES (?, ?)",
+                    (retro_id, message_id),
+                )
+                if inserted.rowcount == 0:
+                    return False
+            self._insert_events(retro_id, events)
+        return True
+
+    def was_applied(self, retro_id: str, message_id: str) -> bool:
+        row = self._db.execute(
+            "SELECT 1 FROM applied_messages WHERE retro_id = ? AND message_id = ?", (retro_id, message_id)
+        ).fetchone()
+        return row is not None
+
+    def events(self, retro_id: str) -> list[Event]:
+        rows = self._db.execute("SELECT body FROM events WHERE retro_id = ? ORDER BY seq", (retro_id,))
+        return [EVENT_ADAPTER.validate_json(body) for (body,) in rows]
+
+    def record(self, retro_id: str) -> RetroRecord | None:
+        return self._one_record("WHERE retro_id = ?", (retro_id,))
+
+    def latest_open_retro(self) -> RetroRecord | None:
+        return self._one_record("WHERE closed = 0 ORDER BY opened DESC LIMIT 1", ())
+
+    def remember_port(self, retro_id: str, port: int) -> None:
+        with self._transaction():
+            self._db.execute("UPDATE retros SET port = ? WHERE retro_id = ?", (port, retro_id))
+
+    def forget_pseudonyms(self, retro_id: str) -> None:
+        with self._transaction():
+            self._db.execute(
+                "UPDATE events SET body = json_set(body, '$.ballot', '')"
+                " WHERE retro_id = ? AND json_extract(body, '$.ballot') IS NOT NULL",
+                (retro_id,),
+            )
+            self._db.execute("UPDATE retros SET retro_key = NULL, closed = 1 WHERE retro_id = ?", (retro_id,))
+            self._db.execute("DELETE FROM applied_messages WHERE retro_id = ?", (retro_id,))
+        self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self._db.execute("VACUUM")
+        self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def close(self) -> None:
+        self._db.close()
+
+    def _insert_events(self, retro_id: str, events: list[Event]) -> None:
+        next_seq = self._db.execute(
+            "SELECT COALESCE(MAX(seq), 0) + 1 FROM events WHERE retro_id = ?", (retro_id,)
+        ).fetchone()[0]
+        self._db.executemany(
+            "INSERT INTO events (retro_id, seq, body) VALUES (?, ?, ?)",
+            [
+                (retro_id, next_seq + offset, EVENT_ADAPTER.dump_json(event).decode())
+                for offset, event in enumerate(events)
+            ],
+        )
+
+    def _one_record(self, where: str, params: tuple[str, ...]) -> RetroRecord | None:
+        row = self._db.execute(
+            "SELECT retro_id, title, team, created_on, join_token, facilitator_key, retro_key, port, closed"
+            f" FROM retros {where}",
+            params,
+        ).fetchone()
+        if row is None:
+            return None
+        return RetroRecord(
+            retro_id=row[0],
+            title=row[1],
+            team=row[2],
+            created_on=date.fromisoformat(row[3]),
+            join_token=row[4],
+            facilitator_key=row[5],
+            retro_key=row[6],
+            port=row[7],
+            closed=bool(row[8]),
+        )
+
+    def _transaction(self) -> "_Transaction":
+        return _Transaction(self._db)
+
+
+class _Transaction:
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    def __enter__(self) -> None:
+        self._db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type: object, exc: object, traceback: object) -> None:
+        self._db.execute("COMMIT" if exc_type is None else "ROLLBACK")

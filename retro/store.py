@@ -1,0 +1,30 @@
+"""The event store interface. SQLite is the embedded default; another backend implements the same."""
+
+from typing import Protocol
+
+from retro.events import Event
+from retro.records import RetroRecord
+
+
+class EventStore(Protocol):
+    def create_retro(self, record: RetroRecord, first_events: list[Event]) -> None: ...
+
+    def append(self, retro_id: str, events: list[Event], message_id: str | None) -> bool:
+        """Append durably, once per message id. Returns False when the message id was already applied."""
+        ...
+
+    def was_applied(self, retro_id: str, message_id: str) -> bool: ...
+
+    def events(self, retro_id: str) -> list[Event]: ...
+
+    def record(self, retro_id: str) -> RetroRecord | None: ...
+
+    def latest_open_retro(self) -> RetroRecord | None: ...
+
+    def remember_port(self, retro_id: str, port: int) -> None: ...
+
+    def forget_pseudonyms(self, retro_id: str) -> None:
+        """Erase every pseudonym and the per-retro key, keep totals, and leave no trace in the file."""
+        ...
+
+    def close(self) -> None: ...
