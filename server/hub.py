@@ -1,0 +1,99 @@
+"""Fan-out: after a change, mark views dirty and flush at most every FLUSH_SECONDS.
+
+Each distinct view is computed and serialised once and sent to every connection that shares it.
+"""
+
+import asyncio
+from collections.abc import Callable
+
+from websockets.asyncio.server import ServerConnection, broadcast
+
+from retro.events import BallotsErased, Event, PhaseChanged, VoteCast, VoteRetracted
+from retro.session import Session
+from retro.views import board_view, facilitator_view, private_view
+from server.protocol import BoardMessage, FacilitatorMessage, PrivateMessage
+
+FLUSH_SECONDS = 0.05
+
+
+class Hub:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self._participants: dict[ServerConnection, str | None] = {}
+        """Each phone's connection and its ballot pseudonym (None once the retro has closed)."""
+        self._facilitators: set[ServerConnection] = set()
+        self._dirty = asyncio.Event()
+        self._dirty_ballots: set[str] = set()
+        self._all_ballots_dirty = False
+        self._presence_listeners: list[Callable[[int], None]] = []
+        session.subscribe(self._on_events)
+
+    @property
+    def connections(self) -> int:
+        return len(self._participants) + len(self._facilitators)
+
+    @property
+    def phones(self) -> int:
+        """Phones joined now: distinct participants, however many tabs each has open."""
+        return len({ballot for ballot in self._participants.values() if ballot is not None})
+
+    def on_presence(self, listener: Callable[[int], None]) -> None:
+        self._presence_listeners.append(listener)
+
+    def add_participant(self, connection: ServerConnection, ballot: str | None) -> None:
+        self._participants[connection] = ballot
+        self._presence_changed()
+
+    def add_facilitator(self, connection: ServerConnection) -> None:
+        self._facilitators.add(connection)
+
+    def remove(self, connection: ServerConnection) -> None:
+        self._facilitators.discard(connection)
+        if self._participants.pop(connection, "absent") != "absent":
+            self._presence_changed()
+
+    def board_json(self) -> str:
+        return BoardMessage(board=board_view(self.session.state)).model_dump_json()
+
+    def private_json(self, ballot: str) -> str:
+        return PrivateMessage(private=private_view(self.session.state, ballot)).model_dump_json()
+
+    def facilitator_json(self) -> str:
+        view = facilitator_view(self.session.state)
+        return FacilitatorMessage(view=view, phones=self.phones).model_dump_json()
+
+    async def run(self) -> None:
+        while True:
+            await self._dirty.wait()
+            await asyncio.sleep(FLUSH_SECONDS)
+            self._dirty.clear()
+            self.flush()
+
+    def flush(self) -> None:
+        broadcast(self._participants, self.board_json())
+        if self._facilitators:
+            broadcast(self._facilitators, self.facilitator_json())
+        self._flush_private()
+
+    def _flush_private(self) -> None:
+        by_ballot: dict[str, list[ServerConnection]] = {}
+        for connection, ballot in self._participants.items():
+            if ballot is not None and (self._all_ballots_dirty or ballot in self._dirty_ballots):
+                by_ballot.setdefault(ballot, []).append(connection)
+        for ballot, connections in by_ballot.items():
+            broadcast(connections, self.private_json(ballot))
+        self._dirty_ballots.clear()
+        self._all_ballots_dirty = False
+
+    def _on_events(self, events: list[Event]) -> None:
+        for event in events:
+            if isinstance(event, VoteCast | VoteRetracted):
+                self._dirty_ballots.add(event.ballot)
+            elif isinstance(event, PhaseChanged | BallotsErased):
+                self._all_ballots_dirty = True
+        self._dirty.set()
+
+    def _presence_changed(self) -> None:
+        for listener in self._presence_listeners:
+            listener(self.phones)
+        self._dirty.set()

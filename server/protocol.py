@@ -1,0 +1,99 @@
+"""The wire protocol between phones (or a remote facilitator) and the server.
+
+JSON messages discriminated on `type`. Documented in docs/protocol.md; `retro schema` prints the schema.
+"""
+
+import json
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
+from retro.commands import Command
+from retro.views import BoardView, FacilitatorView, PrivateView
+
+PROTOCOL_VERSION = 1
+MAX_MESSAGE_BYTES = 4096
+
+MessageId = Annotated[str, Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
+
+
+class _Message(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Hello(_Message):
+    """First message on every connection: a phone sends its secret, a facilitator its key."""
+
+    type: Literal["hello"] = "hello"
+    id: MessageId
+    protocol: int
+    secret: str | None = Field(default=None, min_length=22, max_length=128, pattern=r"^[A-Za-z0-9_-]+$")
+    """The phone's random per-retro secret. The server keeps only an HMAC of it, in memory."""
+    key: str | None = Field(default=None, max_length=128)
+    """The facilitator key. Never in the QR code."""
+
+
+class CommandMessage(_Message):
+    type: Literal["command"] = "command"
+    id: MessageId
+    command: Command
+
+
+ClientMessage = Annotated[Hello | CommandMessage, Field(discriminator="type")]
+CLIENT_ADAPTER: TypeAdapter[ClientMessage] = TypeAdapter(ClientMessage)
+
+
+class Welcome(_Message):
+    type: Literal["welcome"] = "welcome"
+    protocol: int = PROTOCOL_VERSION
+    role: Literal["participant", "facilitator"]
+
+
+class BoardMessage(_Message):
+    type: Literal["board"] = "board"
+    board: BoardView
+
+
+class PrivateMessage(_Message):
+    type: Literal["private"] = "private"
+    private: PrivateView
+
+
+class FacilitatorMessage(_Message):
+    type: Literal["facilitator"] = "facilitator"
+    view: FacilitatorView
+    phones: int
+
+
+class Ack(_Message):
+    type: Literal["ack"] = "ack"
+    id: str
+    duplicate: bool = False
+    item_id: str | None = None
+    """Set when the command created an item, so the phone can later withdraw it."""
+
+
+class Error(_Message):
+    type: Literal["error"] = "error"
+    id: str | None
+    code: str
+    message: str
+
+
+ServerMessage = Annotated[
+    Welcome | BoardMessage | PrivateMessage | FacilitatorMessage | Ack | Error, Field(discriminator="type")
+]
+SERVER_ADAPTER: TypeAdapter[ServerMessage] = TypeAdapter(ServerMessage)
+
+
+def json_schema() -> dict[str, Any]:
+    return {
+        "title": "retro websocket protocol",
+        "version": PROTOCOL_VERSION,
+        "client": CLIENT_ADAPTER.json_schema(),
+        "server": SERVER_ADAPTER.json_schema(),
+    }
+
+
+def json_schema_text() -> str:
+    return json.dumps(json_schema(), indent=2)
