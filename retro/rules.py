@@ -66,7 +66,9 @@ def decide(state: RetroState, actor: Actor, command: Command) -> list[Event]:
         case ChangePhase():
             return _change_phase(state, command)
         case RecordAction():
-            return [ActionRecorded(action_id=new_id(), text=command.text, owner=command.owner, due=command.due)]
+            return [
+                ActionRecorded(action_id=new_id(), text=command.text, owner=command.owner, due=command.due)
+            ]
 
 
 def _check_role(actor: Actor, command: Command) -> None:
@@ -147,7 +149,8 @@ def _change_phase(state: RetroState, command: ChangePhase) -> list[Event]:
         raise RuleViolation(ErrorCode.WRONG_PHASE, "The retro is closed; it cannot be reopened.")
     if not is_forward(state.phase, target):
         raise RuleViolation(
-            ErrorCode.INVALID, f"{state.phase.label} cannot step back to {target.label}: what was shown stays shown."
+            ErrorCode.INVALID,
+            f"{state.phase.label} cannot step back to {target.label}: what was shown stays shown.",
         )
     events: list[Event] = []
     if not state.revealed:

@@ -68,7 +68,8 @@ class Router:
         if path == f"/ws/{token}":
             return self._gate_websocket(request)
         if path == f"/j/{token}":
-            return _response(HTTPStatus.OK, self._page, "text/html; charset=utf-8")
+            page = self._page.replace(b"{{token}}", token.encode())
+            return _response(HTTPStatus.OK, page, "text/html; charset=utf-8")
         prefix = f"/j/{token}/"
         if path.startswith(prefix) and path[len(prefix) :] in self._assets:
             body, kind = self._assets[path[len(prefix) :]]

@@ -91,7 +91,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             RetroApp(session, server_config).run()
     except OSError as exc:
-        print(f"retro: cannot listen on {server_config.host}:{server_config.port}: {exc.strerror}", file=sys.stderr)
+        print(
+            f"retro: cannot listen on {server_config.host}:{server_config.port}: {exc.strerror}",
+            file=sys.stderr,
+        )
         return 1
     finally:
         store.close()

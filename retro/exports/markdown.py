@@ -40,7 +40,9 @@ def _items_section(board: BoardView) -> list[str]:
             lines += ["_No items._", ""]
         else:
             for item in items:
-                votes = "" if item.votes is None else f" — {item.votes} {'vote' if item.votes == 1 else 'votes'}"
+                votes = (
+                    "" if item.votes is None else f" — {item.votes} {'vote' if item.votes == 1 else 'votes'}"
+                )
                 lines.append(f"- {escape(item.text)}{votes}")
             lines.append("")
     return lines
