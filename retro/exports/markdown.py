@@ -35,7 +35,8 @@ def _items_section(board: BoardView) -> list[str]:
         lines += [f"## {escape(prompt.text)}", ""]
         items = [item for item in board.items if item.prompt_id == prompt.prompt_id]
         if not board.revealed:
-            lines += [f"_{board.counts[prompt.prompt_id]} items, not yet revealed._", ""]
+            count = board.counts[prompt.prompt_id]
+            lines += [f"_{count} item{'' if count == 1 else 's'}, not yet revealed._", ""]
         elif not items:
             lines += ["_No items._", ""]
         else:

@@ -16,6 +16,7 @@ class BoardScreen(Screen[None]):
         super().__init__(id="board-screen")
         self._view = view
         self._phones = phones
+        self._ready = False
 
     def compose(self) -> ComposeResult:
         yield Static(Text(self._view.board.title), id="board-title")
@@ -29,11 +30,17 @@ class BoardScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.show(self._view, self._phones)
+        self._ready = True
+        self._paint()
 
     def show(self, view: FacilitatorView, phones: int) -> None:
         self._view = view
         self._phones = phones
+        if self._ready:
+            self._paint()
+
+    def _paint(self) -> None:
+        view, phones = self._view, self._phones
         board = view.board
         self.query_one(PhaseStepper).show(board)
         self.query_one("#hint", Static).update(Text(view.hint, style="italic"))
@@ -49,4 +56,5 @@ class BoardScreen(Screen[None]):
         return f"{joined} joined · {items} · {dots}"
 
     def show_status(self, message: str) -> None:
-        self.query_one("#status-line", Static).update(Text(message))
+        if self._ready:
+            self.query_one("#status-line", Static).update(Text(message))

@@ -39,6 +39,10 @@ class QrCode(Widget):
         self.data = data
 
     @property
+    def lines(self) -> list[str]:
+        return list(self._lines)
+
+    @property
     def data(self) -> str:
         return self._data
 
