@@ -128,7 +128,7 @@ def _cast_vote(state: RetroState, ballot: str, command: CastVote) -> list[Event]
     settings = state.settings
     if state.dots_used(ballot) >= settings.votes_per_person:
         raise RuleViolation(ErrorCode.NO_DOTS_LEFT, f"You have used all {settings.votes_per_person} dots.")
-    if state.ballots.get(ballot, {}).get(command.item_id, 0) >= settings.max_votes_per_item:
+    if state.ballot(ballot)[command.item_id] >= settings.max_votes_per_item:
         raise RuleViolation(
             ErrorCode.LIMIT, f"At most {settings.max_votes_per_item} of your dots can go on one item."
         )
@@ -136,7 +136,7 @@ def _cast_vote(state: RetroState, ballot: str, command: CastVote) -> list[Event]
 
 
 def _retract_vote(state: RetroState, ballot: str, command: RetractVote) -> list[Event]:
-    if state.ballots.get(ballot, {}).get(command.item_id, 0) <= 0:
+    if state.ballot(ballot)[command.item_id] <= 0:
         raise RuleViolation(ErrorCode.NOT_FOUND, "You have no dot on that item to take back.")
     return [VoteRetracted(item_id=command.item_id, ballot=ballot)]
 

@@ -60,8 +60,12 @@ class RetroState:
     def voting_closed(self) -> bool:
         return self.phase in (Phase.ACTIONS, Phase.CLOSED)
 
+    def ballot(self, ballot: str) -> Counter[str]:
+        """One participant's dots per item; empty for someone who has not voted."""
+        return self.ballots.get(ballot) or Counter()
+
     def dots_used(self, ballot: str) -> int:
-        return sum(self.ballots.get(ballot, Counter()).values())
+        return sum(self.ballot(ballot).values())
 
     def apply(self, event: Event) -> None:
         match event:

@@ -118,7 +118,7 @@ def _visible_items(state: RetroState) -> tuple[ItemView, ...]:
 
 
 def private_view(state: RetroState, ballot: str) -> PrivateView:
-    mine = state.ballots.get(ballot, {})
+    mine = state.ballot(ballot)
     return PrivateView(
         dots_left=max(0, state.settings.votes_per_person - state.dots_used(ballot)),
         my_votes={item_id: count for item_id, count in mine.items() if count > 0},

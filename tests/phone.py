@@ -18,7 +18,14 @@ class Phone:
     @classmethod
     async def join(cls, websocket_url: str, secret: str | None = None) -> "Phone":
         phone = cls(await connect(websocket_url))
-        await phone.send({"type": "hello", "id": phone.new_id(), "protocol": 1, "secret": secret or secrets.token_urlsafe(24)})
+        await phone.send(
+            {
+                "type": "hello",
+                "id": phone.new_id(),
+                "protocol": 1,
+                "secret": secret or secrets.token_urlsafe(24),
+            }
+        )
         await phone.wait_for("welcome")
         return phone
 
@@ -45,7 +52,9 @@ class Phone:
 
     async def add_item(self, text: str, prompt_id: str = "learning") -> str:
         item_secret = secrets.token_urlsafe(24)
-        ack = await self.command(kind="add_item", prompt_id=prompt_id, text=text, owner_hash=owner_hash(item_secret))
+        ack = await self.command(
+            kind="add_item", prompt_id=prompt_id, text=text, owner_hash=owner_hash(item_secret)
+        )
         item_id: str = ack["item_id"]
         self.item_secrets[item_id] = item_secret
         return item_id

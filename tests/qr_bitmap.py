@@ -11,7 +11,11 @@ _QR_GLYPHS = set("█▀▄")
 def qr_rows(screen_text: str) -> list[list[bool]]:
     """Module rows of the first block of lines made only of half blocks and spaces."""
     lines = screen_text.splitlines()
-    block = [line for line in lines if line.strip() and set(line.strip()) <= set(_TOP_BOTTOM) and _QR_GLYPHS & set(line)]
+    block = [
+        line
+        for line in lines
+        if line.strip() and set(line.strip()) <= set(_TOP_BOTTOM) and _QR_GLYPHS & set(line)
+    ]
     if not block:
         return []
     left = min(len(line) - len(line.lstrip(" ")) for line in block)

@@ -22,7 +22,15 @@ def test_schema_prints_the_protocol_json_schema() -> None:
     schema = json.loads(result.stdout)
     assert schema["version"] == 1
     client = json.dumps(schema["client"])
-    for kind in ("hello", "add_item", "withdraw_item", "cast_vote", "retract_vote", "change_phase", "record_action"):
+    for kind in (
+        "hello",
+        "add_item",
+        "withdraw_item",
+        "cast_vote",
+        "retract_vote",
+        "change_phase",
+        "record_action",
+    ):
         assert f'"{kind}"' in client
     assert '"ack"' in json.dumps(schema["server"])
 

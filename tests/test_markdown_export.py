@@ -16,14 +16,18 @@ NASTY = "Sam | *bold* _it_ [link](http://x) <img src=x onerror=alert(1)> # & ~"
 
 def run_retro(session: Session) -> None:
     session.execute(PHONE, AddItem(prompt_id="learning", text=NASTY, owner_hash=owner_hash("s" * 24)))
-    session.execute(PHONE, AddItem(prompt_id="hard", text="Night shift handover", owner_hash=owner_hash("t" * 24)))
+    session.execute(
+        PHONE, AddItem(prompt_id="hard", text="Night shift handover", owner_hash=owner_hash("t" * 24))
+    )
     session.execute(Facilitator(), ChangePhase(to=Phase.VOTE))
     for item_id in session.state.items:
         if session.state.items[item_id].prompt_id == "learning":
             session.execute(PHONE, CastVote(item_id=item_id))
             session.execute(PHONE, CastVote(item_id=item_id))
     session.execute(Facilitator(), ChangePhase(to=Phase.ACTIONS))
-    session.execute(Facilitator(), RecordAction(text="Write | the <runbook>", owner="Sam", due=date(2026, 12, 4)))
+    session.execute(
+        Facilitator(), RecordAction(text="Write | the <runbook>", owner="Sam", due=date(2026, 12, 4))
+    )
 
 
 def test_export_has_title_facts_prompts_items_with_votes_and_an_action_table(session: Session) -> None:
@@ -42,14 +46,14 @@ def test_export_has_title_facts_prompts_items_with_votes_and_an_action_table(ses
 def test_user_text_is_escaped_so_it_renders_literally(session: Session) -> None:
     run_retro(session)
     markdown = render_markdown(session.state)
-    expected = (
-        "- Sam \\| \\*bold\\* \\_it\\_ \\[link\\](http://x) \\<img src=x onerror=alert(1)\\> \\# \\& \\~ — 2 votes"
-    )
+    expected = "- Sam \\| \\*bold\\* \\_it\\_ \\[link\\](http://x) \\<img src=x onerror=alert(1)\\> \\# \\& \\~ — 2 votes"
     assert expected in markdown.splitlines()
 
 
 def test_before_the_reveal_the_export_shows_counts_not_text(session: Session) -> None:
-    session.execute(PHONE, AddItem(prompt_id="learning", text="secret until reveal", owner_hash=owner_hash("u" * 24)))
+    session.execute(
+        PHONE, AddItem(prompt_id="learning", text="secret until reveal", owner_hash=owner_hash("u" * 24))
+    )
     markdown = render_markdown(session.state)
     assert "secret until reveal" not in markdown
     assert "_1 item, not yet revealed._" in markdown

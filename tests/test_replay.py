@@ -28,14 +28,18 @@ steps = st.lists(
 )
 
 
-def _command(session: Session, kind: str, who: int, pick: int) -> tuple[Participant | Facilitator, Command] | None:
+def _command(
+    session: Session, kind: str, who: int, pick: int
+) -> tuple[Participant | Facilitator, Command] | None:
     items = sorted(session.state.items)
     item_id = items[pick % len(items)] if items else None
     secret = f"secret-for-item-number-{pick}"
     match kind:
         case "add":
             text = f"item {pick} <b>[x]</b>"
-            return PARTICIPANTS[who], AddItem(prompt_id=PROMPTS[who], text=text, owner_hash=owner_hash(secret))
+            return PARTICIPANTS[who], AddItem(
+                prompt_id=PROMPTS[who], text=text, owner_hash=owner_hash(secret)
+            )
         case "withdraw" if item_id:
             return PARTICIPANTS[who], WithdrawItem(item_id=item_id, item_secret=secret)
         case "vote" if item_id:
@@ -45,13 +49,17 @@ def _command(session: Session, kind: str, who: int, pick: int) -> tuple[Particip
         case "phase":
             return Facilitator(), ChangePhase(to=FLOW[pick % len(FLOW)])
         case "action":
-            return Facilitator(), RecordAction(text=f"action {pick}", owner="Sam", due=date(2026, 12, 1 + pick))
+            return Facilitator(), RecordAction(
+                text=f"action {pick}", owner="Sam", due=date(2026, 12, 1 + pick)
+            )
     return None
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(script=steps)
-def test_replay_from_the_file_gives_the_identical_state(tmp_path: Path, script: list[tuple[str, int, int]]) -> None:
+def test_replay_from_the_file_gives_the_identical_state(
+    tmp_path: Path, script: list[tuple[str, int, int]]
+) -> None:
     path = tmp_path / f"replay-{abs(hash(tuple(script)))}.db"
     path.unlink(missing_ok=True)
     store = SqliteStore(path)

@@ -30,7 +30,11 @@ def add(session: Session, text: str, who: Participant = ALICE, prompt: str = "le
 def test_a_new_retro_is_in_write_with_the_compassionate_prompts(session: Session) -> None:
     board = board_view(session.state)
     assert board.phase is Phase.WRITE
-    assert [p.text for p in board.prompts] == ["What has been hard?", "What's the learning here?", "What would help?"]
+    assert [p.text for p in board.prompts] == [
+        "What has been hard?",
+        "What's the learning here?",
+        "What would help?",
+    ]
 
 
 def test_items_stay_private_until_the_reveal(session: Session) -> None:
@@ -77,7 +81,7 @@ def test_dot_budget_and_taking_a_dot_back(session: Session) -> None:
         session.execute(ALICE, CastVote(item_id=second))
     assert refused.value.code is ErrorCode.NO_DOTS_LEFT
     session.execute(ALICE, RetractVote(item_id=first))
-    assert private_view(session.state, ALICE.pseudonym) .model_dump() == {
+    assert private_view(session.state, ALICE.pseudonym).model_dump() == {
         "dots_left": 1,
         "my_votes": {first: 1, second: 1},
     }
@@ -142,7 +146,9 @@ def test_a_repeated_message_id_is_applied_once(session: Session) -> None:
     assert board_view(session.state).counts["learning"] == 1
 
 
-def test_closing_forgets_every_pseudonym_and_the_key_but_keeps_totals(session: Session, db_path: Path) -> None:
+def test_closing_forgets_every_pseudonym_and_the_key_but_keeps_totals(
+    session: Session, db_path: Path
+) -> None:
     item_id = add(session, "keep the total")
     session.execute(FACILITATOR, ChangePhase(to=Phase.VOTE))
     session.execute(ALICE, CastVote(item_id=item_id))

@@ -129,7 +129,12 @@ async def test_help_lists_every_key(store: SqliteStore, tmp_path: Path) -> None:
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         shown = "\n".join(str(static.content) for static in app.screen.query(Static))
-        for key in ("ctrl+q", "Record an owned action", "Write the Markdown export", "Move the retro to its next phase"):
+        for key in (
+            "ctrl+q",
+            "Record an owned action",
+            "Write the Markdown export",
+            "Move the retro to its next phase",
+        ):
             assert key in shown
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)

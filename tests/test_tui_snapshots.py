@@ -38,7 +38,9 @@ def test_lobby(snap_compare: Any, store: SqliteStore, tmp_path: Path) -> None:
     assert snap_compare(snapshot_app(store, tmp_path), terminal_size=SIZE)
 
 
-def test_board_before_the_reveal_shows_counts_only(snap_compare: Any, store: SqliteStore, tmp_path: Path) -> None:
+def test_board_before_the_reveal_shows_counts_only(
+    snap_compare: Any, store: SqliteStore, tmp_path: Path
+) -> None:
     app = snapshot_app(store, tmp_path)
 
     async def before(pilot: Pilot[None]) -> None:
@@ -61,7 +63,9 @@ def test_board_after_voting_shows_items_totals_and_actions(
             if item.prompt_id == "learning":
                 session.execute(PHONE, CastVote(item_id=item_id))
         session.execute(Facilitator(), ChangePhase(to=Phase.ACTIONS))
-        session.execute(Facilitator(), RecordAction(text="Try a handover checklist", owner="Priya", due=date(2026, 12, 4)))
+        session.execute(
+            Facilitator(), RecordAction(text="Try a handover checklist", owner="Priya", due=date(2026, 12, 4))
+        )
         await pilot.pause()
 
     assert snap_compare(app, press=["b"], terminal_size=SIZE, run_before=before)

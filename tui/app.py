@@ -26,7 +26,7 @@ from tui.screens.lobby import LobbyScreen
 class RetroApp(App[None]):
     TITLE = "retro"
     CSS_PATH = ["styles/global.tcss", "styles/app.tcss"]
-    BINDINGS = APP_BINDINGS
+    BINDINGS = [*APP_BINDINGS]
 
     def __init__(self, session: Session, server_config: ServerConfig, export_dir: Path | None = None) -> None:
         super().__init__()
@@ -47,7 +47,7 @@ class RetroApp(App[None]):
         self.install_screen(self._board, "board")
         self.push_screen("lobby")
         self.session.subscribe(self._on_events)
-        self.server.hub.on_presence(lambda phones: self.post_message(PhonesChanged(phones)))
+        self.server.hub.on_presence(self._on_presence)
 
     async def on_ready(self) -> None:
         try:
@@ -63,6 +63,9 @@ class RetroApp(App[None]):
 
     async def on_unmount(self) -> None:
         await self.server.stop()
+
+    def _on_presence(self, phones: int) -> None:
+        self.post_message(PhonesChanged(phones))
 
     def _on_events(self, events: list[Event]) -> None:
         self.post_message(RetroChanged())

@@ -2,7 +2,7 @@
 
 from textual.binding import Binding
 
-APP_BINDINGS = [
+APP_BINDINGS: list[Binding] = [
     Binding("question_mark", "help", "Help", id="help", tooltip="Show every key"),
     Binding("j", "show_lobby", "Join", id="show-lobby", tooltip="Show the QR code and join URL"),
     Binding("b", "show_board", "Board", id="show-board", tooltip="Show the board"),

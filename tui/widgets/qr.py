@@ -52,10 +52,10 @@ class QrCode(Widget):
         self._lines = half_block_lines(qr_matrix(value)) if value else []
         self.refresh(layout=True)
 
-    def get_content_width(self, container: object, viewport: object) -> int:  # type: ignore[override]
+    def get_content_width(self, container: object, viewport: object) -> int:
         return len(self._lines[0]) if self._lines else 0
 
-    def get_content_height(self, container: object, viewport: object, width: int) -> int:  # type: ignore[override]
+    def get_content_height(self, container: object, viewport: object, width: int) -> int:
         return len(self._lines)
 
     def render_line(self, y: int) -> Strip:
