@@ -1,6 +1,8 @@
 """One websocket connection: the hello, then commands in, acks and errors out."""
 
 import asyncio
+import json
+import re
 import secrets
 
 from pydantic import ValidationError
@@ -25,6 +27,7 @@ from server.protocol import (
 from server.ratelimit import TokenBucket
 
 HELLO_TIMEOUT_SECONDS = 10
+_ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{8,64}")
 
 
 def error_json(code: str, message: str, message_id: str | None = None) -> str:
@@ -42,6 +45,18 @@ def describe_invalid(exc: ValidationError) -> tuple[str, str]:
         field = "command kind" if where.startswith("command") else "message type"
         return "unknown_type", f"Unknown {field}: {first['msg']}."
     return "invalid", f"{where or 'message'}: {first['msg']}."
+
+
+def claimed_id(raw: str) -> str | None:
+    """The id a refused message carried, when one can be read, so the client knows which one failed."""
+    try:
+        decoded = json.loads(raw)
+    except ValueError:
+        return None
+    candidate = decoded.get("id") if isinstance(decoded, dict) else None
+    if isinstance(candidate, str) and _ID_PATTERN.fullmatch(candidate):
+        return candidate
+    return None
 
 
 class Connection:
@@ -115,16 +130,19 @@ class Connection:
         if isinstance(raw, bytes):
             await self._send_error("malformed", "Send JSON text, not binary frames.")
             return
+        message_id = claimed_id(raw)
         if len(raw.encode()) > MAX_MESSAGE_BYTES:
-            await self._send_error("too_large", f"Messages are limited to {MAX_MESSAGE_BYTES} bytes.")
+            await self._send_error(
+                "too_large", f"Messages are limited to {MAX_MESSAGE_BYTES} bytes.", message_id
+            )
             return
         if not self.bucket.take():
-            await self._send_error("rate_limited", "Too many messages; slow down a little.")
+            await self._send_error("rate_limited", "Too many messages; slow down a little.", message_id)
             return
         try:
             message = CLIENT_ADAPTER.validate_json(raw)
         except ValidationError as exc:
-            await self._send_error(*describe_invalid(exc))
+            await self._send_error(*describe_invalid(exc), message_id)
             return
         if isinstance(message, Hello):
             await self._send_error("already_joined", "This connection has already said hello.", message.id)
