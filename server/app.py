@@ -46,7 +46,7 @@ class RetroServer:
         router = Router(
             join_token=lambda: self.session.record.join_token,
             allowed_origins=self._allowed_origins,
-            has_room=lambda: self.hub.connections < self.config.max_participants,
+            has_room=lambda: self.hub.participant_connections < self.config.max_participants,
         )
         self._server = await serve(
             self._handle,

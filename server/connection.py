@@ -34,11 +34,21 @@ def error_json(code: str, message: str, message_id: str | None = None) -> str:
     return Error(id=message_id, code=code, message=message).model_dump_json()
 
 
+def _field_path(loc: tuple[int | str, ...]) -> tuple[int | str, ...]:
+    """Drop the union tags pydantic puts in an error's location: ("command", "add_item", "text")."""
+    path = loc[1:]
+    if path[:1] == ("command",) and len(path) > 2:
+        path = (path[0], *path[2:])
+    return path
+
+
 def describe_invalid(exc: ValidationError) -> tuple[str, str]:
     """A code and one human sentence naming what was wrong with a message."""
     first = exc.errors()[0]
     kind = first["type"]
-    where = ".".join(str(part) for part in first["loc"])
+    where = ".".join(str(part) for part in _field_path(first["loc"]))
+    if kind == "json_invalid" and ("surrogate" in first["msg"] or "hex escape" in first["msg"]):
+        return "invalid", "The text has a broken character (half an emoji?); please retype it."
     if kind == "json_invalid":
         return "malformed", "That message is not valid JSON."
     if kind in {"union_tag_invalid", "union_tag_not_found"}:
@@ -68,7 +78,12 @@ class Connection:
 
     async def serve(self) -> None:
         try:
-            if not await self._greet():
+            self.hub.pending += 1
+            try:
+                greeted = await self._greet()
+            finally:
+                self.hub.pending -= 1
+            if not greeted:
                 return
             async for raw in self.websocket:
                 await self._handle(raw)
@@ -150,7 +165,7 @@ class Connection:
         await self._execute(message)
 
     async def _execute(self, message: CommandMessage) -> None:
-        if self.actor is None:
+        if self.actor is None or (isinstance(self.actor, Participant) and self.hub.closed):
             await self._send_error("closed", "The retro has closed; nothing more can be added.", message.id)
             return
         try:

@@ -20,17 +20,24 @@ class Hub:
     def __init__(self, session: Session) -> None:
         self.session = session
         self._participants: dict[ServerConnection, str | None] = {}
-        """Each phone's connection and its ballot pseudonym (None once the retro has closed)."""
+        """Each phone's connection and its ballot pseudonym (None for a phone that joined after the close)."""
         self._facilitators: set[ServerConnection] = set()
         self._dirty = asyncio.Event()
         self._dirty_ballots: set[str] = set()
         self._all_ballots_dirty = False
         self._presence_listeners: list[Callable[[int], None]] = []
+        self.pending = 0
+        """Connections still waiting for their hello."""
         session.subscribe(self._on_events)
 
     @property
-    def connections(self) -> int:
-        return len(self._participants) + len(self._facilitators)
+    def participant_connections(self) -> int:
+        """Phones' connections, and connections that have not said hello yet."""
+        return len(self._participants) + self.pending
+
+    @property
+    def closed(self) -> bool:
+        return self.session.record.retro_key is None
 
     @property
     def phones(self) -> int:
@@ -76,6 +83,8 @@ class Hub:
         self._flush_private()
 
     def _flush_private(self) -> None:
+        if self.closed:
+            return
         by_ballot: dict[str, list[ServerConnection]] = {}
         for connection, ballot in self._participants.items():
             if ballot is not None and (self._all_ballots_dirty or ballot in self._dirty_ballots):
