@@ -46,7 +46,10 @@ def test_export_has_title_facts_prompts_items_with_votes_and_an_action_table(ses
 def test_user_text_is_escaped_so_it_renders_literally(session: Session) -> None:
     run_retro(session)
     markdown = render_markdown(session.state)
-    expected = "- Sam \\| \\*bold\\* \\_it\\_ \\[link\\](http://x) \\<img src=x onerror=alert(1)\\> \\# \\& \\~ — 2 votes"
+    expected = (
+        "- Sam \\| \\*bold\\* \\_it\\_ \\[link\\](http://x)"
+        " \\<img src=x onerror=alert(1)\\> \\# \\& \\~ — 2 votes"
+    )
     assert expected in markdown.splitlines()
 
 
