@@ -1,12 +1,20 @@
 """Commands: requests for change. Every one goes through Session.execute."""
 
 from datetime import date
+from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter
 
 from retro.phases import Phase
-from retro.text import MAX_ACTION_CHARS, MAX_ITEM_CHARS, MAX_OWNER_CHARS, clean_text
+from retro.text import (
+    MAX_ACTION_CHARS,
+    MAX_ITEM_CHARS,
+    MAX_NOTE_CHARS,
+    MAX_OWNER_CHARS,
+    MAX_TITLE_CHARS,
+    clean_text,
+)
 
 
 def _not_blank(value: str) -> str:
@@ -18,13 +26,29 @@ def _not_blank(value: str) -> str:
 
 ItemText = Annotated[str, Field(max_length=MAX_ITEM_CHARS), AfterValidator(_not_blank)]
 ActionText = Annotated[str, Field(max_length=MAX_ACTION_CHARS), AfterValidator(_not_blank)]
+NoteText = Annotated[str, Field(max_length=MAX_NOTE_CHARS), AfterValidator(_not_blank)]
+TopicTitle = Annotated[str, Field(max_length=MAX_TITLE_CHARS), AfterValidator(_not_blank)]
 OwnerName = Annotated[str, Field(max_length=MAX_OWNER_CHARS), AfterValidator(_not_blank)]
 Sha256Hex = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
-ItemId = Annotated[str, Field(pattern=r"^[0-9a-f]{16}$")]
+Id = Annotated[str, Field(pattern=r"^[0-9a-f]{16}$")]
+ActionRef = Annotated[str, Field(pattern=r"^[0-9a-f]{16}/[0-9a-f]{16}$")]
+"""An action of an earlier retro: '<retro id>/<action id>'."""
+
+
+class ReviewOutcome(StrEnum):
+    DONE = "done"
+    CARRIED_OVER = "carried_over"
+    DROPPED = "dropped"
 
 
 class _Command(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class AnswerCheckIn(_Command):
+    kind: Literal["answer_check_in"] = "answer_check_in"
+    question_id: str = Field(max_length=32)
+    value: int = Field(ge=0, le=10)
 
 
 class AddItem(_Command):
@@ -37,18 +61,23 @@ class AddItem(_Command):
 
 class WithdrawItem(_Command):
     kind: Literal["withdraw_item"] = "withdraw_item"
-    item_id: ItemId
+    item_id: Id
     item_secret: str = Field(min_length=16, max_length=128)
 
 
 class CastVote(_Command):
     kind: Literal["cast_vote"] = "cast_vote"
-    item_id: ItemId
+    topic_id: Id
 
 
 class RetractVote(_Command):
     kind: Literal["retract_vote"] = "retract_vote"
-    item_id: ItemId
+    topic_id: Id
+
+
+class AnswerRoti(_Command):
+    kind: Literal["answer_roti"] = "answer_roti"
+    value: int = Field(ge=1, le=5)
 
 
 class ChangePhase(_Command):
@@ -56,16 +85,81 @@ class ChangePhase(_Command):
     to: Phase
 
 
+class ReviewAction(_Command):
+    kind: Literal["review_action"] = "review_action"
+    ref: ActionRef
+    outcome: ReviewOutcome
+
+
+class MergeTopics(_Command):
+    kind: Literal["merge_topics"] = "merge_topics"
+    topic_ids: tuple[Id, ...] = Field(min_length=2, max_length=100)
+    title: TopicTitle
+
+
+class RenameTopic(_Command):
+    kind: Literal["rename_topic"] = "rename_topic"
+    topic_id: Id
+    title: TopicTitle
+
+
+class Ungroup(_Command):
+    kind: Literal["ungroup"] = "ungroup"
+    topic_id: Id
+
+
+class StartDiscussion(_Command):
+    kind: Literal["start_discussion"] = "start_discussion"
+    topic_id: Id
+
+
+class ExtendTimer(_Command):
+    kind: Literal["extend_timer"] = "extend_timer"
+
+
+class AddNote(_Command):
+    kind: Literal["add_note"] = "add_note"
+    topic_id: Id
+    text: NoteText
+
+
 class RecordAction(_Command):
     kind: Literal["record_action"] = "record_action"
     text: ActionText
     owner: OwnerName
     due: date
+    topic_id: Id | None = None
 
 
-ParticipantCommand = AddItem | WithdrawItem | CastVote | RetractVote
-FacilitatorCommand = ChangePhase | RecordAction
+class EditAction(_Command):
+    kind: Literal["edit_action"] = "edit_action"
+    action_id: Id
+    text: ActionText
+    owner: OwnerName
+    due: date
+    topic_id: Id | None = None
+
+
+class DeleteAction(_Command):
+    kind: Literal["delete_action"] = "delete_action"
+    action_id: Id
+
+
+ParticipantCommand = AnswerCheckIn | AddItem | WithdrawItem | CastVote | RetractVote | AnswerRoti
+FacilitatorCommand = (
+    ChangePhase
+    | ReviewAction
+    | MergeTopics
+    | RenameTopic
+    | Ungroup
+    | StartDiscussion
+    | ExtendTimer
+    | AddNote
+    | RecordAction
+    | EditAction
+    | DeleteAction
+)
 Command = Annotated[ParticipantCommand | FacilitatorCommand, Field(discriminator="kind")]
 
 COMMAND_ADAPTER: TypeAdapter[Command] = TypeAdapter(Command)
-FACILITATOR_COMMANDS = (ChangePhase, RecordAction)
+PARTICIPANT_COMMANDS = (AnswerCheckIn, AddItem, WithdrawItem, CastVote, RetractVote, AnswerRoti)

@@ -1,13 +1,15 @@
 """Events: the facts a retro is made of. The store appends them; replay rebuilds state from them.
 
-No event carries an author, a time or a network address.
+No event carries an author, a network address, or a time of writing. The only times are the
+discussion timer's end, which belongs to the room, not to a person.
 """
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
+from retro.commands import ReviewOutcome
 from retro.phases import Phase
 from retro.settings import RetroSettings
 from retro.templates import Template
@@ -17,6 +19,19 @@ class _Event(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+class ReviewItem(BaseModel):
+    """An open action from an earlier retro of the same team, brought to this one's Review."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    ref: str
+    text: str
+    owner: str
+    due: date
+    from_title: str
+    from_date: date
+
+
 class RetroStarted(_Event):
     type: Literal["retro_started"] = "retro_started"
     title: str
@@ -24,6 +39,26 @@ class RetroStarted(_Event):
     created_on: date
     template: Template
     settings: RetroSettings
+    review: tuple[ReviewItem, ...] = ()
+
+
+class PhaseChanged(_Event):
+    type: Literal["phase_changed"] = "phase_changed"
+    to: Phase
+
+
+class ActionReviewed(_Event):
+    type: Literal["action_reviewed"] = "action_reviewed"
+    ref: str
+    outcome: ReviewOutcome
+
+
+class CheckInAnswered(_Event):
+    type: Literal["check_in_answered"] = "check_in_answered"
+    question_id: str
+    value: int
+    ballot: str
+    """The answerer's per-retro pseudonym, so a changed answer replaces the first; erased at the end."""
 
 
 class ItemAdded(_Event):
@@ -39,34 +74,59 @@ class ItemWithdrawn(_Event):
     item_id: str
 
 
-class PhaseChanged(_Event):
-    type: Literal["phase_changed"] = "phase_changed"
-    to: Phase
-
-
 class ItemsRevealed(_Event):
     type: Literal["items_revealed"] = "items_revealed"
     order: tuple[str, ...]
-    """The shuffled order every surface shows, fixed here so that replay reproduces it."""
+    """The shuffled order every surface shows, fixed here so that replay reproduces it.
+    Each item starts as a topic of its own, whose id is the item's."""
+
+
+class TopicsMerged(_Event):
+    type: Literal["topics_merged"] = "topics_merged"
+    topic_id: str
+    merged: tuple[str, ...]
+    title: str
+
+
+class TopicRenamed(_Event):
+    type: Literal["topic_renamed"] = "topic_renamed"
+    topic_id: str
+    title: str
+
+
+class TopicUngrouped(_Event):
+    type: Literal["topic_ungrouped"] = "topic_ungrouped"
+    topic_id: str
 
 
 class VoteCast(_Event):
     type: Literal["vote_cast"] = "vote_cast"
-    item_id: str
+    topic_id: str
     ballot: str
-    """The voter's per-retro pseudonym; erased when the retro closes."""
 
 
 class VoteRetracted(_Event):
     type: Literal["vote_retracted"] = "vote_retracted"
-    item_id: str
+    topic_id: str
     ballot: str
 
 
-class BallotsErased(_Event):
-    """Voting is over for good: the per-person tallies go, the totals stay."""
+class DiscussionStarted(_Event):
+    type: Literal["discussion_started"] = "discussion_started"
+    topic_id: str
+    ends_at: datetime
 
-    type: Literal["ballots_erased"] = "ballots_erased"
+
+class TimerExtended(_Event):
+    type: Literal["timer_extended"] = "timer_extended"
+    ends_at: datetime
+
+
+class NoteAdded(_Event):
+    type: Literal["note_added"] = "note_added"
+    note_id: str
+    topic_id: str
+    text: str
 
 
 class ActionRecorded(_Event):
@@ -75,18 +135,62 @@ class ActionRecorded(_Event):
     text: str
     owner: str
     due: date
+    topic_id: str | None = None
 
+
+class ActionEdited(_Event):
+    type: Literal["action_edited"] = "action_edited"
+    action_id: str
+    text: str
+    owner: str
+    due: date
+    topic_id: str | None = None
+
+
+class ActionDeleted(_Event):
+    type: Literal["action_deleted"] = "action_deleted"
+    action_id: str
+
+
+class RotiAnswered(_Event):
+    type: Literal["roti_answered"] = "roti_answered"
+    value: int
+    ballot: str
+
+
+class BallotsErased(_Event):
+    """The retro has ended: per-person answers collapse into anonymous totals, and the store then
+    deletes every event that carried a pseudonym. Replay from what is left gives the same state."""
+
+    type: Literal["ballots_erased"] = "ballots_erased"
+    votes: dict[str, int]
+    check_in: dict[str, tuple[int, ...]]
+    roti: tuple[int, ...]
+
+
+BALLOT_EVENT_TYPES = ("check_in_answered", "vote_cast", "vote_retracted", "roti_answered")
 
 Event = Annotated[
     RetroStarted
+    | PhaseChanged
+    | ActionReviewed
+    | CheckInAnswered
     | ItemAdded
     | ItemWithdrawn
-    | PhaseChanged
     | ItemsRevealed
+    | TopicsMerged
+    | TopicRenamed
+    | TopicUngrouped
     | VoteCast
     | VoteRetracted
-    | BallotsErased
-    | ActionRecorded,
+    | DiscussionStarted
+    | TimerExtended
+    | NoteAdded
+    | ActionRecorded
+    | ActionEdited
+    | ActionDeleted
+    | RotiAnswered
+    | BallotsErased,
     Field(discriminator="type"),
 ]
 

@@ -1,19 +1,29 @@
-"""Opening a retro to host: resume the latest open one, or start a new one."""
+"""Opening a retro to host: resume the latest open one, or start a new one with the team's review."""
 
+from retro.history import open_actions
 from retro.session import Session
 from retro.settings import RetroSettings
 from retro.store import EventStore
+from retro.templates import Template
 
 
 class NothingToResume(Exception):
     pass
 
 
-def open_session(store: EventStore, *, resume: bool, title: str, team: str, votes: int) -> Session:
+def open_session(
+    store: EventStore,
+    *,
+    resume: bool,
+    title: str,
+    team: str,
+    template: Template,
+    settings: RetroSettings,
+) -> Session:
     if resume:
         record = store.latest_open_retro()
         if record is None:
             raise NothingToResume("There is no open retro to resume; run `retro host` to start one.")
         return Session.resume(store, record)
-    settings = RetroSettings(votes_per_person=votes, max_votes_per_item=votes)
-    return Session.start(store, title=title, team=team, settings=settings)
+    review = open_actions(store, team) if team else ()
+    return Session.start(store, title=title, team=team, template=template, settings=settings, review=review)

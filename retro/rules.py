@@ -2,59 +2,106 @@
 
 import random
 import secrets
+from datetime import datetime, timedelta
 
 from retro.actors import Actor, Facilitator, Participant
 from retro.commands import (
-    FACILITATOR_COMMANDS,
+    PARTICIPANT_COMMANDS,
     AddItem,
+    AddNote,
+    AnswerCheckIn,
+    AnswerRoti,
     CastVote,
     ChangePhase,
     Command,
+    DeleteAction,
+    EditAction,
+    ExtendTimer,
+    MergeTopics,
     RecordAction,
+    RenameTopic,
     RetractVote,
+    ReviewAction,
+    StartDiscussion,
+    Ungroup,
     WithdrawItem,
 )
 from retro.errors import ErrorCode, RuleViolation
 from retro.events import (
+    ActionDeleted,
+    ActionEdited,
     ActionRecorded,
+    ActionReviewed,
     BallotsErased,
+    CheckInAnswered,
+    DiscussionStarted,
     Event,
     ItemAdded,
     ItemsRevealed,
     ItemWithdrawn,
+    NoteAdded,
     PhaseChanged,
+    RotiAnswered,
+    TimerExtended,
+    TopicRenamed,
+    TopicsMerged,
+    TopicUngrouped,
     VoteCast,
     VoteRetracted,
 )
-from retro.phases import FLOW, Phase, is_forward
+from retro.phases import ORDER, STEPS_BACK, Phase, is_forward, is_past
 from retro.secrets import new_id, owner_hash
-from retro.state import Item, RetroState
+from retro.state import Item, RetroState, Topic
 
 ALLOWED_PHASES: dict[type[Command], tuple[Phase, ...]] = {
+    AnswerCheckIn: (Phase.CHECK_IN,),
     AddItem: (Phase.WRITE,),
     WithdrawItem: (Phase.WRITE,),
     CastVote: (Phase.VOTE,),
     RetractVote: (Phase.VOTE,),
-    ChangePhase: tuple(FLOW),
-    RecordAction: (Phase.ACTIONS,),
+    AnswerRoti: (Phase.CLOSE,),
+    ChangePhase: tuple(ORDER),
+    ReviewAction: (Phase.REVIEW,),
+    MergeTopics: (Phase.GROUP,),
+    RenameTopic: (Phase.GROUP, Phase.DISCUSS),
+    Ungroup: (Phase.GROUP,),
+    StartDiscussion: (Phase.DISCUSS,),
+    ExtendTimer: (Phase.DISCUSS,),
+    AddNote: (Phase.DISCUSS,),
+    RecordAction: (Phase.DISCUSS, Phase.ACTIONS),
+    EditAction: (Phase.DISCUSS, Phase.ACTIONS, Phase.CLOSE),
+    DeleteAction: (Phase.DISCUSS, Phase.ACTIONS, Phase.CLOSE),
 }
 
 _WHAT = {
+    AnswerCheckIn: "Checking in",
     AddItem: "Writing items",
     WithdrawItem: "Withdrawing items",
     CastVote: "Voting",
     RetractVote: "Taking back a dot",
+    AnswerRoti: "Rating the retro",
     ChangePhase: "Changing phase",
+    ReviewAction: "Reviewing earlier actions",
+    MergeTopics: "Grouping",
+    RenameTopic: "Naming topics",
+    Ungroup: "Ungrouping",
+    StartDiscussion: "Discussing a topic",
+    ExtendTimer: "Adding time",
+    AddNote: "Taking notes",
     RecordAction: "Recording actions",
+    EditAction: "Editing actions",
+    DeleteAction: "Deleting actions",
 }
 
 _shuffler = random.SystemRandom()
 
 
-def decide(state: RetroState, actor: Actor, command: Command) -> list[Event]:
+def decide(state: RetroState, actor: Actor, command: Command, now: datetime) -> list[Event]:
     _check_role(actor, command)
     _check_phase(state, command)
     match command:
+        case AnswerCheckIn():
+            return _answer_check_in(state, _ballot(actor), command)
         case AddItem():
             return _add_item(state, command)
         case WithdrawItem():
@@ -63,25 +110,55 @@ def decide(state: RetroState, actor: Actor, command: Command) -> list[Event]:
             return _cast_vote(state, _ballot(actor), command)
         case RetractVote():
             return _retract_vote(state, _ballot(actor), command)
+        case AnswerRoti():
+            return [RotiAnswered(value=command.value, ballot=_ballot(actor))]
         case ChangePhase():
             return _change_phase(state, command)
+        case ReviewAction():
+            return _review_action(state, command)
+        case MergeTopics():
+            return _merge_topics(state, command)
+        case RenameTopic():
+            _existing_topic(state, command.topic_id)
+            return [TopicRenamed(topic_id=command.topic_id, title=command.title)]
+        case Ungroup():
+            return _ungroup(state, command)
+        case StartDiscussion():
+            _existing_topic(state, command.topic_id)
+            ends_at = now + timedelta(seconds=state.settings.discuss_seconds)
+            return [DiscussionStarted(topic_id=command.topic_id, ends_at=ends_at)]
+        case ExtendTimer():
+            return _extend_timer(state, now)
+        case AddNote():
+            _existing_topic(state, command.topic_id)
+            return [NoteAdded(note_id=new_id(), topic_id=command.topic_id, text=command.text)]
         case RecordAction():
-            return [
-                ActionRecorded(action_id=new_id(), text=command.text, owner=command.owner, due=command.due)
-            ]
+            _check_action_topic(state, command.topic_id)
+            fields = command.model_dump(exclude={"kind"})
+            return [ActionRecorded(action_id=new_id(), **fields)]
+        case EditAction():
+            _existing_action(state, command.action_id)
+            _check_action_topic(state, command.topic_id)
+            return [ActionEdited(**command.model_dump(exclude={"kind"}))]
+        case DeleteAction():
+            _existing_action(state, command.action_id)
+            return [ActionDeleted(action_id=command.action_id)]
 
 
 def _check_role(actor: Actor, command: Command) -> None:
-    if isinstance(command, FACILITATOR_COMMANDS) and not isinstance(actor, Facilitator):
+    for_phones = isinstance(command, PARTICIPANT_COMMANDS)
+    if not for_phones and not isinstance(actor, Facilitator):
         raise RuleViolation(ErrorCode.FORBIDDEN, "Only the facilitator can do that.")
-    if not isinstance(command, FACILITATOR_COMMANDS) and not isinstance(actor, Participant):
+    if for_phones and not isinstance(actor, Participant):
         raise RuleViolation(ErrorCode.FORBIDDEN, "Only a participant's phone can do that.")
 
 
 def _check_phase(state: RetroState, command: Command) -> None:
+    if state.phase is Phase.ENDED and not isinstance(command, ChangePhase):
+        raise RuleViolation(ErrorCode.WRONG_PHASE, "The retro has ended; nothing more can change.")
     allowed = ALLOWED_PHASES[type(command)]
     if state.phase not in allowed:
-        names = ", ".join(phase.label for phase in allowed)
+        names = " and ".join(phase.label for phase in allowed)
         raise RuleViolation(
             ErrorCode.WRONG_PHASE,
             f"{_WHAT[type(command)]} is open during {names}; the retro is in {state.phase.label} now.",
@@ -91,6 +168,18 @@ def _check_phase(state: RetroState, command: Command) -> None:
 def _ballot(actor: Actor) -> str:
     assert isinstance(actor, Participant)
     return actor.pseudonym
+
+
+def _answer_check_in(state: RetroState, ballot: str, command: AnswerCheckIn) -> list[Event]:
+    assert state.template is not None
+    question = state.template.question(command.question_id)
+    if question is None:
+        raise RuleViolation(
+            ErrorCode.NOT_FOUND, f"This retro asks no question called {command.question_id!r}."
+        )
+    if not question.low <= command.value <= question.high:
+        raise RuleViolation(ErrorCode.INVALID, f"Answer between {question.low} and {question.high}.")
+    return [CheckInAnswered(question_id=question.id, value=command.value, ballot=ballot)]
 
 
 def _add_item(state: RetroState, command: AddItem) -> list[Event]:
@@ -116,6 +205,23 @@ def _existing_item(state: RetroState, item_id: str) -> Item:
     return item
 
 
+def _existing_topic(state: RetroState, topic_id: str) -> Topic:
+    topic = state.topics.get(topic_id)
+    if topic is None:
+        raise RuleViolation(ErrorCode.NOT_FOUND, "That topic no longer exists.")
+    return topic
+
+
+def _existing_action(state: RetroState, action_id: str) -> None:
+    if action_id not in state.actions:
+        raise RuleViolation(ErrorCode.NOT_FOUND, "That action no longer exists.")
+
+
+def _check_action_topic(state: RetroState, topic_id: str | None) -> None:
+    if topic_id is not None:
+        _existing_topic(state, topic_id)
+
+
 def _withdraw_item(state: RetroState, command: WithdrawItem) -> list[Event]:
     item = _existing_item(state, command.item_id)
     if not secrets.compare_digest(item.owner_hash, owner_hash(command.item_secret)):
@@ -124,40 +230,84 @@ def _withdraw_item(state: RetroState, command: WithdrawItem) -> list[Event]:
 
 
 def _cast_vote(state: RetroState, ballot: str, command: CastVote) -> list[Event]:
-    _existing_item(state, command.item_id)
+    _existing_topic(state, command.topic_id)
     settings = state.settings
     if state.dots_used(ballot) >= settings.votes_per_person:
         raise RuleViolation(ErrorCode.NO_DOTS_LEFT, f"You have used all {settings.votes_per_person} dots.")
-    if state.ballot(ballot)[command.item_id] >= settings.max_votes_per_item:
+    if state.ballot(ballot)[command.topic_id] >= settings.max_votes_per_topic:
         raise RuleViolation(
-            ErrorCode.LIMIT, f"At most {settings.max_votes_per_item} of your dots can go on one item."
+            ErrorCode.LIMIT, f"At most {settings.max_votes_per_topic} of your dots can go on one topic."
         )
-    return [VoteCast(item_id=command.item_id, ballot=ballot)]
+    return [VoteCast(topic_id=command.topic_id, ballot=ballot)]
 
 
 def _retract_vote(state: RetroState, ballot: str, command: RetractVote) -> list[Event]:
-    if state.ballot(ballot)[command.item_id] <= 0:
-        raise RuleViolation(ErrorCode.NOT_FOUND, "You have no dot on that item to take back.")
-    return [VoteRetracted(item_id=command.item_id, ballot=ballot)]
+    if state.ballot(ballot)[command.topic_id] <= 0:
+        raise RuleViolation(ErrorCode.NOT_FOUND, "You have no dot on that topic to take back.")
+    return [VoteRetracted(topic_id=command.topic_id, ballot=ballot)]
+
+
+def _review_action(state: RetroState, command: ReviewAction) -> list[Event]:
+    if all(item.ref != command.ref for item in state.review):
+        raise RuleViolation(ErrorCode.NOT_FOUND, "That action is not in this retro's review.")
+    return [ActionReviewed(ref=command.ref, outcome=command.outcome)]
+
+
+def _merge_topics(state: RetroState, command: MergeTopics) -> list[Event]:
+    if len(set(command.topic_ids)) != len(command.topic_ids):
+        raise RuleViolation(ErrorCode.INVALID, "Each topic can be merged only once.")
+    for topic_id in command.topic_ids:
+        _existing_topic(state, topic_id)
+    return [TopicsMerged(topic_id=new_id(), merged=command.topic_ids, title=command.title)]
+
+
+def _ungroup(state: RetroState, command: Ungroup) -> list[Event]:
+    topic = _existing_topic(state, command.topic_id)
+    if len(topic.item_ids) < 2:
+        raise RuleViolation(ErrorCode.INVALID, "That topic holds one item; there is nothing to ungroup.")
+    return [TopicUngrouped(topic_id=command.topic_id)]
+
+
+def _extend_timer(state: RetroState, now: datetime) -> list[Event]:
+    if state.discussing is None or state.timer_ends_at is None:
+        raise RuleViolation(ErrorCode.INVALID, "No topic is being discussed; start one first.")
+    base = max(state.timer_ends_at, now)
+    return [TimerExtended(ends_at=base + timedelta(seconds=state.settings.extend_seconds))]
 
 
 def _change_phase(state: RetroState, command: ChangePhase) -> list[Event]:
-    target = command.to
-    if target is state.phase:
+    current, target = state.phase, command.to
+    if target is current:
         raise RuleViolation(ErrorCode.INVALID, f"The retro is already in {target.label}.")
-    if state.phase is Phase.CLOSED:
-        raise RuleViolation(ErrorCode.WRONG_PHASE, "The retro is closed; it cannot be reopened.")
-    if not is_forward(state.phase, target):
-        raise RuleViolation(
-            ErrorCode.INVALID,
-            f"{state.phase.label} cannot step back to {target.label}: what was shown stays shown.",
-        )
+    if current is Phase.ENDED:
+        raise RuleViolation(ErrorCode.WRONG_PHASE, "The retro has ended; it cannot be reopened.")
+    if not is_forward(current, target):
+        _check_step_back(state, current, target)
     events: list[Event] = []
-    if not state.revealed:
+    if not state.revealed and is_past(target, Phase.WRITE):
         order = list(state.items)
         _shuffler.shuffle(order)
         events.append(ItemsRevealed(order=tuple(order)))
     events.append(PhaseChanged(to=target))
-    if target is Phase.CLOSED and state.ballots:
-        events.append(BallotsErased())
+    if target is Phase.ENDED:
+        events.append(_erase_ballots(state))
     return events
+
+
+def _check_step_back(state: RetroState, current: Phase, target: Phase) -> None:
+    if (current, target) not in STEPS_BACK:
+        raise RuleViolation(
+            ErrorCode.INVALID,
+            f"{current.label} cannot step back to {target.label}: what was shown stays shown.",
+        )
+    if current is Phase.VOTE and any(state.votes.values()):
+        raise RuleViolation(ErrorCode.INVALID, "Dots have been cast; regrouping now would lose them.")
+
+
+def _erase_ballots(state: RetroState) -> BallotsErased:
+    assert state.template is not None
+    return BallotsErased(
+        votes={topic_id: count for topic_id, count in state.votes.items() if count},
+        check_in={q.id: tuple(sorted(state.check_in_values(q.id))) for q in state.template.questions},
+        roti=tuple(sorted(state.roti_values())),
+    )

@@ -2,21 +2,26 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
 from retro.actors import Actor
+from retro.builtin_templates import DEFAULT_TEMPLATE
 from retro.commands import Command
-from retro.events import Event, RetroStarted
-from retro.phases import Phase
+from retro.events import Event, RetroStarted, ReviewItem
 from retro.records import RetroRecord
 from retro.rules import decide
 from retro.secrets import new_id, new_key, new_token, pseudonym
 from retro.settings import RetroSettings
 from retro.state import RetroState, replay
 from retro.store import EventStore
-from retro.templates import COMPASSIONATE, Template
+from retro.templates import Template
 
 Listener = Callable[[list[Event]], None]
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 @dataclass(frozen=True)
@@ -27,10 +32,13 @@ class Outcome:
 
 
 class Session:
-    def __init__(self, store: EventStore, record: RetroRecord, state: RetroState) -> None:
+    def __init__(
+        self, store: EventStore, record: RetroRecord, state: RetroState, clock: Clock = utc_now
+    ) -> None:
         self.store = store
         self.record = record
         self.state = state
+        self.clock = clock
         self._listeners: list[Listener] = []
 
     @classmethod
@@ -40,9 +48,11 @@ class Session:
         *,
         title: str,
         team: str = "",
-        template: Template = COMPASSIONATE,
+        template: Template = DEFAULT_TEMPLATE,
         settings: RetroSettings | None = None,
+        review: tuple[ReviewItem, ...] = (),
         today: date | None = None,
+        clock: Clock = utc_now,
     ) -> "Session":
         created_on = today or date.today()
         record = RetroRecord(
@@ -60,24 +70,25 @@ class Session:
             created_on=created_on,
             template=template,
             settings=settings or RetroSettings(),
+            review=review,
         )
         store.create_retro(record, [started])
-        return cls(store, record, replay(record.retro_id, [started]))
+        return cls(store, record, replay(record.retro_id, [started]), clock)
 
     @classmethod
-    def resume(cls, store: EventStore, record: RetroRecord) -> "Session":
-        return cls(store, record, replay(record.retro_id, store.events(record.retro_id)))
+    def resume(cls, store: EventStore, record: RetroRecord, clock: Clock = utc_now) -> "Session":
+        return cls(store, record, replay(record.retro_id, store.events(record.retro_id)), clock)
 
     def execute(self, actor: Actor, command: Command, message_id: str | None = None) -> Outcome:
         """Validate, persist durably, apply, notify. Raises RuleViolation when a rule says no."""
         if message_id is not None and self.store.was_applied(self.record.retro_id, message_id):
             return Outcome(events=[], duplicate=True)
-        events = decide(self.state, actor, command)
+        events = decide(self.state, actor, command, self.clock())
         if not self.store.append(self.record.retro_id, events, message_id):
             return Outcome(events=[], duplicate=True)
         for event in events:
             self.state.apply(event)
-        if self.state.phase is Phase.CLOSED and self.record.retro_key is not None:
+        if self.state.ended and self.record.retro_key is not None:
             self.store.forget_pseudonyms(self.record.retro_id)
             self.record = self.record.model_copy(update={"retro_key": None, "closed": True})
         for listener in list(self._listeners):
@@ -85,7 +96,7 @@ class Session:
         return Outcome(events=events)
 
     def pseudonym_for(self, participant_secret: str) -> str | None:
-        """None once the retro has closed: nobody can act as a participant any more."""
+        """None once the retro has ended: nobody can act as a participant any more."""
         if self.record.retro_key is None:
             return None
         return pseudonym(self.record.retro_key, participant_secret)

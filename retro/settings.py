@@ -7,5 +7,9 @@ class RetroSettings(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     votes_per_person: int = Field(default=3, ge=1, le=20)
-    max_votes_per_item: int = Field(default=3, ge=1, le=20)
+    max_votes_per_topic: int = Field(default=3, ge=1, le=20)
+    min_responses: int = Field(default=3, ge=1, le=50)
+    """An aggregate of per-person answers is shown only once at least this many people answered."""
+    discuss_seconds: int = Field(default=300, ge=30, le=3600)
+    extend_seconds: int = Field(default=120, ge=30, le=1800)
     max_items_per_retro: int = Field(default=2000, ge=1)

@@ -3,8 +3,9 @@
 import sqlite3
 from datetime import date
 from pathlib import Path
+from typing import Any
 
-from retro.events import EVENT_ADAPTER, Event
+from retro.events import BALLOT_EVENT_TYPES, EVENT_ADAPTER, Event
 from retro.records import RetroRecord
 
 SCHEMA = """
@@ -94,16 +95,21 @@ class SqliteStore:
     def latest_open_retro(self) -> RetroRecord | None:
         return self._one_record("WHERE closed = 0 ORDER BY opened DESC LIMIT 1", ())
 
+    def retros(self, team: str | None = None) -> list[RetroRecord]:
+        where, params = ("WHERE team = ?", (team,)) if team is not None else ("", ())
+        rows = self._db.execute(f"{_RECORD_COLUMNS} {where} ORDER BY opened", params).fetchall()
+        return [_record(row) for row in rows]
+
     def remember_port(self, retro_id: str, port: int) -> None:
         with self._transaction():
             self._db.execute("UPDATE retros SET port = ? WHERE retro_id = ?", (port, retro_id))
 
     def forget_pseudonyms(self, retro_id: str) -> None:
         with self._transaction():
+            placeholders = ", ".join("?" for _ in BALLOT_EVENT_TYPES)
             self._db.execute(
-                "UPDATE events SET body = json_set(body, '$.ballot', '')"
-                " WHERE retro_id = ? AND json_extract(body, '$.ballot') IS NOT NULL",
-                (retro_id,),
+                f"DELETE FROM events WHERE retro_id = ? AND json_extract(body, '$.type') IN ({placeholders})",
+                (retro_id, *BALLOT_EVENT_TYPES),
             )
             self._db.execute("UPDATE retros SET retro_key = NULL, closed = 1 WHERE retro_id = ?", (retro_id,))
             self._db.execute("DELETE FROM applied_messages WHERE retro_id = ?", (retro_id,))
@@ -127,27 +133,28 @@ class SqliteStore:
         )
 
     def _one_record(self, where: str, params: tuple[str, ...]) -> RetroRecord | None:
-        row = self._db.execute(
-            "SELECT retro_id, title, team, created_on, join_token, facilitator_key, retro_key, port, closed"
-            f" FROM retros {where}",
-            params,
-        ).fetchone()
-        if row is None:
-            return None
-        return RetroRecord(
-            retro_id=row[0],
-            title=row[1],
-            team=row[2],
-            created_on=date.fromisoformat(row[3]),
-            join_token=row[4],
-            facilitator_key=row[5],
-            retro_key=row[6],
-            port=row[7],
-            closed=bool(row[8]),
-        )
+        row = self._db.execute(f"{_RECORD_COLUMNS} {where}", params).fetchone()
+        return None if row is None else _record(row)
 
     def _transaction(self) -> "_Transaction":
         return _Transaction(self._db)
+
+
+_RECORD_COLUMNS = "SELECT retro_id, title, team, created_on, join_token, facilitator_key, retro_key, port, closed FROM retros"
+
+
+def _record(row: tuple[Any, ...]) -> RetroRecord:
+    return RetroRecord(
+        retro_id=row[0],
+        title=row[1],
+        team=row[2],
+        created_on=date.fromisoformat(row[3]),
+        join_token=row[4],
+        facilitator_key=row[5],
+        retro_key=row[6],
+        port=row[7],
+        closed=bool(row[8]),
+    )
 
 
 class _Transaction:

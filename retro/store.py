@@ -21,6 +21,10 @@ class EventStore(Protocol):
 
     def latest_open_retro(self) -> RetroRecord | None: ...
 
+    def retros(self, team: str | None = None) -> list[RetroRecord]:
+        """Every retro, oldest first; only the team's when a team is given."""
+        ...
+
     def remember_port(self, retro_id: str, port: int) -> None: ...
 
     def forget_pseudonyms(self, retro_id: str) -> None:

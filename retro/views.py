@@ -1,14 +1,17 @@
 """What each role may see. Views are pure functions of state; the anonymity rules live here.
 
-No view carries an owner hash, a pseudonym, a time, or items before the reveal.
+No view carries an owner hash, a pseudonym, or the time an item was written; items appear only after
+the reveal, vote totals only after voting closes, and aggregates of answers only once enough answered.
 """
 
-from datetime import date
+from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict
 
-from retro.phases import FLOW, Phase
-from retro.state import RetroState
+from retro.aggregates import ROTI_QUESTION, AnswerSummary, summarise
+from retro.commands import ReviewOutcome
+from retro.phases import CLOSING_QUESTIONS, FLOW, Phase, is_past
+from retro.state import RetroState, Topic
 
 
 class _View(BaseModel):
@@ -26,12 +29,50 @@ class PromptView(_View):
     hint: str
 
 
+class QuestionView(_View):
+    question_id: str
+    text: str
+    low: int
+    high: int
+    low_label: str
+    high_label: str
+
+
+class ReviewView(_View):
+    ref: str
+    text: str
+    owner: str
+    due: date
+    from_title: str
+    from_date: date
+    outcome: ReviewOutcome | None
+
+
 class ItemView(_View):
     item_id: str
     prompt_id: str
     text: str
+
+
+class TopicView(_View):
+    topic_id: str
+    title: str
+    """The facilitator's name for a group; for a single item, the item's own text."""
+    grouped: bool
+    items: tuple[ItemView, ...]
     votes: int | None
     """None until voting closes: totals stay hidden from everyone while people vote."""
+
+
+class DiscussionView(_View):
+    topic_id: str
+    ends_at: datetime
+
+
+class NoteView(_View):
+    note_id: str
+    topic_id: str
+    text: str
 
 
 class ActionView(_View):
@@ -39,6 +80,8 @@ class ActionView(_View):
     text: str
     owner: str
     due: date
+    topic_id: str | None
+    topic_title: str | None
 
 
 class BoardView(_View):
@@ -46,26 +89,38 @@ class BoardView(_View):
 
     title: str
     team: str
+    template_title: str
     phase: Phase
     phase_label: str
     instruction: str
     steps: tuple[PhaseStep, ...]
+    review: tuple[ReviewView, ...]
+    questions: tuple[QuestionView, ...]
+    check_in: tuple[AnswerSummary, ...]
     prompts: tuple[PromptView, ...]
     counts: dict[str, int]
     """Items per prompt; before the reveal this is all anyone learns."""
     revealed: bool
+    topics: tuple[TopicView, ...]
     voting_closed: bool
-    items: tuple[ItemView, ...]
-    actions: tuple[ActionView, ...]
     votes_per_person: int
-    max_votes_per_item: int
+    max_votes_per_topic: int
+    discussion: DiscussionView | None
+    discussed: tuple[str, ...]
+    notes: tuple[NoteView, ...]
+    actions: tuple[ActionView, ...]
+    roti: AnswerSummary | None
+    closing_questions: tuple[str, ...]
+    min_responses: int
 
 
 class PrivateView(_View):
-    """The small per-participant extra: this phone's own dots. Sent to that phone only."""
+    """The small per-participant extra, sent to that phone only: its own dots and answers."""
 
     dots_left: int
     my_votes: dict[str, int]
+    my_check_in: dict[str, int]
+    my_roti: int | None
 
 
 class FacilitatorView(_View):
@@ -74,60 +129,109 @@ class FacilitatorView(_View):
     total_items: int
 
 
+def topic_title(state: RetroState, topic: Topic) -> str:
+    return topic.title or state.items[topic.item_ids[0]].text
+
+
 def board_view(state: RetroState) -> BoardView:
     assert state.template is not None
-    counts = {prompt.id: 0 for prompt in state.template.prompts}
+    template = state.template
+    counts = {prompt.id: 0 for prompt in template.prompts}
     for item in state.items.values():
         counts[item.prompt_id] += 1
+    k = state.settings.min_responses
     return BoardView(
         title=state.title,
         team=state.team,
+        template_title=template.title,
         phase=state.phase,
         phase_label=state.phase.label,
         instruction=state.phase.instruction,
         steps=tuple(PhaseStep(phase=phase, label=phase.label) for phase in FLOW),
-        prompts=tuple(PromptView(prompt_id=p.id, text=p.text, hint=p.hint) for p in state.template.prompts),
+        review=tuple(
+            ReviewView(**item.model_dump(), outcome=state.review_outcomes.get(item.ref))
+            for item in state.review
+        ),
+        questions=tuple(
+            QuestionView(
+                question_id=q.id,
+                text=q.text,
+                low=q.low,
+                high=q.high,
+                low_label=q.low_label,
+                high_label=q.high_label,
+            )
+            for q in template.questions
+        ),
+        check_in=tuple(summarise(q, state.check_in_values(q.id), k) for q in template.questions),
+        prompts=tuple(PromptView(prompt_id=p.id, text=p.text, hint=p.hint) for p in template.prompts),
         counts=counts,
         revealed=state.revealed,
+        topics=_visible_topics(state),
         voting_closed=state.voting_closed,
-        items=_visible_items(state),
-        actions=tuple(
-            ActionView(action_id=a.action_id, text=a.text, owner=a.owner, due=a.due) for a in state.actions
-        ),
         votes_per_person=state.settings.votes_per_person,
-        max_votes_per_item=state.settings.max_votes_per_item,
+        max_votes_per_topic=state.settings.max_votes_per_topic,
+        discussion=(
+            DiscussionView(topic_id=state.discussing, ends_at=state.timer_ends_at)
+            if state.discussing is not None and state.timer_ends_at is not None
+            else None
+        ),
+        discussed=tuple(state.discussed),
+        notes=tuple(NoteView(note_id=n.note_id, topic_id=n.topic_id, text=n.text) for n in state.notes),
+        actions=tuple(
+            ActionView(
+                action_id=a.action_id,
+                text=a.text,
+                owner=a.owner,
+                due=a.due,
+                topic_id=a.topic_id,
+                topic_title=topic_title(state, state.topics[a.topic_id])
+                if a.topic_id in state.topics
+                else None,
+            )
+            for a in state.actions.values()
+        ),
+        roti=summarise(ROTI_QUESTION, state.roti_values(), k)
+        if is_past(state.phase, Phase.ACTIONS)
+        else None,
+        closing_questions=CLOSING_QUESTIONS if state.phase is Phase.CLOSE else (),
+        min_responses=k,
     )
 
 
-def _visible_items(state: RetroState) -> tuple[ItemView, ...]:
+def _visible_topics(state: RetroState) -> tuple[TopicView, ...]:
     if not state.revealed:
         return ()
-    shown = [
-        ItemView(
-            item_id=item_id,
-            prompt_id=state.items[item_id].prompt_id,
-            text=state.items[item_id].text,
-            votes=state.votes[item_id] if state.voting_closed else None,
+    return tuple(
+        TopicView(
+            topic_id=topic.topic_id,
+            title=topic_title(state, topic),
+            grouped=len(topic.item_ids) > 1 or bool(topic.title),
+            items=tuple(
+                ItemView(
+                    item_id=item_id, prompt_id=state.items[item_id].prompt_id, text=state.items[item_id].text
+                )
+                for item_id in topic.item_ids
+            ),
+            votes=state.votes[topic.topic_id] if state.voting_closed else None,
         )
-        for item_id in state.revealed_order
-        if item_id in state.items
-    ]
-    if state.voting_closed:
-        shown.sort(key=lambda item: -(item.votes or 0))
-    return tuple(shown)
+        for topic in state.ordered_topics()
+    )
 
 
 def private_view(state: RetroState, ballot: str) -> PrivateView:
     mine = state.ballot(ballot)
     return PrivateView(
         dots_left=max(0, state.settings.votes_per_person - state.dots_used(ballot)),
-        my_votes={item_id: count for item_id, count in mine.items() if count > 0},
+        my_votes={topic_id: count for topic_id, count in mine.items() if count > 0},
+        my_check_in={
+            question_id: answers[ballot]
+            for question_id, answers in state.check_in.items()
+            if ballot in answers
+        },
+        my_roti=state.roti.get(ballot),
     )
 
 
 def facilitator_view(state: RetroState) -> FacilitatorView:
-    return FacilitatorView(
-        board=board_view(state),
-        hint=state.phase.hint,
-        total_items=len(state.items),
-    )
+    return FacilitatorView(board=board_view(state), hint=state.phase.hint, total_items=len(state.items))

@@ -135,7 +135,7 @@ class Connection:
         ballot = session.pseudonym_for(hello.secret)
         self.actor = Participant(ballot) if ballot is not None else None
         await self.websocket.send(Welcome(role="participant").model_dump_json())
-        self.hub.add_participant(self.websocket, ballot)
+        self.hub.add_participant(self.websocket, ballot, wrote=hello.wrote)
         await self.websocket.send(self.hub.board_json())
         if ballot is not None:
             await self.websocket.send(self.hub.private_json(ballot))
@@ -174,6 +174,8 @@ class Connection:
             await self._send_error(violation.code, violation.message, message.id)
             return
         item_id = next((e.item_id for e in outcome.events if isinstance(e, ItemAdded)), None)
+        if item_id is not None and isinstance(self.actor, Participant):
+            self.hub.mark_written(self.actor.pseudonym)
         if outcome.duplicate and isinstance(message.command, AddItem):
             item_id = self._item_with_owner(message.command.owner_hash)
         ack = Ack(id=message.id, duplicate=outcome.duplicate, item_id=item_id)

@@ -1,6 +1,7 @@
 """Fan-out: after a change, mark views dirty and flush at most every FLUSH_SECONDS.
 
 Each distinct view is computed and serialised once and sent to every connection that shares it.
+Presence (phones joined, phones that have written) is kept in memory only, as counts' raw material.
 """
 
 import asyncio
@@ -8,24 +9,35 @@ from collections.abc import Callable
 
 from websockets.asyncio.server import ServerConnection, broadcast
 
-from retro.events import BallotsErased, Event, PhaseChanged, VoteCast, VoteRetracted
+from retro.events import (
+    BallotsErased,
+    CheckInAnswered,
+    Event,
+    PhaseChanged,
+    RotiAnswered,
+    VoteCast,
+    VoteRetracted,
+)
 from retro.session import Session
 from retro.views import board_view, facilitator_view, private_view
 from server.protocol import BoardMessage, FacilitatorMessage, PrivateMessage
 
 FLUSH_SECONDS = 0.05
 
+PresenceListener = Callable[[int, int], None]
+
 
 class Hub:
     def __init__(self, session: Session) -> None:
         self.session = session
         self._participants: dict[ServerConnection, str | None] = {}
-        """Each phone's connection and its ballot pseudonym (None for a phone that joined after the close)."""
+        """Each phone's connection and its ballot pseudonym (None for a phone that joined after the end)."""
         self._facilitators: set[ServerConnection] = set()
+        self._written: set[str] = set()
         self._dirty = asyncio.Event()
         self._dirty_ballots: set[str] = set()
         self._all_ballots_dirty = False
-        self._presence_listeners: list[Callable[[int], None]] = []
+        self._presence_listeners: list[PresenceListener] = []
         self.pending = 0
         """Connections still waiting for their hello."""
         session.subscribe(self._on_events)
@@ -42,14 +54,26 @@ class Hub:
     @property
     def phones(self) -> int:
         """Phones joined now: distinct participants, however many tabs each has open."""
-        return len({ballot for ballot in self._participants.values() if ballot is not None})
+        return len(self._joined())
 
-    def on_presence(self, listener: Callable[[int], None]) -> None:
+    @property
+    def phones_written(self) -> int:
+        """Of the phones joined now, how many have written at least one item."""
+        return len(self._joined() & self._written)
+
+    def on_presence(self, listener: PresenceListener) -> None:
         self._presence_listeners.append(listener)
 
-    def add_participant(self, connection: ServerConnection, ballot: str | None) -> None:
+    def add_participant(self, connection: ServerConnection, ballot: str | None, wrote: bool = False) -> None:
         self._participants[connection] = ballot
+        if wrote and ballot is not None:
+            self._written.add(ballot)
         self._presence_changed()
+
+    def mark_written(self, ballot: str) -> None:
+        if ballot not in self._written:
+            self._written.add(ballot)
+            self._presence_changed()
 
     def add_facilitator(self, connection: ServerConnection) -> None:
         self._facilitators.add(connection)
@@ -60,14 +84,19 @@ class Hub:
             self._presence_changed()
 
     def board_json(self) -> str:
-        return BoardMessage(board=board_view(self.session.state)).model_dump_json()
+        board = board_view(self.session.state)
+        return BoardMessage(board=board, server_time=self.session.clock()).model_dump_json()
 
     def private_json(self, ballot: str) -> str:
         return PrivateMessage(private=private_view(self.session.state, ballot)).model_dump_json()
 
     def facilitator_json(self) -> str:
-        view = facilitator_view(self.session.state)
-        return FacilitatorMessage(view=view, phones=self.phones).model_dump_json()
+        return FacilitatorMessage(
+            view=facilitator_view(self.session.state),
+            server_time=self.session.clock(),
+            phones=self.phones,
+            phones_written=self.phones_written,
+        ).model_dump_json()
 
     async def run(self) -> None:
         while True:
@@ -81,6 +110,9 @@ class Hub:
         if self._facilitators:
             broadcast(self._facilitators, self.facilitator_json())
         self._flush_private()
+
+    def _joined(self) -> set[str]:
+        return {ballot for ballot in self._participants.values() if ballot is not None}
 
     def _flush_private(self) -> None:
         if self.closed:
@@ -96,7 +128,7 @@ class Hub:
 
     def _on_events(self, events: list[Event]) -> None:
         for event in events:
-            if isinstance(event, VoteCast | VoteRetracted):
+            if isinstance(event, VoteCast | VoteRetracted | CheckInAnswered | RotiAnswered):
                 self._dirty_ballots.add(event.ballot)
             elif isinstance(event, PhaseChanged | BallotsErased):
                 self._all_ballots_dirty = True
@@ -104,5 +136,5 @@ class Hub:
 
     def _presence_changed(self) -> None:
         for listener in self._presence_listeners:
-            listener(self.phones)
+            listener(self.phones, self.phones_written)
         self._dirty.set()

@@ -4,6 +4,7 @@ JSON messages discriminated on `type`. Documented in docs/protocol.md; `retro sc
 """
 
 import json
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
@@ -31,6 +32,8 @@ class Hello(_Message):
     """The phone's random per-retro secret. The server keeps only an HMAC of it, in memory."""
     key: str | None = Field(default=None, max_length=128)
     """The facilitator key. Never in the QR code."""
+    wrote: bool = False
+    """The phone has written an item in this retro, so it counts in "N of M phones have written"."""
 
 
 class CommandMessage(_Message):
@@ -52,6 +55,8 @@ class Welcome(_Message):
 class BoardMessage(_Message):
     type: Literal["board"] = "board"
     board: BoardView
+    server_time: datetime
+    """So that phones can run the discussion timer against the server's clock, not their own."""
 
 
 class PrivateMessage(_Message):
@@ -62,7 +67,9 @@ class PrivateMessage(_Message):
 class FacilitatorMessage(_Message):
     type: Literal["facilitator"] = "facilitator"
     view: FacilitatorView
+    server_time: datetime
     phones: int
+    phones_written: int
 
 
 class Ack(_Message):

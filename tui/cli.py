@@ -1,4 +1,4 @@
-"""The `retro` command: host (the TUI), serve (headless), schema."""
+"""The `retro` command: host (the TUI), serve (headless), templates, history, schema."""
 
 import argparse
 import asyncio
@@ -7,9 +7,13 @@ from collections.abc import Sequence
 
 from pydantic import ValidationError
 
+from retro.builtin_templates import BUILT_IN
+from retro.history import history_rows
 from retro.launch import NothingToResume, open_session
 from retro.session import Session
+from retro.settings import RetroSettings
 from retro.sqlite_store import SqliteStore
+from retro.template_files import TemplateError, resolve_template
 from server.app import ServerConfig
 from tui.config import RunConfig
 
@@ -26,14 +30,23 @@ def _parser() -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text)
         sub.add_argument("--db", help="SQLite file (default: in the user data directory)")
         sub.add_argument("--title", help="The retro's title")
-        sub.add_argument("--team", help="The team this retro belongs to")
+        sub.add_argument("--team", help="File the retro under this team; its open actions open the Review")
+        sub.add_argument("--template", help="A built-in template (see `retro templates`) or a .toml file")
         sub.add_argument("--host", help="Address to listen on (default 0.0.0.0: every interface)")
         sub.add_argument("--port", type=int, help=f"Port to listen on (default {DEFAULT_PORT})")
         sub.add_argument("--public-url", help="Base URL phones use, behind a tunnel or reverse proxy")
         sub.add_argument("--resume", action="store_true", help="Bring back the latest open retro")
         sub.add_argument("--votes", type=int, help="Dots per person (default 3)")
+        sub.add_argument("--max-per-topic", type=int, help="Most dots one person may put on one topic")
+        sub.add_argument(
+            "--min-responses", type=int, help="Answers needed before any aggregate shows (default 3)"
+        )
         sub.add_argument("--certfile", help="TLS certificate (PEM)")
         sub.add_argument("--keyfile", help="TLS private key (PEM)")
+    commands.add_parser("templates", help="List the built-in templates.")
+    history = commands.add_parser("history", help="List past retros.")
+    history.add_argument("--db", help="SQLite file (default: in the user data directory)")
+    history.add_argument("--team", help="Only this team's retros")
     commands.add_parser("schema", help="Print the JSON Schema of the websocket protocol.")
     return parser
 
@@ -58,6 +71,38 @@ def _server_config(config: RunConfig, session: Session) -> ServerConfig:
     )
 
 
+def _fail(message: str, code: int = 1) -> int:
+    print(f"retro: {message}", file=sys.stderr)
+    return code
+
+
+def _list_templates() -> int:
+    for template in BUILT_IN.values():
+        prompts = " / ".join(prompt.text for prompt in template.prompts)
+        print(f"{template.name:<20} {template.title}: {prompts}")
+    print("\nOr pass --template path/to/your-template.toml.")
+    return 0
+
+
+def _history(config: RunConfig) -> int:
+    store = SqliteStore(config.db)
+    try:
+        rows = history_rows(store, config.team or None)
+    finally:
+        store.close()
+    if not rows:
+        print("No retros yet." if not config.team else f"No retros for team {config.team!r} yet.")
+        return 0
+    print(f"{'date':<11} {'team':<14} {'title':<28} {'items':>5} {'check-in':>8} {'open':>5} {'done':>5}")
+    for row in rows:
+        mean = f"{row.check_in_mean:.1f}" if row.check_in_mean is not None else "—"
+        print(
+            f"{row.created_on.isoformat():<11} {row.team[:14]:<14} {row.title[:28]:<28} {row.items:>5}"
+            f" {mean:>8} {row.actions_open:>5} {row.actions_done:>5}"
+        )
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "schema":
@@ -65,6 +110,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         print(json_schema_text())
         return 0
+    if args.command == "templates":
+        return _list_templates()
     try:
         config = _config(args)
     except ValidationError as exc:
@@ -72,14 +119,30 @@ def main(argv: Sequence[str] | None = None) -> int:
             where = ".".join(str(part) for part in error["loc"])
             print(f"retro: --{where.replace('_', '-')}: {error['msg']}", file=sys.stderr)
         return 2
+    if args.command == "history":
+        return _history(config)
+    try:
+        template = resolve_template(config.template)
+    except TemplateError as exc:
+        return _fail(str(exc), 2)
+    settings = RetroSettings(
+        votes_per_person=config.votes,
+        max_votes_per_topic=config.max_per_topic or config.votes,
+        min_responses=config.min_responses,
+    )
     store = SqliteStore(config.db)
     try:
         session = open_session(
-            store, resume=config.resume, title=config.title, team=config.team, votes=config.votes
+            store,
+            resume=config.resume,
+            title=config.title,
+            team=config.team,
+            template=template,
+            settings=settings,
         )
     except NothingToResume as exc:
-        print(f"retro: {exc}", file=sys.stderr)
-        return 1
+        store.close()
+        return _fail(str(exc))
     server_config = _server_config(config, session)
     try:
         if args.command == "serve":
@@ -91,11 +154,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             RetroApp(session, server_config).run()
     except OSError as exc:
-        print(
-            f"retro: cannot listen on {server_config.host}:{server_config.port}: {exc.strerror}",
-            file=sys.stderr,
-        )
-        return 1
+        return _fail(f"cannot listen on {server_config.host}:{server_config.port}: {exc.strerror}")
     finally:
         store.close()
     return 0

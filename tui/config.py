@@ -13,11 +13,14 @@ class RunConfig(BaseModel):
     db: Path = Field(default_factory=default_db_path)
     title: str = Field(default="Team retro", min_length=1, max_length=80)
     team: str = Field(default="", max_length=60)
+    template: str = Field(default="compassionate", min_length=1)
     host: str = "0.0.0.0"
     port: int | None = Field(default=None, ge=0, le=65535)
     public_url: HttpUrl | None = None
     resume: bool = False
     votes: int = Field(default=3, ge=1, le=20)
+    max_per_topic: int | None = Field(default=None, ge=1, le=20)
+    min_responses: int = Field(default=3, ge=1, le=50)
     certfile: Path | None = None
     keyfile: Path | None = None
 
