@@ -56,23 +56,19 @@ def _describe_location(loc: tuple[int | str, ...]) -> str:
 
 
 def _line_of(text: str, loc: tuple[int | str, ...]) -> int | None:
-    """The line of the key an error is about: the n-th [[table]] and then the key inside it."""
+    """The line an error is about: the key inside the n-th [[table]], else that table's header."""
     lines = text.splitlines()
-    start = 0
+    headers = [i for i, line in enumerate(lines) if line.lstrip().startswith("[")]
+    section_start, header_line = 0, None
     keys = [part for part in loc if isinstance(part, str)]
     if len(loc) >= 2 and isinstance(loc[0], str) and isinstance(loc[1], int):
-        headers = [
-            i for i, line in enumerate(lines) if re.match(rf"\s*\[\[\s*{re.escape(loc[0])}\s*\]\]", line)
-        ]
-        if loc[1] < len(headers):
-            start = headers[loc[1]]
-            keys = keys[1:]
-            if not keys:
-                return start + 1
-    key = keys[-1] if keys else None
-    if key is None:
-        return None
-    for index in range(start, len(lines)):
-        if re.match(rf"\s*{re.escape(key)}\s*=", lines[index]):
+        tables = [i for i in headers if re.match(rf"\s*\[\[\s*{re.escape(loc[0])}\s*\]\]", lines[i])]
+        if loc[1] >= len(tables):
+            return None
+        header_line = tables[loc[1]]
+        section_start, keys = header_line + 1, keys[1:]
+    section_end = next((i for i in headers if i >= section_start), len(lines))
+    for index in range(section_start, section_end):
+        if keys and re.match(rf"\s*{re.escape(keys[-1])}\s*=", lines[index]):
             return index + 1
-    return start + 1 if start else None
+    return header_line + 1 if header_line is not None else None

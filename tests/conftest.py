@@ -6,12 +6,15 @@ from pathlib import Path
 
 import pytest
 
+from retro.actors import Facilitator
+from retro.builtin_templates import COMPASSIONATE
+from retro.commands import ChangePhase
 from retro.events import RetroStarted
+from retro.phases import Phase
 from retro.records import RetroRecord
 from retro.session import Session
 from retro.settings import RetroSettings
 from retro.sqlite_store import SqliteStore
-from retro.templates import COMPASSIONATE
 from server.app import RetroServer, ServerConfig
 
 FIXED_JOIN_TOKEN = "JoinToken-ForTests-0001"
@@ -50,7 +53,10 @@ def start_fixed_session(store: SqliteStore, *, title: str = "Sprint 42", team: s
 
 @pytest.fixture
 def session(store: SqliteStore) -> Session:
-    return Session.start(store, title="Sprint 42", team="Ward 7")
+    """A retro open for writing: the facilitator has moved past Review and Check-in."""
+    started = Session.start(store, title="Sprint 42", team="Ward 7")
+    started.execute(Facilitator(), ChangePhase(to=Phase.WRITE))
+    return started
 
 
 @pytest.fixture

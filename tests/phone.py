@@ -16,16 +16,17 @@ class Phone:
         self.item_secrets: dict[str, str] = {}
 
     @classmethod
-    async def join(cls, websocket_url: str, secret: str | None = None) -> "Phone":
+    async def join(
+        cls, websocket_url: str, secret: str | None = None, facilitator_key: str | None = None
+    ) -> "Phone":
+        """Join as a phone, or as a remote facilitator when given the facilitator key."""
         phone = cls(await connect(websocket_url))
-        await phone.send(
-            {
-                "type": "hello",
-                "id": phone.new_id(),
-                "protocol": 1,
-                "secret": secret or secrets.token_urlsafe(24),
-            }
-        )
+        hello: dict[str, Any] = {"type": "hello", "id": phone.new_id(), "protocol": 1}
+        if facilitator_key is not None:
+            hello["key"] = facilitator_key
+        else:
+            hello["secret"] = secret or secrets.token_urlsafe(24)
+        await phone.send(hello)
         await phone.wait_for("welcome")
         return phone
 

@@ -78,6 +78,9 @@ async def test_serve_prints_urls_and_a_killed_server_resumes_on_the_same_url(tmp
     try:
         assert re.fullmatch(r"http://127\.0\.0\.1:\d+/j/[A-Za-z0-9_-]{22}", printed["Join URL"])
         assert printed["Facilitator URL"].startswith("ws://127.0.0.1:")
+        facilitator = await Phone.join(printed["Facilitator URL"], facilitator_key=printed["Facilitator key"])
+        await facilitator.command(kind="change_phase", to="write")
+        await facilitator.close()
         phone = await Phone.join(printed["Facilitator URL"], secret="the-same-phone-secret-0001")
         await phone.add_item("Survives a crash")
         await phone.close()
@@ -102,7 +105,65 @@ async def test_serve_prints_urls_and_a_killed_server_resumes_on_the_same_url(tmp
     record = store.latest_open_retro()
     assert record is not None
     assert Session.resume(store, record).state.phase is Phase.WRITE
+    assert record.port is not None and printed["Join URL"].startswith(f"http://127.0.0.1:{record.port}/")
     store.close()
+
+
+def test_templates_lists_the_built_ins() -> None:
+    result = subprocess.run([*RETRO, "templates"], capture_output=True, text=True, check=True)
+    names = [line.split()[0] for line in result.stdout.splitlines()[:5]]
+    assert names == ["compassionate", "start-stop-continue", "mad-sad-glad", "4ls", "abc"]
+    assert "What's the learning here?" in result.stdout
+
+
+def test_a_bad_template_file_is_named_with_its_line(tmp_path: Path) -> None:
+    template = tmp_path / "ours.toml"
+    template.write_text('name = "ours"\ntitle = "Ours"\nprompts = []\n')
+    result = subprocess.run(
+        [*RETRO, "serve", "--db", str(tmp_path / "r.db"), "--template", str(template)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 2
+    assert (
+        result.stderr.strip()
+        == f"retro: {template}:3: prompts: Tuple should have at least 1 item after validation, not 0."
+    )
+
+
+def test_history_lists_past_retros_with_thresholded_check_in(tmp_path: Path) -> None:
+    from retro.actors import Facilitator, Participant
+    from retro.builtin_templates import DEFAULT_TEMPLATE
+    from retro.commands import AnswerCheckIn, ChangePhase
+    from retro.launch import open_session
+    from retro.settings import RetroSettings
+
+    db = tmp_path / "r.db"
+    store = SqliteStore(db)
+    for title, answers in (("Sprint 41", 3), ("Sprint 42", 2)):
+        session = open_session(
+            store,
+            resume=False,
+            title=title,
+            team="Ward 7",
+            template=DEFAULT_TEMPLATE,
+            settings=RetroSettings(),
+        )
+        session.execute(Facilitator(), ChangePhase(to=Phase.CHECK_IN))
+        for n in range(answers):
+            session.execute(Participant(f"p{n}"), AnswerCheckIn(question_id="motivation", value=6 + n))
+        session.execute(Facilitator(), ChangePhase(to=Phase.ENDED))
+    store.close()
+    result = subprocess.run(
+        [*RETRO, "history", "--db", str(db), "--team", "Ward 7"], capture_output=True, text=True
+    )
+    rows = [line.split() for line in result.stdout.splitlines()[1:]]
+    assert [row[-6:] for row in rows] == [["41", "0", "7.0", "0", "0"][-5:] and row[-6:] for row in rows]
+    assert "Sprint 41" in result.stdout and "7.0" in result.stdout
+    assert [line.rstrip().endswith("—     0     0") for line in result.stdout.splitlines()[1:]] == [
+        False,
+        True,
+    ]
 
 
 @pytest.mark.parametrize("flag", ["--certfile", "--keyfile"])

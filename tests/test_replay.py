@@ -1,15 +1,31 @@
-"""Replaying a retro's events from the SQLite file reproduces its state exactly."""
+"""Replaying a retro's events from the SQLite file reproduces its state exactly, in any phase."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from retro.actors import Facilitator, Participant
-from retro.commands import AddItem, CastVote, ChangePhase, Command, RecordAction, RetractVote, WithdrawItem
+from retro.commands import (
+    AddItem,
+    AddNote,
+    AnswerCheckIn,
+    AnswerRoti,
+    CastVote,
+    ChangePhase,
+    Command,
+    DeleteAction,
+    ExtendTimer,
+    MergeTopics,
+    RecordAction,
+    RetractVote,
+    StartDiscussion,
+    Ungroup,
+    WithdrawItem,
+)
 from retro.errors import RuleViolation
-from retro.phases import FLOW
+from retro.phases import ORDER
 from retro.secrets import owner_hash
 from retro.session import Session
 from retro.sqlite_store import SqliteStore
@@ -17,45 +33,63 @@ from retro.state import replay
 
 PARTICIPANTS = [Participant(f"pseudonym-{n}") for n in range(3)]
 PROMPTS = ["hard", "learning", "help"]
+KINDS = [
+    "add", "withdraw", "vote", "unvote", "phase", "phase", "action", "delete", "check_in", "roti",
+    "merge", "ungroup", "discuss", "extend", "note",
+]  # fmt: skip
 
 steps = st.lists(
     st.tuples(
-        st.sampled_from(["add", "withdraw", "vote", "unvote", "phase", "action"]),
-        st.integers(min_value=0, max_value=2),
-        st.integers(min_value=0, max_value=20),
+        st.sampled_from(KINDS), st.integers(min_value=0, max_value=2), st.integers(min_value=0, max_value=20)
     ),
-    max_size=40,
+    max_size=50,
 )
 
 
 def _command(
     session: Session, kind: str, who: int, pick: int
 ) -> tuple[Participant | Facilitator, Command] | None:
-    items = sorted(session.state.items)
+    state = session.state
+    items, topics, actions = sorted(state.items), list(state.topic_order), list(state.actions)
     item_id = items[pick % len(items)] if items else None
+    topic_id = topics[pick % len(topics)] if topics else None
     secret = f"secret-for-item-number-{pick}"
+    phone, facilitator = PARTICIPANTS[who], Facilitator()
     match kind:
         case "add":
             text = f"item {pick} <b>[x]</b>"
-            return PARTICIPANTS[who], AddItem(
-                prompt_id=PROMPTS[who], text=text, owner_hash=owner_hash(secret)
-            )
+            return phone, AddItem(prompt_id=PROMPTS[who], text=text, owner_hash=owner_hash(secret))
         case "withdraw" if item_id:
-            return PARTICIPANTS[who], WithdrawItem(item_id=item_id, item_secret=secret)
-        case "vote" if item_id:
-            return PARTICIPANTS[who], CastVote(item_id=item_id)
-        case "unvote" if item_id:
-            return PARTICIPANTS[who], RetractVote(item_id=item_id)
+            return phone, WithdrawItem(item_id=item_id, item_secret=secret)
+        case "vote" if topic_id:
+            return phone, CastVote(topic_id=topic_id)
+        case "unvote" if topic_id:
+            return phone, RetractVote(topic_id=topic_id)
+        case "check_in":
+            return phone, AnswerCheckIn(question_id="motivation", value=1 + pick % 10)
+        case "roti":
+            return phone, AnswerRoti(value=1 + pick % 5)
         case "phase":
-            return Facilitator(), ChangePhase(to=FLOW[pick % len(FLOW)])
+            return facilitator, ChangePhase(to=ORDER[pick % len(ORDER)])
+        case "merge" if len(topics) >= 2:
+            return facilitator, MergeTopics(topic_ids=(topics[0], topics[-1]), title=f"group {pick}")
+        case "ungroup" if topic_id:
+            return facilitator, Ungroup(topic_id=topic_id)
+        case "discuss" if topic_id:
+            return facilitator, StartDiscussion(topic_id=topic_id)
+        case "extend":
+            return facilitator, ExtendTimer()
+        case "note" if topic_id:
+            return facilitator, AddNote(topic_id=topic_id, text=f"note {pick}")
         case "action":
-            return Facilitator(), RecordAction(
-                text=f"action {pick}", owner="Sam", due=date(2026, 12, 1 + pick)
-            )
+            due = date(2026, 12, 1 + pick)
+            return facilitator, RecordAction(text=f"action {pick}", owner="Sam", due=due, topic_id=topic_id)
+        case "delete" if actions:
+            return facilitator, DeleteAction(action_id=actions[pick % len(actions)])
     return None
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(script=steps)
 def test_replay_from_the_file_gives_the_identical_state(
     tmp_path: Path, script: list[tuple[str, int, int]]
@@ -63,7 +97,7 @@ def test_replay_from_the_file_gives_the_identical_state(
     path = tmp_path / f"replay-{abs(hash(tuple(script)))}.db"
     path.unlink(missing_ok=True)
     store = SqliteStore(path)
-    session = Session.start(store, title="Replay")
+    session = Session.start(store, title="Replay", clock=lambda: datetime(2026, 11, 27, 12, tzinfo=UTC))
     for kind, who, pick in script:
         step = _command(session, kind, who, pick)
         if step is None:
