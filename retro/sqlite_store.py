@@ -140,7 +140,18 @@ class SqliteStore:
         return _Transaction(self._db)
 
 
-_RECORD_COLUMNS = "SELECT retro_id, title, team, created_on, join_token, facilitator_key, retro_key, port, closed FROM retros"
+_COLUMNS = (
+    "retro_id",
+    "title",
+    "team",
+    "created_on",
+    "join_token",
+    "facilitator_key",
+    "retro_key",
+    "port",
+    "closed",
+)
+_RECORD_COLUMNS = f"SELECT {', '.join(_COLUMNS)} FROM retros"
 
 
 def _record(row: tuple[Any, ...]) -> RetroRecord:

@@ -41,7 +41,8 @@ def _summary_line(summary: AnswerSummary, k: int) -> str:
         f"{value}: {count}"
         for value, count in zip(range(summary.low, summary.high + 1), summary.histogram, strict=True)
     )
-    return f"- {escape(summary.text)} — mean **{summary.mean}** of {summary.high} ({summary.answered} answered; {spread})"
+    answered = f"{summary.answered} answered; {spread}"
+    return f"- {escape(summary.text)} — mean **{summary.mean}** of {summary.high} ({answered})"
 
 
 def _review_section(board: BoardView) -> list[str]:
