@@ -85,3 +85,9 @@ def test_an_unknown_name_lists_the_built_ins() -> None:
     with pytest.raises(TemplateError) as refused:
         resolve_template("retro-of-doom")
     assert "compassionate, start-stop-continue, mad-sad-glad, 4ls, abc" in str(refused.value)
+
+
+def test_the_documented_example_template_loads() -> None:
+    example = Path(__file__).parent.parent / "docs" / "examples" / "ward-weekly.toml"
+    template = load_template(example)
+    assert [q.id for q in template.questions] == ["motivation", "rested"]
