@@ -1,25 +1,19 @@
-"""A team's history: its retros, its open actions, and its check-in trend."""
+"""A team's history: its retros (hosted here or imported), its open actions, and its check-in trend."""
 
 from dataclasses import dataclass
 from datetime import date
 
-from retro.aggregates import mean_if_enough
 from retro.commands import ReviewOutcome
 from retro.events import ReviewItem
-from retro.records import RetroRecord
-from retro.state import RetroState, replay
+from retro.exports.outcome import OUTCOME_ADAPTER, ActionStatus, RetroOutcome, outcome_of
+from retro.state import replay
 from retro.store import EventStore
 from retro.templates import MOTIVATION
 
 
 @dataclass(frozen=True)
-class PastRetro:
-    record: RetroRecord
-    state: RetroState
-
-
-@dataclass(frozen=True)
 class HistoryRow:
+    retro_id: str
     created_on: date
     title: str
     team: str
@@ -30,68 +24,86 @@ class HistoryRow:
     actions_done: int
 
 
-def past_retros(store: EventStore, team: str | None) -> list[PastRetro]:
-    return [
-        PastRetro(record, replay(record.retro_id, store.events(record.retro_id)))
+def past_outcomes(store: EventStore, team: str | None) -> list[RetroOutcome]:
+    """Every retro's outcome as it stood when it was last changed, oldest first."""
+    hosted = [
+        outcome_of(record.retro_id, replay(record.retro_id, store.events(record.retro_id)))
         for record in store.retros(team)
     ]
+    imported = [OUTCOME_ADAPTER.validate_json(body) for body in store.imported(team)]
+    return sorted([*hosted, *imported], key=lambda outcome: outcome.date)
 
 
-def action_outcomes(retros: list[PastRetro]) -> dict[str, ReviewOutcome]:
-    """The latest review outcome of every action that has been reviewed, by reference."""
-    outcomes: dict[str, ReviewOutcome] = {}
-    for past in retros:
-        outcomes.update(past.state.review_outcomes)
-    return outcomes
+def review_decisions(outcomes: list[RetroOutcome]) -> dict[str, ReviewOutcome]:
+    """The latest review outcome of every action that a later retro reviewed, by reference."""
+    decisions: dict[str, ReviewOutcome] = {}
+    for outcome in outcomes:
+        decisions.update({item.ref: item.outcome for item in outcome.review if item.outcome is not None})
+    return decisions
+
+
+def action_statuses(store: EventStore, retro_id: str, team: str) -> dict[str, ActionStatus]:
+    """What later retros decided about one retro's actions, by action id."""
+    statuses: dict[str, ActionStatus] = {}
+    for ref, decision in review_decisions(past_outcomes(store, team)).items():
+        origin, _, action_id = ref.partition("/")
+        if origin == retro_id:
+            statuses[action_id] = _status(decision)
+    return statuses
+
+
+def _status(decision: ReviewOutcome | None) -> ActionStatus:
+    if decision is ReviewOutcome.DONE:
+        return ActionStatus.DONE
+    if decision is ReviewOutcome.DROPPED:
+        return ActionStatus.DROPPED
+    return ActionStatus.OPEN
 
 
 def open_actions(store: EventStore, team: str) -> tuple[ReviewItem, ...]:
     """Actions of the team's earlier retros that nobody has marked done or dropped."""
-    retros = past_retros(store, team)
-    closed = {
-        ref for ref, outcome in action_outcomes(retros).items() if outcome is not ReviewOutcome.CARRIED_OVER
-    }
+    outcomes = past_outcomes(store, team)
+    decisions = review_decisions(outcomes)
     return tuple(
         ReviewItem(
-            ref=f"{past.record.retro_id}/{action.action_id}",
+            ref=f"{outcome.retro_id}/{action.action_id}",
             text=action.text,
             owner=action.owner,
             due=action.due,
-            from_title=past.state.title,
-            from_date=past.state.created_on,
+            from_title=outcome.title,
+            from_date=outcome.date,
         )
-        for past in retros
-        for action in past.state.actions.values()
-        if f"{past.record.retro_id}/{action.action_id}" not in closed
+        for outcome in outcomes
+        for action in outcome.actions
+        if _status(decisions.get(f"{outcome.retro_id}/{action.action_id}")) is ActionStatus.OPEN
     )
 
 
-def check_in_mean(state: RetroState) -> float | None:
-    return mean_if_enough(state.check_in_values(MOTIVATION.id), state.settings.min_responses)
+def check_in_mean(outcome: RetroOutcome) -> float | None:
+    return next((summary.mean for summary in outcome.check_in if summary.question_id == MOTIVATION.id), None)
 
 
 def check_in_trend(store: EventStore, team: str) -> list[float | None]:
     """The team's motivation mean per retro, oldest first; None where too few answered."""
-    return [check_in_mean(past.state) for past in past_retros(store, team)]
+    return [check_in_mean(outcome) for outcome in past_outcomes(store, team)]
 
 
 def history_rows(store: EventStore, team: str | None = None) -> list[HistoryRow]:
-    retros = past_retros(store, team)
-    outcomes = action_outcomes(retros)
+    outcomes = past_outcomes(store, team)
+    decisions = review_decisions(outcomes)
     rows = []
-    for past in retros:
-        refs = [f"{past.record.retro_id}/{action_id}" for action_id in past.state.actions]
-        done = sum(1 for ref in refs if outcomes.get(ref) is ReviewOutcome.DONE)
-        dropped = sum(1 for ref in refs if outcomes.get(ref) is ReviewOutcome.DROPPED)
+    for outcome in outcomes:
+        statuses = [_status(decisions.get(f"{outcome.retro_id}/{a.action_id}")) for a in outcome.actions]
         rows.append(
             HistoryRow(
-                created_on=past.state.created_on,
-                title=past.state.title,
-                team=past.state.team,
-                items=len(past.state.items),
-                check_in_mean=check_in_mean(past.state),
-                actions_open=len(refs) - done - dropped,
-                actions_done=done,
+                retro_id=outcome.retro_id,
+                created_on=outcome.date,
+                title=outcome.title,
+                team=outcome.team,
+                items=outcome.items,
+                check_in_mean=check_in_mean(outcome),
+                actions_open=statuses.count(ActionStatus.OPEN),
+                actions_done=statuses.count(ActionStatus.DONE),
             )
         )
     return rows

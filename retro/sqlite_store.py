@@ -27,6 +27,12 @@ CREATE TABLE IF NOT EXISTS events (
     body TEXT NOT NULL,
     PRIMARY KEY (retro_id, seq)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS imported_outcomes (
+    retro_id TEXT PRIMARY KEY,
+    team TEXT NOT NULL,
+    created_on TEXT NOT NULL,
+    body TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS applied_messages (
     retro_id TEXT NOT NULL REFERENCES retros(retro_id),
     message_id TEXT NOT NULL,
@@ -99,6 +105,26 @@ class SqliteStore:
         where, params = ("WHERE team = ?", (team,)) if team is not None else ("", ())
         rows = self._db.execute(f"{_RECORD_COLUMNS} {where} ORDER BY opened", params).fetchall()
         return [_record(row) for row in rows]
+
+    def save_imported(self, retro_id: str, team: str, created_on: date, body: str) -> bool:
+        with self._transaction():
+            known = self._db.execute(
+                "SELECT 1 FROM retros WHERE retro_id = ?"
+                " UNION SELECT 1 FROM imported_outcomes WHERE retro_id = ?",
+                (retro_id, retro_id),
+            ).fetchone()
+            if known:
+                return False
+            self._db.execute(
+                "INSERT INTO imported_outcomes (retro_id, team, created_on, body) VALUES (?, ?, ?, ?)",
+                (retro_id, team, created_on.isoformat(), body),
+            )
+        return True
+
+    def imported(self, team: str | None = None) -> list[str]:
+        where, params = ("WHERE team = ?", (team,)) if team is not None else ("", ())
+        rows = self._db.execute(f"SELECT body FROM imported_outcomes {where} ORDER BY created_on", params)
+        return [body for (body,) in rows]
 
     def remember_port(self, retro_id: str, port: int) -> None:
         with self._transaction():

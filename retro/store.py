@@ -1,5 +1,6 @@
 """The event store interface. SQLite is the embedded default; another backend implements the same."""
 
+from datetime import date
 from typing import Protocol
 
 from retro.events import Event
@@ -23,6 +24,14 @@ class EventStore(Protocol):
 
     def retros(self, team: str | None = None) -> list[RetroRecord]:
         """Every retro, oldest first; only the team's when a team is given."""
+        ...
+
+    def save_imported(self, retro_id: str, team: str, created_on: date, body: str) -> bool:
+        """Keep an imported outcome (JSON) in history. False when that retro is already known."""
+        ...
+
+    def imported(self, team: str | None = None) -> list[str]:
+        """Imported outcomes as JSON, oldest first; only the team's when a team is given."""
         ...
 
     def remember_port(self, retro_id: str, port: int) -> None: ...

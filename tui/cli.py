@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pydantic import ValidationError
 
 from retro.builtin_templates import BUILT_IN
+from retro.exports.outcome import outcome_schema_text
 from retro.history import history_rows
 from retro.launch import NothingToResume, open_session
 from retro.session import Session
@@ -16,6 +17,7 @@ from retro.sqlite_store import SqliteStore
 from retro.template_files import TemplateError, resolve_template
 from server.app import ServerConfig
 from tui.config import RunConfig
+from tui.export_command import run_export, run_import
 
 DEFAULT_PORT = 8765
 
@@ -47,7 +49,20 @@ def _parser() -> argparse.ArgumentParser:
     history = commands.add_parser("history", help="List past retros.")
     history.add_argument("--db", help="SQLite file (default: in the user data directory)")
     history.add_argument("--team", help="Only this team's retros")
-    commands.add_parser("schema", help="Print the JSON Schema of the websocket protocol.")
+    export = commands.add_parser("export", help="Export a retro's outcome, at any phase.")
+    export.add_argument("retro", help="A retro id from `retro history` (or its start), or `latest`")
+    export.add_argument(
+        "--format", default="md", help="md, html, pdf, csv, json, ics or jira-csv (default md)"
+    )
+    export.add_argument("--what", default="actions", help="For csv: actions (default) or items")
+    export.add_argument("--out", help="File to write (default: <team>-<date>-retro.<ext> here)")
+    export.add_argument("--force", action="store_true", help="Replace the file if it exists")
+    export.add_argument("--db", help="SQLite file (default: in the user data directory)")
+    importer = commands.add_parser("import", help="Load a JSON export back into history.")
+    importer.add_argument("file", help="A file written by `retro export --format json`")
+    importer.add_argument("--db", help="SQLite file (default: in the user data directory)")
+    schema = commands.add_parser("schema", help="Print a JSON Schema: the websocket protocol, or the export.")
+    schema.add_argument("which", nargs="?", default="protocol", choices=["protocol", "export"])
     return parser
 
 
@@ -93,12 +108,16 @@ def _history(config: RunConfig) -> int:
     if not rows:
         print("No retros yet." if not config.team else f"No retros for team {config.team!r} yet.")
         return 0
-    print(f"{'date':<11} {'team':<14} {'title':<28} {'items':>5} {'check-in':>8} {'open':>5} {'done':>5}")
+    columns = ("id", 16), ("date", 10), ("team", 14), ("title", 28), ("items", -5), ("check-in", -8)
+    print(
+        " ".join(f"{name:<{width}}" if width > 0 else f"{name:>{-width}}" for name, width in columns), end=""
+    )
+    print(f" {'open':>5} {'done':>5}")
     for row in rows:
         mean = f"{row.check_in_mean:.1f}" if row.check_in_mean is not None else "—"
         print(
-            f"{row.created_on.isoformat():<11} {row.team[:14]:<14} {row.title[:28]:<28} {row.items:>5}"
-            f" {mean:>8} {row.actions_open:>5} {row.actions_done:>5}"
+            f"{row.retro_id:<16} {row.created_on.isoformat():<10} {row.team[:14]:<14} {row.title[:28]:<28}"
+            f" {row.items:>5} {mean:>8} {row.actions_open:>5} {row.actions_done:>5}"
         )
     return 0
 
@@ -108,8 +127,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "schema":
         from server.protocol import json_schema_text
 
-        print(json_schema_text())
+        print(outcome_schema_text() if args.which == "export" else json_schema_text())
         return 0
+    if args.command in ("export", "import"):
+        return run_export(args) if args.command == "export" else run_import(args)
     if args.command == "templates":
         return _list_templates()
     try:

@@ -13,6 +13,16 @@
   const SETTLE_MS = 2000;
   const ERROR_VISIBLE_MS = 9000;
 
+  /** Where each part of the page shows. Everything else about a phase comes from the board. */
+  const TOPIC_PHASES = new Set(['group', 'vote', 'discuss', 'actions', 'ended']);
+  const ACTION_PHASES = new Set(['discuss', 'actions', 'close', 'ended']);
+  const OUTCOMES = {
+    done: 'Done',
+    carried_over: 'Carried over',
+    dropped: 'Dropped',
+  };
+  const ROTI = { text: 'Was this retro worth the time you put in?', low: 1, high: 5, lowLabel: 'Not at all', highLabel: 'Very much' };
+
   const TOKEN = location.pathname.split('/').filter(Boolean).pop() || '';
   const KEY = 'retro:' + TOKEN + ':';
   const WS_URL = (location.protocol === 'https:' ? 'wss' : 'ws') + '://' + location.host + '/ws/' + TOKEN;
@@ -106,6 +116,8 @@
   const isBlank = (text) => text.replace(INVISIBLE, (c) => (c === '\u200d' ? c : '')).trim() === '';
 
   // ---------------------------------------------------------------- storage (this phone only)
+  // Only what this phone needs to own its items and not lose a message: its secret, its items with their
+  // secrets, the outbox, drafts and refused text. Private reflections are never stored.
 
   const memoryStore = new Map();
 
@@ -155,24 +167,30 @@
 
   const asArray = (value) => (Array.isArray(value) ? value : []);
   const isObject = (value) => value !== null && typeof value === 'object' && !Array.isArray(value);
+  const str = (value) => (typeof value === 'string' ? value : '');
 
   const SECRET = participantSecret();
   const state = {
     board: null,
     priv: null,
+    /** Server clock minus this phone's clock, from the last board message: the timer runs on the server's time. */
+    clockOffset: 0,
     /** @type {{item_id: string|null, secret: string, prompt_id: string, text: string, msg_id: string, acked: boolean}[]} */
     items: asArray(load('items', [])).filter((it) => isObject(it) && typeof it.msg_id === 'string'),
+    /** True once the server has taken an item from this phone in this retro (kept even if it is withdrawn). */
+    wrote: load('wrote', false) === true,
     /** @type {{id: string, command: object}[]} */
     outbox: asArray(load('outbox', [])).filter((m) => isObject(m) && typeof m.id === 'string' && isObject(m.command)),
     /** Text typed into a prompt's box but not yet added, by prompt_id. */
     drafts: isObject(load('drafts', {})) ? load('drafts', {}) : {},
     /** Items the server refused, kept so nothing typed is lost. */
     rescued: asArray(load('rescued', [])).filter((r) => isObject(r) && typeof r.text === 'string'),
-    /** Votes acked but not yet reflected in a `private` message. */
+    /** Commands acked but not yet reflected in a `private` message (dots and answers). */
     settling: [],
-    /** Ids sent on this connection and not yet answered, oldest first. The server answers each
-     * command exactly once and in order, so an error without an id belongs to the oldest. */
-    inflight: [],
+    /** Private reflections, by question. In memory only: never sent, never stored. */
+    reflections: new Map(),
+    /** The closing questions, remembered from Close so that a reflection survives the end of the retro. */
+    closingQuestions: [],
     ready: false,
     everReady: false,
     lastPhase: null,
@@ -182,6 +200,7 @@
   const saveOutbox = () => save('outbox', state.outbox);
   const saveDrafts = () => save('drafts', state.drafts);
   const saveRescued = () => save('rescued', state.rescued);
+  const hasWritten = () => state.wrote || state.items.some((it) => it.acked && it.item_id);
 
   // An item typed before a crash between the two saves still gets sent.
   for (const item of state.items) {
@@ -224,11 +243,24 @@
     if (node.hidden === visible) node.hidden = !visible;
   }
 
+  function setAttr(node, name, value) {
+    if (value === null || value === undefined || value === false) {
+      if (node.hasAttribute(name)) node.removeAttribute(name);
+    } else if (node.getAttribute(name) !== String(value)) {
+      node.setAttribute(name, String(value));
+    }
+  }
+
+  /** Rebuild a node's children only when what they show has changed (keeps focus and scroll steady). */
+  function replaceIfChanged(node, signature, build) {
+    if (node.dataset.signature === signature) return;
+    node.dataset.signature = signature;
+    node.replaceChildren(...build());
+  }
+
   const plural = (n, one, many) => (n === 1 ? one : many);
 
   function pips(node, filled, total) {
-    const wanted = [];
-    for (let i = 0; i < total; i++) wanted.push(i < filled);
     const existing = node.children;
     while (existing.length > total) node.removeChild(node.lastChild);
     for (let i = 0; i < total; i++) {
@@ -237,8 +269,25 @@
         pip = el('span', { class: 'pip' });
         node.appendChild(pip);
       }
-      pip.classList.toggle('on', wanted[i]);
+      pip.classList.toggle('on', i < filled);
     }
+  }
+
+  /** "2026-12-04" → "4 Dec" in the phone's language, without time zones shifting the day. */
+  function formatDate(iso) {
+    const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(str(iso));
+    if (!match) return str(iso);
+    const date = new Date(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
+    const sameYear = date.getFullYear() === new Date().getFullYear();
+    try {
+      return date.toLocaleDateString(undefined, sameYear ? { day: 'numeric', month: 'short' } : { day: 'numeric', month: 'short', year: 'numeric' });
+    } catch (_) {
+      return str(iso);
+    }
+  }
+
+  function formatMean(mean) {
+    return typeof mean === 'number' && Number.isFinite(mean) ? mean.toFixed(1) : '–';
   }
 
   // ---------------------------------------------------------------- the websocket
@@ -249,6 +298,13 @@
   let connectTimer = null;
   let hiddenSince = 0;
   let resendTimer = null;
+
+  function hello() {
+    const message = { type: 'hello', id: newMessageId(), protocol: PROTOCOL, secret: SECRET };
+    // So that "N of M phones have written" survives a reconnect. Nothing else about this phone is said.
+    if (hasWritten()) message.wrote = true;
+    return message;
+  }
 
   function connect() {
     clearTimeout(retryTimer);
@@ -263,7 +319,6 @@
     }
     socket = ws;
     state.ready = false;
-    state.inflight = [];
     clearTimeout(connectTimer);
     connectTimer = setTimeout(() => {
       if (socket === ws && ws.readyState !== WebSocket.OPEN) dropSocket();
@@ -271,7 +326,7 @@
     ws.onopen = () => {
       if (socket !== ws) return;
       clearTimeout(connectTimer);
-      ws.send(JSON.stringify({ type: 'hello', id: newMessageId(), protocol: PROTOCOL, secret: SECRET }));
+      ws.send(JSON.stringify(hello()));
     };
     ws.onmessage = (event) => {
       if (socket !== ws) return;
@@ -292,18 +347,20 @@
     };
   }
 
+  function closeQuietly(old) {
+    if (!old) return;
+    old.onopen = old.onmessage = old.onclose = null;
+    try {
+      old.close();
+    } catch (_) {
+      // Already closing.
+    }
+  }
+
   function dropSocket() {
-    const old = socket;
+    closeQuietly(socket);
     socket = null;
     state.ready = false;
-    if (old) {
-      old.onopen = old.onmessage = old.onclose = null;
-      try {
-        old.close();
-      } catch (_) {
-        // Already closing.
-      }
-    }
     renderStatus();
     scheduleReconnect();
   }
@@ -316,17 +373,9 @@
   }
 
   function freshConnection() {
-    const old = socket;
+    closeQuietly(socket);
     socket = null;
     state.ready = false;
-    if (old) {
-      old.onopen = old.onmessage = old.onclose = null;
-      try {
-        old.close();
-      } catch (_) {
-        // Already closing.
-      }
-    }
     renderStatus();
     retryDelay = RETRY_MIN_MS;
     connect();
@@ -344,6 +393,7 @@
     }
     const asleepFor = hiddenSince ? Date.now() - hiddenSince : 0;
     hiddenSince = 0;
+    tickTimer();
     if (!socket) {
       reconnectNow();
     } else if (asleepFor > STALE_AFTER_HIDDEN_MS) {
@@ -360,7 +410,6 @@
     if (!state.ready || !socket || socket.readyState !== WebSocket.OPEN) return;
     try {
       socket.send(JSON.stringify({ type: 'command', id: message.id, command: message.command }));
-      state.inflight.push(message.id);
     } catch (_) {
       // The close handler reconnects; the outbox keeps the message.
     }
@@ -399,6 +448,8 @@
         break;
       case 'board':
         if (isObject(message.board)) {
+          const serverTime = Date.parse(str(message.server_time));
+          if (Number.isFinite(serverTime)) state.clockOffset = serverTime - Date.now();
           state.board = message.board;
           render();
         }
@@ -421,13 +472,10 @@
     }
   }
 
-  function answered(id) {
-    const index = state.inflight.indexOf(id);
-    if (index >= 0) state.inflight.splice(index, 1);
-  }
+  /** Commands whose effect shows in the `private` message, which follows the ack a moment later. */
+  const SETTLES = new Set(['cast_vote', 'retract_vote', 'answer_check_in', 'answer_roti']);
 
   function onAck(ack) {
-    answered(ack.id);
     const message = takeFromOutbox(ack.id);
     if (!message) return;
     const command = message.command;
@@ -437,6 +485,10 @@
         if (ack.item_id) {
           item.item_id = ack.item_id;
           item.acked = true;
+          if (!state.wrote) {
+            state.wrote = true;
+            save('wrote', true);
+          }
         } else {
           // A repeat of an add whose item has since gone: nothing left to show.
           state.items = state.items.filter((it) => it !== item);
@@ -446,7 +498,7 @@
     } else if (command.kind === 'withdraw_item') {
       state.items = state.items.filter((it) => it.item_id !== command.item_id);
       saveItems();
-    } else if ((command.kind === 'cast_vote' || command.kind === 'retract_vote') && !ack.duplicate) {
+    } else if (SETTLES.has(command.kind) && !ack.duplicate) {
       const entry = { command, timer: 0 };
       entry.timer = setTimeout(() => {
         state.settling = state.settling.filter((s) => s !== entry);
@@ -464,10 +516,8 @@
 
   function onError(error) {
     const text = typeof error.message === 'string' && error.message ? error.message : 'Something went wrong.';
-    // A refusal carries the message's id whenever the server could read one; one that could not
-    // (the frame was not JSON at all) answers the oldest message still waiting on this connection.
-    const id = error.id || (state.ready && state.inflight.length ? state.inflight[0] : null);
-    if (id) answered(id);
+    // A refusal carries the message's id whenever the server could read it; this page always sends one.
+    const id = typeof error.id === 'string' ? error.id : null;
     const message = id && error.code !== 'rate_limited' ? takeFromOutbox(id) : null;
     if (message) {
       const command = message.command;
@@ -535,19 +585,23 @@
     }, 60);
   }
 
-  // ---------------------------------------------------------------- derived numbers
+  // ---------------------------------------------------------------- what this phone has chosen
+  // The server's word (the `private` message) plus what is still on its way: sent, or acked but not yet
+  // reflected. So a tap shows at once, and survives a reconnect.
+
+  function pendingCommands() {
+    return state.settling.map((entry) => entry.command).concat(state.outbox.map((m) => m.command));
+  }
 
   function pendingVotes() {
     const delta = new Map();
     let total = 0;
-    const count = (command) => {
+    for (const command of pendingCommands()) {
       const step = command.kind === 'cast_vote' ? 1 : command.kind === 'retract_vote' ? -1 : 0;
-      if (!step) return;
-      delta.set(command.item_id, (delta.get(command.item_id) || 0) + step);
+      if (!step) continue;
+      delta.set(command.topic_id, (delta.get(command.topic_id) || 0) + step);
       total += step;
-    };
-    for (const message of state.outbox) count(message.command);
-    for (const entry of state.settling) count(entry.command);
+    }
     return { delta, total };
   }
 
@@ -555,9 +609,14 @@
     return Math.max(0, Number(state.board && state.board.votes_per_person) || 0);
   }
 
-  function myVotesOn(itemId, pending) {
-    const confirmed = (state.priv && isObject(state.priv.my_votes) && state.priv.my_votes[itemId]) || 0;
-    return Math.max(0, confirmed + (pending.delta.get(itemId) || 0));
+  function capPerTopic() {
+    const cap = Number(state.board && state.board.max_votes_per_topic) || 0;
+    return cap > 0 ? cap : votesPerPerson();
+  }
+
+  function myVotesOn(topicId, pending) {
+    const mine = state.priv && isObject(state.priv.my_votes) ? Number(state.priv.my_votes[topicId]) || 0 : 0;
+    return Math.max(0, mine + (pending.delta.get(topicId) || 0));
   }
 
   function dotsLeft(pending) {
@@ -566,10 +625,31 @@
     return Math.min(budget, Math.max(0, confirmed - pending.total));
   }
 
+  /** This phone's answer to a check-in question, or null. */
+  function myCheckIn(questionId) {
+    let value = null;
+    for (const command of pendingCommands()) {
+      if (command.kind === 'answer_check_in' && command.question_id === questionId) value = command.value;
+    }
+    if (value !== null) return value;
+    const mine = state.priv && isObject(state.priv.my_check_in) ? state.priv.my_check_in[questionId] : null;
+    return typeof mine === 'number' ? mine : null;
+  }
+
+  function myRoti() {
+    let value = null;
+    for (const command of pendingCommands()) {
+      if (command.kind === 'answer_roti') value = command.value;
+    }
+    if (value !== null) return value;
+    const mine = state.priv ? state.priv.my_roti : null;
+    return typeof mine === 'number' ? mine : null;
+  }
+
   function promptText(promptId) {
     const prompts = asArray(state.board && state.board.prompts);
-    const prompt = prompts.find((p) => p.prompt_id === promptId);
-    return prompt ? prompt.text : '';
+    const prompt = prompts.find((p) => isObject(p) && p.prompt_id === promptId);
+    return prompt ? str(prompt.text) : '';
   }
 
   // ---------------------------------------------------------------- rendering
@@ -578,17 +658,24 @@
     renderStatus();
     const board = state.board;
     if (!board) return;
-    document.body.dataset.phase = board.phase;
+    const phase = str(board.phase);
+    document.body.dataset.phase = phase;
     renderHeader(board);
     renderSteps(board);
-    const phase = board.phase;
+    renderEnded(phase === 'ended' ? board : null);
+    renderReview(phase === 'review' ? board : null);
+    renderCheckIn(phase === 'check_in' ? board : null);
     renderWrite(phase === 'write' ? board : null);
-    renderVote(phase === 'vote' ? board : null);
-    renderResults(phase === 'actions' || phase === 'closed' ? board : null);
+    renderDots(phase === 'vote' ? board : null);
+    renderDiscussing(phase === 'discuss' ? board : null);
+    renderTopics(TOPIC_PHASES.has(phase) ? board : null);
+    renderClose(phase === 'close' ? board : null);
+    renderReflection(board);
     renderActions(board);
     renderUnsent(board);
+    tickTimer();
     if (state.lastPhase !== null && state.lastPhase !== phase) {
-      announce('Now: ' + (board.phase_label || phase) + '. ' + (board.instruction || ''));
+      announce('Now: ' + (str(board.phase_label) || phase) + '. ' + str(board.instruction));
       if (!(document.activeElement && document.activeElement.tagName === 'TEXTAREA')) window.scrollTo(0, 0);
     }
     state.lastPhase = phase;
@@ -613,37 +700,218 @@
   }
 
   function renderHeader(board) {
-    const title = typeof board.title === 'string' && board.title ? board.title : 'Retro';
+    const title = str(board.title) || 'Retro';
     setText($('title'), title);
     document.title = title + ' · Retro';
-    setText($('team'), typeof board.team === 'string' && board.team ? board.team : 'Retro');
-    setText($('instruction'), board.instruction || '');
+    setText($('team'), str(board.team) || 'Retro');
+    setText($('phase-heading'), 'Now: ' + (str(board.phase_label) || str(board.phase)));
+    setText($('instruction'), str(board.instruction));
   }
+
+  // ---- the stepper: one small numbered dot per phase, the current one with its label in full
 
   function renderSteps(board) {
     const list = $('steps');
-    const steps = asArray(board.steps);
-    const currentIndex = steps.findIndex((s) => s.phase === board.phase);
-    while (list.children.length > steps.length) list.removeChild(list.lastChild);
-    steps.forEach((step, index) => {
+    const steps = asArray(board.steps).filter((s) => isObject(s) && typeof s.phase === 'string');
+    let currentIndex = steps.findIndex((s) => s.phase === board.phase);
+    const shown = steps.slice();
+    if (currentIndex < 0 && board.phase) {
+      // Ended follows the last step: every step is done, and the end shows as a step of its own.
+      shown.push({ phase: board.phase, label: str(board.phase_label) || 'Ended', final: true });
+      currentIndex = shown.length - 1;
+    }
+    while (list.children.length > shown.length) list.removeChild(list.lastChild);
+    shown.forEach((step, index) => {
       let li = list.children[index];
       if (!li) {
-        li = el('li', { class: 'step' });
+        li = el('li', { class: 'step' }, el('span', { class: 'step-num', 'aria-hidden': 'true' }), el('span', { class: 'step-label' }), el('span', { class: 'sr-only step-state' }));
         list.appendChild(li);
       }
-      setText(li, step.label || step.phase);
       const current = index === currentIndex;
-      li.classList.toggle('done', index < currentIndex);
+      const done = index < currentIndex;
+      setText(li.children[0], step.final || done ? '✓' : String(index + 1));
+      setText(li.children[1], str(step.label) || step.phase);
+      setText(li.children[2], current ? ', now' : done ? ', done' : '');
+      li.classList.toggle('done', done);
       li.classList.toggle('current', current);
+      li.classList.toggle('final', Boolean(step.final));
+      li.children[1].classList.toggle('sr-only', !current);
       li.dataset.phase = step.phase;
-      if (current) {
-        li.setAttribute('aria-current', 'step');
-        li.setAttribute('data-testid', 'phase');
-      } else {
-        li.removeAttribute('aria-current');
-        li.removeAttribute('data-testid');
-      }
+      setAttr(li, 'aria-current', current ? 'step' : null);
+      setAttr(li, 'data-testid', current ? 'phase' : null);
     });
+    // With large text the row may scroll sideways: keep the current step in view when it changes.
+    const nav = list.parentNode;
+    const currentLi = list.children[currentIndex];
+    if (currentLi && nav.dataset.phase !== board.phase) {
+      nav.dataset.phase = board.phase;
+      if (nav.scrollWidth > nav.clientWidth) {
+        const left = currentLi.getBoundingClientRect().left - nav.getBoundingClientRect().left + nav.scrollLeft;
+        nav.scrollLeft = Math.max(0, left - (nav.clientWidth - currentLi.offsetWidth) / 2);
+      }
+    }
+  }
+
+  // ---- review
+
+  function renderReview(board) {
+    const section = $('review');
+    show(section, Boolean(board));
+    if (!board) return;
+    const review = asArray(board.review).filter(isObject);
+    show($('review-empty'), review.length === 0);
+    replaceIfChanged($('review-list'), JSON.stringify(review), () =>
+      review.map((item) => {
+        const outcome = OUTCOMES[item.outcome] ? item.outcome : 'open';
+        const from = [str(item.from_title), formatDate(item.from_date)].filter(Boolean).join(', ');
+        return el(
+          'li',
+          { class: 'card review-item', 'data-testid': 'review-item', 'data-outcome': outcome },
+          el(
+            'div',
+            { class: 'review-head' },
+            el('span', { class: 'badge badge-' + outcome, 'data-testid': 'outcome', text: OUTCOMES[item.outcome] || 'Not yet reviewed' }),
+          ),
+          el('p', { class: 'review-text', text: str(item.text) }),
+          el('p', { class: 'meta', text: str(item.owner) + ' · due ' + formatDate(item.due) }),
+          from ? el('p', { class: 'meta from', text: 'From ' + from }) : null,
+        );
+      }),
+    );
+  }
+
+  // ---- scales (check-in and ROTI): big buttons, then the anonymous summary
+
+  /** Buttons low..high, in rows that fit a phone: one row up to six, else two even rows. */
+  function buildScale(container, low, high, testidPrefix, describe, onPick) {
+    const count = high - low + 1;
+    const columns = count <= 6 ? count : Math.ceil(count / 2);
+    container.style.setProperty('--columns', String(columns));
+    const buttons = [];
+    for (let value = low; value <= high; value++) {
+      const button = el('button', {
+        type: 'button',
+        class: 'scale-button',
+        'data-testid': testidPrefix + value,
+        'aria-pressed': 'false',
+        'aria-label': describe(value),
+        text: String(value),
+      });
+      button.addEventListener('click', () => onPick(value));
+      buttons.push(button);
+      container.appendChild(button);
+    }
+    return buttons;
+  }
+
+  function markChosen(buttons, low, chosen, sending) {
+    buttons.forEach((button, index) => {
+      const on = chosen === low + index;
+      setAttr(button, 'aria-pressed', on ? 'true' : 'false');
+      button.classList.toggle('chosen', on);
+      button.classList.toggle('sending', on && sending);
+    });
+  }
+
+  /** An AnswerSummary: a small histogram and the mean once enough answered, else only how many. */
+  function renderSummary(node, summary, noun) {
+    const answered = Math.max(0, Number(summary && summary.answered) || 0);
+    const shown = Boolean(summary && summary.shown && Array.isArray(summary.histogram));
+    const low = Number(summary && summary.low) || 0;
+    const signature = JSON.stringify([answered, shown, shown ? summary.histogram : null, shown ? summary.mean : null, noun]);
+    replaceIfChanged(node, signature, () => {
+      if (!shown) {
+        return [el('p', { class: 'summary-count', text: answered === 0 ? 'Nobody has answered yet' : answered + ' answered so far' })];
+      }
+      const histogram = summary.histogram.map((n) => Math.max(0, Number(n) || 0));
+      const top = Math.max(1, ...histogram);
+      const columns = histogram.map((n, index) => {
+        const bar = el('span', { class: 'histo-bar' + (n === 0 ? ' zero' : '') });
+        bar.style.height = Math.max(4, Math.round((n / top) * 100)) + '%';
+        return el(
+          'span',
+          { class: 'histo-col' },
+          el('span', { class: 'histo-n', text: n ? String(n) : '' }),
+          el('span', { class: 'histo-track' }, bar),
+          el('span', { class: 'histo-value', text: String(low + index) }),
+        );
+      });
+      const spoken = histogram.map((n, index) => low + index + ': ' + n).join(', ');
+      const histo = el('div', { class: 'histo', 'aria-hidden': 'true' }, ...columns);
+      histo.style.setProperty('--columns', String(histogram.length));
+      return [
+        histo,
+        el('p', { class: 'summary-count' }, el('strong', { text: 'Mean ' + formatMean(summary.mean) }), ' · ' + answered + ' answered'),
+        el('p', { class: 'sr-only', text: noun + ' so far, value: people. ' + spoken }),
+      ];
+    });
+  }
+
+  // ---- check-in
+
+  const questionCards = new Map();
+
+  function renderCheckIn(board) {
+    const section = $('checkin');
+    const list = $('question-list');
+    show(section, Boolean(board));
+    if (!board) return;
+    const k = Math.max(1, Number(board.min_responses) || 1);
+    setText($('checkin-note'), 'Anonymous — only counts are shown, and only once at least ' + k + ' ' + plural(k, 'person has', 'people have') + ' answered.');
+    const questions = asArray(board.questions).filter((q) => isObject(q) && typeof q.question_id === 'string');
+    const signature = JSON.stringify(questions.map((q) => [q.question_id, q.text, q.low, q.high, q.low_label, q.high_label]));
+    if (list.dataset.signature !== signature) {
+      list.dataset.signature = signature;
+      questionCards.clear();
+      list.replaceChildren(...questions.map((q) => {
+        const card = buildQuestionCard(q);
+        questionCards.set(q.question_id, card);
+        return card.root;
+      }));
+    }
+    const summaries = asArray(board.check_in).filter(isObject);
+    for (const q of questions) {
+      const card = questionCards.get(q.question_id);
+      const chosen = myCheckIn(q.question_id);
+      const sending = state.outbox.some((m) => m.command.kind === 'answer_check_in' && m.command.question_id === q.question_id);
+      markChosen(card.buttons, Number(q.low), chosen, sending);
+      renderSummary(card.summary, summaries.find((s) => s.question_id === q.question_id), 'Answers');
+    }
+  }
+
+  function buildQuestionCard(q) {
+    const id = q.question_id;
+    const low = Number(q.low) || 0;
+    const high = Math.max(low, Number(q.high) || low);
+    const headingId = 'q-' + id;
+    const scale = el('div', { class: 'scale', role: 'group', 'aria-labelledby': headingId });
+    const describe = (value) =>
+      value + (value === low && q.low_label ? ', ' + q.low_label : value === high && q.high_label ? ', ' + q.high_label : '');
+    const buttons = buildScale(scale, low, high, 'answer-' + id + '-', describe, (value) => answerCheckIn(id, value));
+    const summary = el('div', { class: 'summary', 'data-testid': 'summary-' + id, 'aria-live': 'polite' });
+    const root = el(
+      'div',
+      { class: 'card question', 'data-testid': 'question-' + id },
+      el('h2', { class: 'question-text', id: headingId, text: str(q.text) }),
+      scale,
+      q.low_label || q.high_label
+        ? el(
+            'div',
+            { class: 'scale-labels', 'aria-hidden': 'true' },
+            el('span', { text: q.low_label ? low + ' · ' + q.low_label : '' }),
+            el('span', { text: q.high_label ? high + ' · ' + q.high_label : '' }),
+          )
+        : null,
+      summary,
+    );
+    return { root, buttons, summary };
+  }
+
+  function answerCheckIn(questionId, value) {
+    if (!state.board || state.board.phase !== 'check_in') return;
+    if (myCheckIn(questionId) === value) return;
+    send({ kind: 'answer_check_in', question_id: questionId, value });
+    render();
   }
 
   // ---- write
@@ -710,7 +978,7 @@
     });
     textarea.value = typeof state.drafts[id] === 'string' ? state.drafts[id] : '';
     const add = el('button', { type: 'button', class: 'button primary', 'data-testid': 'add-' + id, text: 'Add' });
-    add.setAttribute('aria-label', 'Add to: ' + prompt.text);
+    add.setAttribute('aria-label', 'Add to: ' + str(prompt.text));
     const counter = el('span', { class: 'counter', id: counterId, 'aria-live': 'polite' });
     const count = el('p', { class: 'count' });
     const mineList = el('ul', { class: 'mine-list' });
@@ -726,10 +994,10 @@
       el(
         'div',
         { class: 'prompt-head' },
-        el('h2', { class: 'prompt-title' }, el('label', { for: textareaId, id: labelId, text: prompt.text })),
+        el('h2', { class: 'prompt-title' }, el('label', { for: textareaId, id: labelId, text: str(prompt.text) })),
         featured ? el('span', { class: 'tag', text: 'Start here' }) : null,
       ),
-      prompt.hint ? el('p', { class: 'hint', id: hintId, text: prompt.hint }) : null,
+      prompt.hint ? el('p', { class: 'hint', id: hintId, text: str(prompt.hint) }) : null,
       textarea,
       el('div', { class: 'compose-row' }, count, counter, add),
       mine,
@@ -776,9 +1044,8 @@
     }
     const secret = newSecret();
     const command = { kind: 'add_item', prompt_id: promptId, text, owner_hash: sha256Hex(secret) };
-    const item = { item_id: null, secret, prompt_id: promptId, text, msg_id: '', acked: false };
+    const item = { item_id: null, secret, prompt_id: promptId, text, msg_id: newMessageId(), acked: false };
     // The item is saved before the message leaves, so an ack can always find it.
-    item.msg_id = newMessageId();
     state.items.push(item);
     saveItems();
     state.outbox.push({ id: item.msg_id, command });
@@ -817,11 +1084,9 @@
       let label = '';
       if (!item.acked) label = state.ready ? 'Sending…' : 'Waiting for connection…';
       else if (withdrawing) label = state.ready ? 'Withdrawing…' : 'Withdraws when reconnected…';
-      const stateNode = li.querySelector('.mine-state');
-      setText(stateNode, label);
+      setText(li.querySelector('.mine-state'), label);
       li.classList.toggle('pending', !item.acked || Boolean(withdrawing));
-      const button = li.querySelector('button');
-      button.disabled = !item.acked || !item.item_id || Boolean(withdrawing);
+      li.querySelector('button').disabled = !item.acked || !item.item_id || Boolean(withdrawing);
     });
   }
 
@@ -833,180 +1098,380 @@
     render();
   }
 
-  // ---- vote
+  // ---- vote: the dot budget, kept in view
 
-  const voteCards = new Map();
-
-  function renderVote(board) {
-    const section = $('vote');
-    const bar = $('dotsbar');
-    const list = $('vote-list');
-    if (!board) {
-      if (voteCards.size) {
-        voteCards.clear();
-        list.replaceChildren();
-      }
-      show(section, false);
-      show(bar, false);
-      return;
-    }
-    show(section, true);
-    show(bar, true);
+  function renderDots(board) {
+    show($('dotsbar'), Boolean(board));
+    if (!board) return;
     const pending = pendingVotes();
     const budget = votesPerPerson();
     const left = dotsLeft(pending);
+    const cap = capPerTopic();
     setText($('dots-left'), left + ' of ' + budget + ' dots left');
     pips($('dots-pips'), left, Math.min(budget, 20));
-    show($('dots-hint'), budget > 0 && left === 0);
-    $('dotsbar').classList.toggle('spent', left === 0);
-
-    const items = asArray(board.items).filter((it) => isObject(it) && typeof it.item_id === 'string');
-    show($('vote-empty'), items.length === 0);
-    const perItem = Math.max(1, Number(board.max_votes_per_item) || budget || 1);
-    const capacity = Math.min(perItem, budget || perItem);
-    reconcile(list, voteCards, items, buildVoteCard);
-    for (const item of items) {
-      const card = voteCards.get(item.item_id);
-      setText(card.text, item.text);
-      setText(card.prompt, promptText(item.prompt_id));
-      const mine = myVotesOn(item.item_id, pending);
-      setText(card.myDots, String(mine));
-      card.root.classList.toggle('voted', mine > 0);
-      card.root.classList.toggle('pending', state.outbox.some((m) => m.command.item_id === item.item_id));
-      pips(card.pips, Math.min(mine, capacity), capacity <= 6 ? capacity : Math.min(mine, 20));
-      card.vote.disabled = left <= 0 || mine >= perItem;
-      card.unvote.disabled = mine <= 0;
-      card.vote.setAttribute('aria-label', 'Add a dot to: ' + item.text);
-      card.unvote.setAttribute('aria-label', 'Take a dot back from: ' + item.text);
-    }
+    let hint = '';
+    if (budget > 0 && left === 0) hint = 'All your dots are placed. Tap − on a topic to move one.';
+    else if (cap < budget) hint = 'At most ' + cap + ' of your dots can go on one topic.';
+    setText($('dots-hint'), hint);
+    show($('dots-hint'), hint !== '');
+    $('dotsbar').classList.toggle('spent', budget > 0 && left === 0);
   }
 
-  function buildVoteCard(item) {
-    const vote = el('button', { type: 'button', class: 'round primary', 'data-testid': 'vote', text: '+' });
-    const unvote = el('button', { type: 'button', class: 'round', 'data-testid': 'unvote', text: '−' });
-    const text = el('p', { class: 'item-text', 'data-testid': 'item-text' });
-    const prompt = el('p', { class: 'item-prompt' });
-    const myDots = el('span', { class: 'my-dots', 'data-testid': 'my-dots', text: '0' });
-    const pipRow = el('span', { class: 'pips', 'aria-hidden': 'true' });
-    vote.addEventListener('click', () => castVote(item.item_id, 'cast_vote'));
-    unvote.addEventListener('click', () => castVote(item.item_id, 'retract_vote'));
-    const root = el(
-      'li',
-      { class: 'card item', 'data-testid': 'item', 'data-item-id': item.item_id },
-      prompt,
-      text,
-      el(
-        'div',
-        { class: 'vote-row' },
-        el('div', { class: 'mine-dots' }, pipRow, el('span', { class: 'sr-only', text: 'Your dots on this: ' }), myDots),
-        el('div', { class: 'vote-buttons' }, unvote, vote),
-      ),
-    );
-    return { root, vote, unvote, text, prompt, myDots, pips: pipRow };
-  }
-
-  function castVote(itemId, kind) {
+  function castVote(topicId, kind) {
     const board = state.board;
     if (!board || board.phase !== 'vote') return;
     const pending = pendingVotes();
-    const mine = myVotesOn(itemId, pending);
-    if (kind === 'cast_vote' && (dotsLeft(pending) <= 0 || mine >= (Number(board.max_votes_per_item) || Infinity))) return;
+    const mine = myVotesOn(topicId, pending);
+    if (kind === 'cast_vote' && (dotsLeft(pending) <= 0 || mine >= capPerTopic())) return;
     if (kind === 'retract_vote' && mine <= 0) return;
-    send({ kind, item_id: itemId });
+    send({ kind, topic_id: topicId });
     render();
   }
 
-  /** Keep one element per item, in the board's order, moving nodes only when the order changed. */
-  function reconcile(list, cards, items, build) {
-    const wanted = new Set(items.map((it) => it.item_id));
-    for (const [id, card] of cards) {
-      if (!wanted.has(id)) {
-        card.root.remove();
-        cards.delete(id);
-      }
-    }
-    items.forEach((item, index) => {
-      let card = cards.get(item.item_id);
-      if (!card) {
-        card = build(item);
-        cards.set(item.item_id, card);
-      }
-      if (list.children[index] !== card.root) list.insertBefore(card.root, list.children[index] || null);
-    });
+  // ---- topics: revealed in Group, voted on in Vote, discussed in Discuss, totals at the end
+
+  /** @type {Map<string, object>} one card per topic_id, moved between the list and the "now discussing" slot */
+  const topicCards = new Map();
+
+  function topicList(board) {
+    return asArray(board && board.topics).filter((t) => isObject(t) && typeof t.topic_id === 'string');
   }
 
-  // ---- results (voting closed)
+  function currentTopicId(board) {
+    return board && board.phase === 'discuss' && isObject(board.discussion) ? str(board.discussion.topic_id) : '';
+  }
 
-  const resultCards = new Map();
-
-  function renderResults(board) {
-    const section = $('results');
-    const list = $('result-list');
+  function renderTopics(board) {
+    const section = $('topics');
+    const list = $('topic-list');
     if (!board) {
-      if (resultCards.size) {
-        resultCards.clear();
-        list.replaceChildren();
-      }
       show(section, false);
+      if (topicCards.size) {
+        for (const card of topicCards.values()) card.root.remove();
+        topicCards.clear();
+      }
       return;
     }
-    show(section, true);
-    const items = asArray(board.items).filter((it) => isObject(it) && typeof it.item_id === 'string');
-    show($('results-empty'), items.length === 0);
-    const top = Math.max(1, ...items.map((it) => Number(it.votes) || 0));
-    reconcile(list, resultCards, items, buildResultCard);
-    for (const item of items) {
-      const card = resultCards.get(item.item_id);
-      const votes = Number(item.votes) || 0;
-      setText(card.text, item.text);
-      setText(card.prompt, promptText(item.prompt_id));
-      const closed = board.voting_closed === true && item.votes !== null && item.votes !== undefined;
-      show(card.total, closed);
-      show(card.meter, closed);
-      setText(card.votes, String(votes));
-      setText(card.unit, plural(votes, ' dot', ' dots'));
-      card.fill.style.width = Math.round((votes / top) * 100) + '%';
+    const phase = board.phase;
+    const topics = topicList(board);
+    const currentId = currentTopicId(board);
+    const ctx = {
+      phase,
+      pending: pendingVotes(),
+      cap: capPerTopic(),
+      top: Math.max(1, ...topics.map((t) => Number(t.votes) || 0)),
+      discussed: new Set(asArray(board.discussed)),
+      notes: new Map(),
+      currentId,
+    };
+    ctx.left = dotsLeft(ctx.pending);
+    for (const note of asArray(board.notes).filter(isObject)) {
+      if (!ctx.notes.has(note.topic_id)) ctx.notes.set(note.topic_id, []);
+      ctx.notes.get(note.topic_id).push(note);
     }
+
+    const wanted = new Set(topics.map((t) => t.topic_id));
+    for (const [id, card] of topicCards) {
+      if (!wanted.has(id)) {
+        card.root.remove();
+        topicCards.delete(id);
+      }
+    }
+    const listed = [];
+    for (const topic of topics) {
+      let card = topicCards.get(topic.topic_id);
+      if (!card) {
+        card = buildTopicCard(topic.topic_id);
+        topicCards.set(topic.topic_id, card);
+      }
+      updateTopicCard(card, topic, ctx);
+      if (topic.topic_id === currentId) {
+        const slot = $('discussing-slot');
+        if (card.root.parentNode !== slot) slot.replaceChildren(card.root);
+      } else {
+        listed.push(card.root);
+      }
+    }
+    listed.forEach((root, index) => {
+      if (list.children[index] !== root) list.insertBefore(root, list.children[index] || null);
+    });
+    while (list.children.length > listed.length) list.removeChild(list.lastChild);
+    if (!currentId) $('discussing-slot').replaceChildren();
+
+    show(section, topics.length === 0 || listed.length > 0);
+    show($('topics-empty'), topics.length === 0);
+    show($('grouping-note'), phase === 'group');
+    let heading = 'Topics';
+    if (phase === 'group') heading = topics.length + ' ' + plural(topics.length, 'topic', 'topics') + ' so far';
+    else if (phase === 'vote') heading = 'Where will your dots go?';
+    else if (phase === 'discuss') heading = currentId ? 'Other topics, most voted first' : 'Topics, most voted first';
+    else heading = 'What came up';
+    setText($('topics-heading'), heading);
   }
 
-  function buildResultCard(item) {
+  function buildTopicCard(topicId) {
+    const kind = el('p', { class: 'topic-kind' });
     const votes = el('span', { 'data-testid': 'votes', text: '0' });
     const unit = el('span', { class: 'unit', text: ' dots' });
-    const total = el('p', { class: 'total' }, votes, unit);
+    const total = el('p', { class: 'total', hidden: true }, votes, unit);
+    const discussed = el('span', { class: 'tag discussed-tag', 'data-testid': 'discussed-mark', text: 'Discussed', hidden: true });
+    const title = el('h3', { class: 'topic-title', 'data-testid': 'topic-title' });
+    const items = el('ul', { class: 'topic-items', hidden: true });
     const fill = el('span', { class: 'meter-fill' });
-    const meter = el('span', { class: 'meter', 'aria-hidden': 'true' }, fill);
-    const text = el('p', { class: 'item-text', 'data-testid': 'item-text' });
-    const prompt = el('p', { class: 'item-prompt' });
+    const meter = el('span', { class: 'meter', 'aria-hidden': 'true', hidden: true }, fill);
+
+    const vote = el('button', { type: 'button', class: 'round primary', 'data-testid': 'vote', text: '+' });
+    const unvote = el('button', { type: 'button', class: 'round', 'data-testid': 'unvote', text: '−' });
+    const myDots = el('span', { class: 'my-dots', 'data-testid': 'my-dots', text: '0' });
+    const pipRow = el('span', { class: 'pips', 'aria-hidden': 'true' });
+    vote.addEventListener('click', () => castVote(topicId, 'cast_vote'));
+    unvote.addEventListener('click', () => castVote(topicId, 'retract_vote'));
+    const voteRow = el(
+      'div',
+      { class: 'vote-row', hidden: true },
+      el('div', { class: 'mine-dots' }, pipRow, el('span', { class: 'sr-only', text: 'Your dots on this: ' }), myDots),
+      el('div', { class: 'vote-buttons' }, unvote, vote),
+    );
+    const capHint = el('p', { class: 'cap-hint', 'data-testid': 'cap-hint', hidden: true });
+    const notes = el('ul', { class: 'notes', 'aria-label': 'Notes', hidden: true });
     const root = el(
       'li',
-      { class: 'card item result', 'data-testid': 'item', 'data-item-id': item.item_id },
-      el('div', { class: 'item-head' }, prompt, total),
-      text,
+      { class: 'card topic', 'data-testid': 'topic', 'data-topic-id': topicId },
+      el('div', { class: 'topic-head' }, kind, discussed, total),
+      title,
+      items,
       meter,
+      voteRow,
+      capHint,
+      notes,
     );
-    return { root, text, prompt, total, votes, unit, meter, fill };
+    return { root, kind, votes, unit, total, discussed, title, items, meter, fill, vote, unvote, myDots, pips: pipRow, voteRow, capHint, notes };
   }
 
-  // ---- actions
+  function updateTopicCard(card, topic, ctx) {
+    const id = topic.topic_id;
+    const items = asArray(topic.items).filter(isObject);
+    const grouped = topic.grouped === true;
+    const titleText = str(topic.title);
+    setText(card.title, titleText);
+    setText(card.kind, grouped ? 'Group · ' + items.length + ' ' + plural(items.length, 'item', 'items') : promptText(items[0] && items[0].prompt_id));
+    show(card.items, grouped && items.length > 0);
+    replaceIfChanged(card.items, grouped ? JSON.stringify(items.map((it) => [it.item_id, it.text])) : '', () =>
+      grouped ? items.map((it) => el('li', { class: 'topic-item', 'data-testid': 'topic-item', text: str(it.text) })) : [],
+    );
 
-  function renderActions(board) {
-    const section = $('actions');
-    const list = $('action-list');
-    const actions = asArray(board.actions).filter(isObject);
-    const phase = board.phase;
-    const visible = actions.length > 0 || phase === 'actions' || phase === 'closed';
-    show(section, visible);
-    show($('actions-empty'), actions.length === 0);
-    const signature = JSON.stringify(actions.map((a) => [a.action_id, a.text, a.owner, a.due]));
+    // Totals exist only once voting has closed.
+    const hasTotal = typeof topic.votes === 'number';
+    const votes = hasTotal ? topic.votes : 0;
+    show(card.total, hasTotal);
+    show(card.meter, hasTotal);
+    setText(card.votes, String(votes));
+    setText(card.unit, plural(votes, ' dot', ' dots'));
+    card.fill.style.width = Math.round((votes / ctx.top) * 100) + '%';
+
+    const current = id === ctx.currentId;
+    const discussed = ctx.discussed.has(id) && !current;
+    show(card.discussed, discussed && ctx.phase !== 'ended');
+    card.root.classList.toggle('discussed', discussed && ctx.phase === 'discuss');
+    card.root.classList.toggle('current', current);
+    setAttr(card.root, 'aria-current', current ? 'true' : null);
+
+    const notes = ctx.phase === 'group' || ctx.phase === 'vote' ? [] : ctx.notes.get(id) || [];
+    show(card.notes, notes.length > 0);
+    replaceIfChanged(card.notes, JSON.stringify(notes.map((n) => [n.note_id, n.text])), () =>
+      notes.map((n) => el('li', { class: 'note', 'data-testid': 'note', text: str(n.text) })),
+    );
+
+    const voting = ctx.phase === 'vote';
+    show(card.voteRow, voting);
+    let capHint = '';
+    if (voting) {
+      const mine = myVotesOn(id, ctx.pending);
+      const capacity = Math.min(ctx.cap, votesPerPerson() || ctx.cap);
+      setText(card.myDots, String(mine));
+      card.root.classList.toggle('voted', mine > 0);
+      card.root.classList.toggle('pending', state.outbox.some((m) => m.command.topic_id === id));
+      pips(card.pips, Math.min(mine, capacity), capacity <= 6 ? capacity : Math.min(mine, 20));
+      const capped = mine >= ctx.cap;
+      card.vote.disabled = ctx.left <= 0 || capped;
+      card.unvote.disabled = mine <= 0;
+      card.vote.setAttribute('aria-label', 'Add a dot to: ' + titleText);
+      card.unvote.setAttribute('aria-label', 'Take a dot back from: ' + titleText);
+      if (capped && ctx.cap < votesPerPerson()) capHint = 'That is the most one topic can take (' + ctx.cap + ').';
+    } else {
+      card.root.classList.remove('voted', 'pending');
+    }
+    setText(card.capHint, capHint);
+    show(card.capHint, capHint !== '');
+  }
+
+  // ---- discuss: the topic under discussion, its timer on the server's clock
+
+  function renderDiscussing(board) {
+    const section = $('discussing');
+    show(section, Boolean(board));
+    if (!board) {
+      setAttr(section, 'data-testid', null);
+      return;
+    }
+    const currentId = currentTopicId(board);
+    const known = topicList(board).some((t) => t.topic_id === currentId);
+    setAttr(section, 'data-testid', currentId && known ? 'discussing' : null);
+    show($('discussing-empty'), !(currentId && known));
+    show($('timer'), Boolean(currentId));
+  }
+
+  let timerHandle = null;
+
+  /** Seconds left on the discussion timer, against the server's clock; null when none runs. */
+  function remainingMs() {
+    const board = state.board;
+    if (!board || board.phase !== 'discuss' || !isObject(board.discussion)) return null;
+    const endsAt = Date.parse(str(board.discussion.ends_at));
+    if (!Number.isFinite(endsAt)) return null;
+    return endsAt - (Date.now() + state.clockOffset);
+  }
+
+  function tickTimer() {
+    clearTimeout(timerHandle);
+    timerHandle = null;
+    const node = $('timer');
+    const remaining = remainingMs();
+    if (remaining === null) {
+      setText(node, '');
+      return;
+    }
+    if (remaining <= 0) {
+      setText(node, "Time's up");
+      node.classList.add('up');
+      node.classList.remove('low');
+      return;
+    }
+    const seconds = Math.ceil(remaining / 1000);
+    const mm = String(Math.floor(seconds / 60)).padStart(2, '0');
+    const ss = String(seconds % 60).padStart(2, '0');
+    setText(node, mm + ':' + ss);
+    node.classList.remove('up');
+    node.classList.toggle('low', seconds <= 60);
+    setAttr(node, 'aria-label', Math.floor(seconds / 60) + ' min ' + (seconds % 60) + ' s left');
+    // Wake when the shown second changes.
+    timerHandle = setTimeout(tickTimer, remaining - (seconds - 1) * 1000 + 15);
+  }
+
+  // ---- close: return on time invested
+
+  let rotiButtons = null;
+
+  function renderClose(board) {
+    show($('close'), Boolean(board));
+    if (!board) return;
+    const summary = isObject(board.roti) ? board.roti : null;
+    setText($('roti-question'), (summary && str(summary.text)) || ROTI.text);
+    if (!rotiButtons) {
+      rotiButtons = buildScale($('roti-scale'), ROTI.low, ROTI.high, 'roti-', (value) =>
+        value + (value === ROTI.low ? ', ' + ROTI.lowLabel : value === ROTI.high ? ', ' + ROTI.highLabel : ''),
+      answerRoti);
+    }
+    const sending = state.outbox.some((m) => m.command.kind === 'answer_roti');
+    markChosen(rotiButtons, ROTI.low, myRoti(), sending);
+    renderSummary($('roti-summary'), summary, 'Ratings');
+  }
+
+  function answerRoti(value) {
+    if (!state.board || state.board.phase !== 'close') return;
+    if (myRoti() === value) return;
+    send({ kind: 'answer_roti', value });
+    render();
+  }
+
+  // ---- private reflection: the three closing questions. Never sent, never stored.
+
+  function renderReflection(board) {
+    const questions = asArray(board.closing_questions).filter((q) => typeof q === 'string' && q);
+    if (questions.length) state.closingQuestions = questions;
+    // Shown in Close, and still after the end for anyone in the middle of writing.
+    const visible = board.phase === 'close' || (board.phase === 'ended' && state.closingQuestions.length > 0);
+    show($('reflect'), visible);
+    if (!visible) return;
+    const list = $('reflect-list');
+    const signature = JSON.stringify(state.closingQuestions);
     if (list.dataset.signature === signature) return;
     list.dataset.signature = signature;
     list.replaceChildren(
-      ...actions.map((action) =>
+      ...state.closingQuestions.map((question, index) => {
+        const id = 'reflect-' + index;
+        const area = el('textarea', {
+          id,
+          class: 'compose reflection',
+          'data-testid': 'reflection',
+          rows: 3,
+          autocomplete: 'off',
+          spellcheck: 'false',
+          placeholder: 'A few words, for yourself',
+        });
+        area.value = state.reflections.get(question) || '';
+        area.addEventListener('input', () => {
+          state.reflections.set(question, area.value);
+          if (autoGrow) {
+            area.style.height = 'auto';
+            area.style.height = area.scrollHeight + 2 + 'px';
+          }
+        });
+        return el('div', { class: 'reflect-q' }, el('label', { class: 'reflect-label', for: id, text: question }), area);
+      }),
+    );
+  }
+
+  // ---- ended
+
+  function renderEnded(board) {
+    show($('ended'), Boolean(board));
+    if (!board) return;
+    const topics = topicList(board);
+    const actions = asArray(board.actions).filter(isObject);
+    const rows = [
+      { term: 'Topics', value: String(topics.length) },
+      { term: 'Actions', value: String(actions.length) },
+    ];
+    const roti = isObject(board.roti) ? board.roti : null;
+    if (roti) {
+      const answered = Number(roti.answered) || 0;
+      rows.push(
+        roti.shown
+          ? { term: 'Worth the time', value: formatMean(roti.mean) + ' of 5', note: answered + ' answered', wide: true }
+          : { term: 'Worth the time', value: answered + ' answered', note: 'Too few to show a score', wide: true },
+      );
+    }
+    replaceIfChanged($('ended-totals'), JSON.stringify(rows), () =>
+      rows.map((row) =>
+        el(
+          'div',
+          { class: 'total-row' + (row.wide ? ' wide' : '') },
+          el('dt', { text: row.term }),
+          el('dd', { text: row.value }, row.note ? el('span', { class: 'total-note', text: row.note }) : null),
+        ),
+      ),
+    );
+  }
+
+  // ---- actions, live from Discuss on
+
+  function renderActions(board) {
+    const phase = board.phase;
+    const actions = asArray(board.actions).filter(isObject);
+    const visible = ACTION_PHASES.has(phase) && (actions.length > 0 || phase === 'actions');
+    show($('actions'), visible);
+    if (!visible) return;
+    show($('actions-empty'), actions.length === 0);
+    setText($('actions-heading'), phase === 'ended' ? 'Our actions' : 'Actions');
+    replaceIfChanged($('action-list'), JSON.stringify(actions.map((a) => [a.action_id, a.text, a.owner, a.due, a.topic_title])), () =>
+      actions.map((action) =>
         el(
           'li',
           { class: 'action', 'data-testid': 'action' },
-          el('p', { class: 'action-text', text: action.text || '' }),
-          el('p', { class: 'action-meta', text: (action.owner || '') + ' · due ' + (action.due || '') }),
+          el('p', { class: 'action-text', text: str(action.text) }),
+          el('p', { class: 'action-meta', text: str(action.owner) + ' · due ' + formatDate(action.due) }),
+          action.topic_title ? el('p', { class: 'action-topic', text: 'From: ' + str(action.topic_title) }) : null,
         ),
       ),
     );
@@ -1025,11 +1490,8 @@
     }
     state.rescued.forEach((r, index) => entries.push({ kind: 'rescued', promptId: r.prompt_id, text: r.text, index }));
     show($('unsent'), entries.length > 0);
-    const signature = JSON.stringify([inWrite, entries]);
-    if (list.dataset.signature === signature) return;
-    list.dataset.signature = signature;
-    list.replaceChildren(
-      ...entries.map((entry) => {
+    replaceIfChanged(list, JSON.stringify([inWrite, entries]), () =>
+      entries.map((entry) => {
         const buttons = el('div', { class: 'unsent-buttons' });
         if (inWrite && entry.kind === 'rescued') {
           const putBack = el('button', { type: 'button', class: 'button quiet', text: 'Put back' });

@@ -1,0 +1,41 @@
+"""The PDF export: the HTML export printed by headless Chromium, when Chromium is installed."""
+
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from retro.exports.html import render_html
+from retro.exports.outcome import RetroOutcome
+
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+
+
+class PdfUnavailable(Exception):
+    pass
+
+
+def find_chromium() -> str | None:
+    return next((found for name in CHROMIUM_NAMES if (found := shutil.which(name))), None)
+
+
+def render_pdf(outcome: RetroOutcome) -> bytes:
+    chromium = find_chromium()
+    if chromium is None:
+        raise PdfUnavailable(
+            "PDF export needs Chromium, which is not installed (on Debian: apt-get install chromium);"
+            " the HTML export works without it and prints to PDF from any browser."
+        )
+    with tempfile.TemporaryDirectory() as scratch:
+        page, pdf = Path(scratch) / "retro.html", Path(scratch) / "retro.pdf"
+        page.write_text(render_html(outcome), encoding="utf-8")
+        command = [
+            chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            f"--user-data-dir={scratch}/profile", "--no-pdf-header-footer", f"--print-to-pdf={pdf}",
+            page.as_uri(),
+        ]  # fmt: skip
+        result = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+        if not pdf.exists():
+            raise PdfUnavailable(f"Chromium could not print the PDF: {result.stderr.strip()[-300:]}")
+        return pdf.read_bytes()
