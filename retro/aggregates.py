@@ -16,6 +16,8 @@ class AnswerSummary(BaseModel):
     text: str
     low: int
     high: int
+    low_label: str
+    high_label: str
     answered: int
     shown: bool
     """False while fewer than the minimum have answered: then only `answered` is known."""
@@ -38,6 +40,8 @@ def summarise(question: CheckInQuestion, values: list[int], min_responses: int) 
         text=question.text,
         low=question.low,
         high=question.high,
+        low_label=question.low_label,
+        high_label=question.high_label,
         answered=len(values),
         shown=shown,
         histogram=histogram if shown else None,

@@ -194,7 +194,7 @@ def board_view(state: RetroState) -> BoardView:
         roti=summarise(ROTI_QUESTION, state.roti_values(), k)
         if is_past(state.phase, Phase.ACTIONS)
         else None,
-        closing_questions=CLOSING_QUESTIONS if state.phase is Phase.CLOSE else (),
+        closing_questions=CLOSING_QUESTIONS if state.phase in (Phase.CLOSE, Phase.ENDED) else (),
         min_responses=k,
     )
 
