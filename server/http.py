@@ -19,6 +19,9 @@ PAGE_SECURITY_HEADERS = [
     ("Cache-Control", "no-store"),
 ]
 
+BLAME_RULES = "blame_rules.json"
+"""The blame-nudge rules, shared with the Python side (retro.nudge): the phone runs them as you type."""
+
 ASSETS = {
     "app.js": "text/javascript; charset=utf-8",
     "app.css": "text/css; charset=utf-8",
@@ -59,6 +62,7 @@ class Router:
         self._has_room = has_room
         self._page = _static("index.html")
         self._assets = {name: (_static(name), kind) for name, kind in ASSETS.items()}
+        self._assets[BLAME_RULES] = (files("retro").joinpath(BLAME_RULES).read_bytes(), "application/json")
 
     def __call__(self, connection: ServerConnection, request: Request) -> Response | None:
         path = request.path.split("?", 1)[0]

@@ -1002,7 +1002,9 @@
       el('div', { class: 'compose-row' }, count, counter, add),
       mine,
     );
-    const card = { section, textarea, add, counter, count, mine, mineList };
+    const nudge = el('p', { class: 'nudge', 'data-testid': 'nudge', 'aria-live': 'polite', hidden: true });
+    section.insertBefore(nudge, section.querySelector('.compose-row'));
+    const card = { section, textarea, add, counter, count, mine, mineList, nudge };
     textarea.addEventListener('input', () => {
       state.drafts[id] = textarea.value;
       saveDrafts();
@@ -1019,7 +1021,34 @@
     return card;
   }
 
+  /* The blame nudge: the same rules the Python side uses (retro/blame_rules.json), run here as you
+   * type, with no round trip. It suggests; it never blocks posting. */
+  const blameRules = { suggestion: '', patterns: [] };
+
+  function loadBlameRules() {
+    fetch(location.pathname.replace(/\/$/, '') + '/blame_rules.json', { cache: 'no-store' })
+      .then((response) => (response.ok ? response.json() : null))
+      .then((data) => {
+        if (!data || !Array.isArray(data.rules)) return;
+        blameRules.suggestion = str(data.suggestion);
+        blameRules.patterns = data.rules.map((rule) => new RegExp(rule.pattern, rule.flags));
+        promptCards.forEach((card) => updateNudge(card));
+      })
+      .catch(() => {});
+  }
+
+  function pointsAtPerson(text) {
+    return blameRules.patterns.some((pattern) => pattern.test(text));
+  }
+
+  function updateNudge(card) {
+    const flagged = card.textarea.value.trim() !== '' && pointsAtPerson(card.textarea.value);
+    setText(card.nudge, flagged ? blameRules.suggestion : '');
+    show(card.nudge, flagged);
+  }
+
   function updateComposer(card) {
+    updateNudge(card);
     const length = card.textarea.value.length;
     const left = MAX_ITEM_CHARS - length;
     setText(card.counter, length >= MAX_ITEM_CHARS - 60 ? left + ' ' + plural(left, 'character', 'characters') + ' left' : '');
@@ -1550,5 +1579,6 @@
     showError('This browser cannot join the retro. Try another browser on your phone.');
     return;
   }
+  loadBlameRules();
   connect();
 })();
