@@ -22,6 +22,8 @@ class HistoryRow:
     """None when fewer than the retro's minimum responses answered."""
     actions_open: int
     actions_done: int
+    kept: str
+    """'raw' while the raw items are kept, 'outcome' once they have been forgotten."""
 
 
 def past_outcomes(store: EventStore, team: str | None) -> list[RetroOutcome]:
@@ -91,6 +93,7 @@ def check_in_trend(store: EventStore, team: str) -> list[float | None]:
 def history_rows(store: EventStore, team: str | None = None) -> list[HistoryRow]:
     outcomes = past_outcomes(store, team)
     decisions = review_decisions(outcomes)
+    hosted = {record.retro_id for record in store.retros(team)}
     rows = []
     for outcome in outcomes:
         statuses = [_status(decisions.get(f"{outcome.retro_id}/{a.action_id}")) for a in outcome.actions]
@@ -104,6 +107,7 @@ def history_rows(store: EventStore, team: str | None = None) -> list[HistoryRow]
                 check_in_mean=check_in_mean(outcome),
                 actions_open=statuses.count(ActionStatus.OPEN),
                 actions_done=statuses.count(ActionStatus.DONE),
+                kept="raw" if outcome.retro_id in hosted else "outcome",
             )
         )
     return rows

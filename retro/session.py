@@ -9,6 +9,7 @@ from retro.builtin_templates import DEFAULT_TEMPLATE
 from retro.commands import Command
 from retro.events import Event, RetroStarted, ReviewItem
 from retro.records import RetroRecord
+from retro.retention import Keep, forget_retro, retention_of
 from retro.rules import decide
 from retro.secrets import new_id, new_key, new_token, pseudonym
 from retro.settings import RetroSettings
@@ -93,6 +94,8 @@ class Session:
         if self.state.ended and self.record.retro_key is not None:
             self.store.forget_pseudonyms(self.record.retro_id)
             self.record = self.record.model_copy(update={"retro_key": None, "closed": True})
+            if retention_of(self.store, self.state.team) is Keep.OUTCOME:
+                forget_retro(self.store, self.record.retro_id)
         for listener in list(self._listeners):
             listener(events)
         return Outcome(events=events)

@@ -33,6 +33,10 @@ CREATE TABLE IF NOT EXISTS imported_outcomes (
     created_on TEXT NOT NULL,
     body TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS teams (
+    team TEXT PRIMARY KEY,
+    keep TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS applied_messages (
     retro_id TEXT NOT NULL REFERENCES retros(retro_id),
     message_id TEXT NOT NULL,
@@ -139,12 +143,35 @@ class SqliteStore:
             )
             self._db.execute("UPDATE retros SET retro_key = NULL, closed = 1 WHERE retro_id = ?", (retro_id,))
             self._db.execute("DELETE FROM applied_messages WHERE retro_id = ?", (retro_id,))
-        self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        self._db.execute("VACUUM")
-        self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self._compact()
+
+    def forget_raw(self, retro_id: str, team: str, created_on: date, outcome_body: str) -> None:
+        with self._transaction():
+            for table in ("events", "applied_messages", "retros"):
+                self._db.execute(f"DELETE FROM {table} WHERE retro_id = ?", (retro_id,))
+            self._db.execute(
+                "INSERT OR REPLACE INTO imported_outcomes (retro_id, team, created_on, body)"
+                " VALUES (?, ?, ?, ?)",
+                (retro_id, team, created_on.isoformat(), outcome_body),
+            )
+        self._compact()
+
+    def retention(self, team: str) -> str | None:
+        row = self._db.execute("SELECT keep FROM teams WHERE team = ?", (team,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_retention(self, team: str, keep: str) -> None:
+        with self._transaction():
+            self._db.execute("INSERT OR REPLACE INTO teams (team, keep) VALUES (?, ?)", (team, keep))
 
     def close(self) -> None:
         self._db.close()
+
+    def _compact(self) -> None:
+        """Leave no trace of deleted rows: not in free pages, not in the write-ahead log."""
+        self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self._db.execute("VACUUM")
+        self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def _insert_events(self, retro_id: str, events: list[Event]) -> None:
         next_seq = self._db.execute(

@@ -17,7 +17,7 @@ from retro.sqlite_store import SqliteStore
 from retro.template_files import TemplateError, resolve_template
 from server.app import ServerConfig
 from tui.config import RunConfig
-from tui.export_command import run_export, run_import
+from tui.export_command import run_export, run_forget, run_import
 
 DEFAULT_PORT = 8765
 
@@ -43,6 +43,7 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument(
             "--min-responses", type=int, help="Answers needed before any aggregate shows (default 3)"
         )
+        sub.add_argument("--keep", help="raw (default) or outcome: what the team keeps once a retro ends")
         sub.add_argument("--certfile", help="TLS certificate (PEM)")
         sub.add_argument("--keyfile", help="TLS private key (PEM)")
     commands.add_parser("templates", help="List the built-in templates.")
@@ -58,6 +59,9 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--out", help="File to write (default: <team>-<date>-retro.<ext> here)")
     export.add_argument("--force", action="store_true", help="Replace the file if it exists")
     export.add_argument("--db", help="SQLite file (default: in the user data directory)")
+    forget = commands.add_parser("forget", help="Drop a retro's raw items; keep its outcome.")
+    forget.add_argument("retro", help="A retro id from `retro history` (or its start), or `latest`")
+    forget.add_argument("--db", help="SQLite file (default: in the user data directory)")
     importer = commands.add_parser("import", help="Load a JSON export back into history.")
     importer.add_argument("file", help="A file written by `retro export --format json`")
     importer.add_argument("--db", help="SQLite file (default: in the user data directory)")
@@ -108,16 +112,13 @@ def _history(config: RunConfig) -> int:
     if not rows:
         print("No retros yet." if not config.team else f"No retros for team {config.team!r} yet.")
         return 0
-    columns = ("id", 16), ("date", 10), ("team", 14), ("title", 28), ("items", -5), ("check-in", -8)
-    print(
-        " ".join(f"{name:<{width}}" if width > 0 else f"{name:>{-width}}" for name, width in columns), end=""
-    )
-    print(f" {'open':>5} {'done':>5}")
+    header = f"{'id':<16} {'date':<10} {'team':<14} {'title':<28}"
+    print(f"{header} {'items':>5} {'check-in':>8} {'open':>5} {'done':>5}  kept")
     for row in rows:
         mean = f"{row.check_in_mean:.1f}" if row.check_in_mean is not None else "—"
         print(
             f"{row.retro_id:<16} {row.created_on.isoformat():<10} {row.team[:14]:<14} {row.title[:28]:<28}"
-            f" {row.items:>5} {mean:>8} {row.actions_open:>5} {row.actions_done:>5}"
+            f" {row.items:>5} {mean:>8} {row.actions_open:>5} {row.actions_done:>5}  {row.kept}"
         )
     return 0
 
@@ -129,16 +130,21 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         print(outcome_schema_text() if args.which == "export" else json_schema_text())
         return 0
-    if args.command in ("export", "import"):
-        return run_export(args) if args.command == "export" else run_import(args)
+    if args.command == "export":
+        return run_export(args)
+    if args.command == "import":
+        return run_import(args)
+    if args.command == "forget":
+        return run_forget(args)
     if args.command == "templates":
         return _list_templates()
     try:
         config = _config(args)
     except ValidationError as exc:
         for error in exc.errors():
-            where = ".".join(str(part) for part in error["loc"])
-            print(f"retro: --{where.replace('_', '-')}: {error['msg']}", file=sys.stderr)
+            where = ".".join(str(part) for part in error["loc"]).replace("_", "-")
+            message = error["msg"].removeprefix("Value error, ")
+            print(f"retro: --{where}: {message}" if where else f"retro: {message}", file=sys.stderr)
         return 2
     if args.command == "history":
         return _history(config)
@@ -152,6 +158,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         min_responses=config.min_responses,
     )
     store = SqliteStore(config.db)
+    if config.keep is not None:
+        store.set_retention(config.team, config.keep)
     try:
         session = open_session(
             store,

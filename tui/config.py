@@ -2,9 +2,10 @@
 
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
 
 from retro.paths import default_db_path
+from retro.retention import Keep
 
 
 class RunConfig(BaseModel):
@@ -21,8 +22,16 @@ class RunConfig(BaseModel):
     votes: int = Field(default=3, ge=1, le=20)
     max_per_topic: int | None = Field(default=None, ge=1, le=20)
     min_responses: int = Field(default=3, ge=1, le=50)
+    keep: Keep | None = None
+    """The team's retention: raw items, or only the outcome once a retro ends."""
     certfile: Path | None = None
     keyfile: Path | None = None
+
+    @model_validator(mode="after")
+    def _keep_needs_a_team(self) -> "RunConfig":
+        if self.keep is not None and not self.team:
+            raise ValueError("--keep sets a team's retention; give the team with --team")
+        return self
 
     @field_validator("certfile", "keyfile")
     @classmethod

@@ -10,6 +10,7 @@ from retro.exports.pdf import PdfUnavailable
 from retro.exports.sources import BadImport, NoSuchRetro, find_outcome, import_outcome
 from retro.exports.warnings import items_pointing_at_people
 from retro.paths import default_db_path
+from retro.retention import forget_retro
 from retro.sqlite_store import SqliteStore
 
 
@@ -51,6 +52,19 @@ def run_export(args: argparse.Namespace) -> int:
     except OSError as exc:
         return _fail(f"cannot write {path}: {exc.strerror}.")
     print(path)
+    return 0
+
+
+def run_forget(args: argparse.Namespace) -> int:
+    store = _store(args)
+    try:
+        outcome = forget_retro(store, args.retro)
+    except NoSuchRetro as exc:
+        return _fail(str(exc))
+    finally:
+        store.close()
+    when = outcome.date.isoformat()
+    print(f"Forgot the raw items of {outcome.title!r} ({when}); its outcome stays in history.")
     return 0
 
 

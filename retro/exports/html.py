@@ -84,7 +84,7 @@ def _topic(topic: ExportedTopic, prompts: dict[str, str]) -> str:
             for item in topic.items
         )
         html.append(f"<ul>{items}</ul>")
-    else:
+    elif topic.items:
         html.append(f'<p class="prompt">{escape(prompts[topic.items[0].prompt_id])}</p>')
     if topic.notes:
         notes = "".join(f"<li>{escape(note)}</li>" for note in topic.notes)

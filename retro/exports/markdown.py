@@ -80,7 +80,7 @@ def _topic_lines(topic: ExportedTopic, prompts: dict[str, str]) -> list[str]:
     lines = [f"### {escape(topic.title)}{votes}", ""]
     if topic.grouped:
         lines += [f"- {escape(item.text)} _({escape(prompts[item.prompt_id])})_" for item in topic.items]
-    else:
+    elif topic.items:
         lines.append(f"_{escape(prompts[topic.items[0].prompt_id])}_")
     if topic.notes:
         lines += ["", "**Notes**", ""] + [f"- {escape(note)}" for note in topic.notes]
