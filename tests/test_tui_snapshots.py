@@ -1,13 +1,34 @@
-"""Snapshots of what the projected screen shows: the lobby, and the board before and after the reveal."""
+"""Snapshots of what the projected screen shows: the lobby, every phase's board, and the action form.
 
-from datetime import date
+Everything that could vary between runs is fixed: the tokens (start_fixed_session), the public URL,
+the clock the countdown reads, and the order of topics (the shuffled reveal is rearranged through
+the one command path: merge all topics in a chosen order, then ungroup).
+"""
+
+from collections.abc import Awaitable, Callable
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
 
 from retro.actors import Facilitator, Participant
-from retro.commands import AddItem, CastVote, ChangePhase, RecordAction
+from retro.commands import (
+    AddItem,
+    AddNote,
+    AnswerCheckIn,
+    AnswerRoti,
+    CastVote,
+    ChangePhase,
+    Command,
+    MergeTopics,
+    RecordAction,
+    ReviewAction,
+    ReviewOutcome,
+    StartDiscussion,
+    Ungroup,
+)
+from retro.history import open_actions
 from retro.phases import Phase
 from retro.secrets import owner_hash
 from retro.session import Session
@@ -17,59 +38,206 @@ from tests.conftest import start_fixed_session
 from tui.app import RetroApp
 
 SIZE = (120, 40)
-PHONE = Participant("snapshot-phone")
+TEAM = "Ward 7"
+NOW = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
+ITEMS = (
+    ("hard", "Night handovers ran late three times"),
+    ("hard", "Nobody knew who was on call at 3am"),
+    ("learning", "[b]Checklists[/b] <em>help</em> when we are tired"),
+    ("help", "A quiet room for handover"),
+)
+RunBefore = Callable[[Pilot[None]], Awaitable[None]]
 
 
-def snapshot_app(store: SqliteStore, tmp_path: Path) -> RetroApp:
+def snapshot_app(session: Session, tmp_path: Path) -> RetroApp:
+    session.clock = lambda: NOW
     config = ServerConfig(host="127.0.0.1", port=0, public_url="http://retro.example")
-    return RetroApp(start_fixed_session(store), config, export_dir=tmp_path)
+    return RetroApp(session, config, export_dir=tmp_path)
 
 
-def write_items(session: Session) -> None:
-    for prompt_id, text in (
-        ("hard", "Night handovers ran late three times"),
-        ("learning", "[b]Checklists[/b] <em>help</em> when we are tired"),
-        ("help", "A quiet room for handover"),
-    ):
-        session.execute(PHONE, AddItem(prompt_id=prompt_id, text=text, owner_hash=owner_hash(text * 2)))
+def facilitate(session: Session, *commands: Command) -> None:
+    for command in commands:
+        session.execute(Facilitator(), command)
+
+
+def answer(session: Session, question_id: str, values: list[int]) -> None:
+    for index, value in enumerate(values):
+        session.execute(Participant(f"phone-{index}"), AnswerCheckIn(question_id=question_id, value=value))
+
+
+def write_items(session: Session) -> list[str]:
+    for prompt_id, text in ITEMS:
+        session.execute(
+            Participant("writer"), AddItem(prompt_id=prompt_id, text=text, owner_hash=owner_hash(text * 2))
+        )
+    by_text = {item.text: item_id for item_id, item in session.state.items.items()}
+    return [by_text[text] for _, text in ITEMS]
+
+
+def reveal_and_group(session: Session) -> list[str]:
+    """Reveal, put the topics in ITEMS order, and group the two handover items; returns topic ids."""
+    facilitate(session, ChangePhase(to=Phase.WRITE))
+    ids = write_items(session)
+    facilitate(session, ChangePhase(to=Phase.GROUP), MergeTopics(topic_ids=tuple(ids), title="All"))
+    facilitate(session, Ungroup(topic_id=session.state.topic_order[0]))
+    facilitate(session, MergeTopics(topic_ids=(ids[0], ids[1]), title="Handovers"))
+    return list(session.state.topic_order)
+
+
+def vote(session: Session, topics: list[str]) -> None:
+    """Distinct totals, so that vote order is fixed: 3 on the second topic, 2 on the first, 1 on the last."""
+    facilitate(session, ChangePhase(to=Phase.VOTE))
+    for index, topic_id in enumerate([topics[1], topics[1], topics[1], topics[0], topics[0], topics[2]]):
+        session.execute(Participant(f"voter-{index % 3}"), CastVote(topic_id=topic_id))
+
+
+def after(setup: Callable[[Session], object], app: RetroApp) -> RunBefore:
+    async def run_before(pilot: Pilot[None]) -> None:
+        setup(app.session)
+        await pilot.pause()
+
+    return run_before
 
 
 def test_lobby(snap_compare: Any, store: SqliteStore, tmp_path: Path) -> None:
-    assert snap_compare(snapshot_app(store, tmp_path), terminal_size=SIZE)
+    assert snap_compare(snapshot_app(start_fixed_session(store), tmp_path), terminal_size=SIZE)
 
 
-def test_board_before_the_reveal_shows_counts_only(
-    snap_compare: Any, store: SqliteStore, tmp_path: Path
-) -> None:
-    app = snapshot_app(store, tmp_path)
+def test_review(snap_compare: Any, store: SqliteStore, tmp_path: Path) -> None:
+    earlier = Session.start(store, title="Sprint 41", team=TEAM, today=date(2026, 11, 13))
+    facilitate(earlier, ChangePhase(to=Phase.ACTIONS))
+    for text, owner in (("Fix the night rota", "Priya"), ("Ask estates for a quiet room", "Sam")):
+        facilitate(earlier, RecordAction(text=text, owner=owner, due=date(2026, 11, 20)))
+    facilitate(earlier, ChangePhase(to=Phase.ENDED))
+    session = Session.start(
+        store, title="Sprint 42", team=TEAM, review=open_actions(store, TEAM), today=date(2026, 11, 27)
+    )
+    app = snapshot_app(session, tmp_path)
 
-    async def before(pilot: Pilot[None]) -> None:
-        write_items(app.session)
-        await pilot.pause()
+    def setup(session: Session) -> None:
+        facilitate(session, ReviewAction(ref=session.state.review[0].ref, outcome=ReviewOutcome.DONE))
 
-    assert snap_compare(app, press=["b"], terminal_size=SIZE, run_before=before)
+    assert snap_compare(app, press=["b"], terminal_size=SIZE, run_before=after(setup, app))
 
 
-def test_board_after_voting_shows_items_totals_and_actions(
-    snap_compare: Any, store: SqliteStore, tmp_path: Path
-) -> None:
-    app = snapshot_app(store, tmp_path)
+def test_check_in(snap_compare: Any, store: SqliteStore, tmp_path: Path) -> None:
+    for day, values in ((date(2026, 10, 30), [5, 6, 4]), (date(2026, 11, 13), [6, 7, 7, 8])):
+        past = Session.start(store, title="Earlier", team=TEAM, today=day)
+        facilitate(past, ChangePhase(to=Phase.CHECK_IN))
+        answer(past, "motivation", values)
+        facilitate(past, ChangePhase(to=Phase.ENDED))
+    app = snapshot_app(start_fixed_session(store), tmp_path)
 
-    async def before(pilot: Pilot[None]) -> None:
-        session = app.session
+    def setup(session: Session) -> None:
+        facilitate(session, ChangePhase(to=Phase.CHECK_IN))
+        answer(session, "motivation", [7, 8, 8, 9, 5])
+        answer(session, "supported", [4, 3])
+
+    assert snap_compare(app, press=["b"], terminal_size=SIZE, run_before=after(setup, app))
+
+
+def test_write_shows_counts_only(snap_compare: Any, store: SqliteStore, tmp_path: Path) -> None:
+    app = snapshot_app(start_fixed_session(store), tmp_path)
+
+    def setup(session: Session) -> None:
+        facilitate(session, ChangePhase(to=Phase.WRITE))
         write_items(session)
-        session.execute(Facilitator(), ChangePhase(to=Phase.VOTE))
-        for item_id, item in session.state.items.items():
-            if item.prompt_id == "learning":
-                session.execute(PHONE, CastVote(item_id=item_id))
-        session.execute(Facilitator(), ChangePhase(to=Phase.ACTIONS))
-        session.execute(
-            Facilitator(), RecordAction(text="Try a handover checklist", owner="Priya", due=date(2026, 12, 4))
-        )
-        await pilot.pause()
 
-    assert snap_compare(app, press=["b"], terminal_size=SIZE, run_before=before)
+    assert snap_compare(app, press=["b"], terminal_size=SIZE, run_before=after(setup, app))
+
+
+def test_reveal_confirmation(snap_compare: Any, store: SqliteStore, tmp_path: Path) -> None:
+    app = snapshot_app(start_fixed_session(store), tmp_path)
+
+    def setup(session: Session) -> None:
+        facilitate(session, ChangePhase(to=Phase.WRITE))
+        write_items(session)
+
+    assert snap_compare(app, press=["b", "n"], terminal_size=SIZE, run_before=after(setup, app))
+
+
+def test_reveal_and_group(snap_compare: Any, store: SqliteStore, tmp_path: Path) -> None:
+    app = snapshot_app(start_fixed_session(store), tmp_path)
+    assert snap_compare(
+        app,
+        press=["b", "down", "space", "down", "space"],
+        terminal_size=SIZE,
+        run_before=after(reveal_and_group, app),
+    )
+
+
+def test_vote_hides_totals(snap_compare: Any, store: SqliteStore, tmp_path: Path) -> None:
+    app = snapshot_app(start_fixed_session(store), tmp_path)
+
+    def setup(session: Session) -> None:
+        vote(session, reveal_and_group(session))
+
+    assert snap_compare(app, press=["b"], terminal_size=SIZE, run_before=after(setup, app))
+
+
+def test_discuss_with_timer_and_notes(snap_compare: Any, store: SqliteStore, tmp_path: Path) -> None:
+    app = snapshot_app(start_fixed_session(store), tmp_path)
+
+    def setup(session: Session) -> None:
+        topics = reveal_and_group(session)
+        vote(session, topics)
+        facilitate(
+            session,
+            ChangePhase(to=Phase.DISCUSS),
+            StartDiscussion(topic_id=topics[0]),
+            AddNote(topic_id=topics[0], text="Handover sheet is out of date"),
+            StartDiscussion(topic_id=topics[1]),
+            AddNote(topic_id=topics[1], text="Try the checklist on nights first"),
+        )
+
+    assert snap_compare(app, press=["b"], terminal_size=SIZE, run_before=after(setup, app))
+
+
+def record_actions(session: Session) -> None:
+    topics = reveal_and_group(session)
+    vote(session, topics)
+    facilitate(
+        session,
+        ChangePhase(to=Phase.ACTIONS),
+        RecordAction(
+            text="Try a handover checklist", owner="Priya", due=date(2026, 12, 4), topic_id=topics[1]
+        ),
+        RecordAction(text="Book the quiet room for handovers", owner="Sam", due=date(2026, 12, 11)),
+    )
+
+
+def test_actions(snap_compare: Any, store: SqliteStore, tmp_path: Path) -> None:
+    app = snapshot_app(start_fixed_session(store), tmp_path)
+    assert snap_compare(app, press=["b"], terminal_size=SIZE, run_before=after(record_actions, app))
 
 
 def test_action_form(snap_compare: Any, store: SqliteStore, tmp_path: Path) -> None:
-    assert snap_compare(snapshot_app(store, tmp_path), press=["b", "a"], terminal_size=SIZE)
+    app = snapshot_app(start_fixed_session(store), tmp_path)
+    keys = ["b", "a", *"Pair on nights", "tab", *"Priya", "tab", *"fri"]
+    assert snap_compare(app, press=keys, terminal_size=SIZE, run_before=after(record_actions, app))
+
+
+def close(session: Session) -> None:
+    facilitate(session, ChangePhase(to=Phase.CHECK_IN))
+    answer(session, "motivation", [7, 8, 6])
+    answer(session, "supported", [4])
+    record_actions(session)
+    facilitate(session, ChangePhase(to=Phase.CLOSE))
+    for index, value in enumerate([4, 5]):
+        session.execute(Participant(f"phone-{index}"), AnswerRoti(value=value))
+
+
+def test_close_keeps_roti_hidden_below_three(snap_compare: Any, store: SqliteStore, tmp_path: Path) -> None:
+    app = snapshot_app(start_fixed_session(store), tmp_path)
+    assert snap_compare(app, press=["b"], terminal_size=SIZE, run_before=after(close, app))
+
+
+def test_ended(snap_compare: Any, store: SqliteStore, tmp_path: Path) -> None:
+    app = snapshot_app(start_fixed_session(store), tmp_path)
+
+    def setup(session: Session) -> None:
+        close(session)
+        session.execute(Participant("phone-2"), AnswerRoti(value=3))
+        facilitate(session, ChangePhase(to=Phase.ENDED))
+
+    assert snap_compare(app, press=["b"], terminal_size=SIZE, run_before=after(setup, app))

@@ -1,31 +1,37 @@
 """The facilitator's app: it hosts the server in its own loop and drives the retro from the keyboard."""
 
+from datetime import date, datetime
 from pathlib import Path
 
-from rich.text import Text
 from textual import on
 from textual.app import App
+from textual.screen import Screen
 
 from retro.actors import Facilitator
-from retro.commands import ChangePhase, Command, RecordAction
+from retro.commands import ChangePhase, Command
 from retro.errors import RuleViolation
 from retro.events import Event
 from retro.exports.markdown import write_markdown
-from retro.phases import next_phase
+from retro.history import check_in_trend
+from retro.phases import Phase
 from retro.session import Session
 from retro.views import FacilitatorView, facilitator_view
 from server.app import RetroServer, ServerConfig
+from tui.board_data import BoardData
 from tui.keymap import APP_BINDINGS
-from tui.messages import PhonesChanged, RetroChanged
+from tui.messages import ActionFormRequested, PhonesChanged, RetroChanged, RunCommand
+from tui.phase_moves import backward_target, confirmation, forward_target
 from tui.screens.action_form import ActionFormScreen
 from tui.screens.board import BoardScreen
+from tui.screens.confirm import ConfirmScreen
 from tui.screens.help import HelpScreen
 from tui.screens.lobby import LobbyScreen
 
 
 class RetroApp(App[None]):
     TITLE = "retro"
-    CSS_PATH = ["styles/global.tcss", "styles/app.tcss"]
+    ENABLE_COMMAND_PALETTE = False
+    CSS_PATH = ["styles/global.tcss", "styles/app.tcss", "styles/panels.tcss", "styles/dialogs.tcss"]
     BINDINGS = [*APP_BINDINGS]
 
     def __init__(self, session: Session, server_config: ServerConfig, export_dir: Path | None = None) -> None:
@@ -34,13 +40,34 @@ class RetroApp(App[None]):
         self.server = RetroServer(session, server_config)
         self.export_dir = export_dir or Path.cwd()
         self.phones = 0
+        self.phones_written = 0
         self.last_export: Path | None = None
-        self._lobby = LobbyScreen("", self.view, 0)
-        self._board = BoardScreen(self.view, 0)
+        self._lobby = LobbyScreen("", self.view.board, 0)
+        self._board = BoardScreen(self.board_data(), clock=self.now)
 
     @property
     def view(self) -> FacilitatorView:
         return facilitator_view(self.session.state)
+
+    def now(self) -> datetime:
+        """The session's clock: the timer here agrees with the phones, and tests can fix it."""
+        return self.session.clock()
+
+    def today(self) -> date:
+        return self.now().astimezone().date()
+
+    def board_data(self) -> BoardData:
+        state = self.session.state
+        trend = None
+        if state.team and state.phase is Phase.CHECK_IN:
+            trend = tuple(check_in_trend(self.session.store, state.team))
+        return BoardData(
+            view=self.view,
+            phones=self.phones,
+            phones_written=self.phones_written,
+            trend=trend,
+            export_path=self.last_export,
+        )
 
     def on_mount(self) -> None:
         self.install_screen(self._lobby, "lobby")
@@ -64,62 +91,117 @@ class RetroApp(App[None]):
     async def on_unmount(self) -> None:
         await self.server.stop()
 
-    def _on_presence(self, phones: int) -> None:
-        self.post_message(PhonesChanged(phones))
+    def _on_presence(self, phones: int, phones_written: int) -> None:
+        self.post_message(PhonesChanged(phones, phones_written))
 
     def _on_events(self, events: list[Event]) -> None:
         self.post_message(RetroChanged())
 
     @on(RetroChanged)
     def refresh_views(self) -> None:
-        self._board.show(self.view, self.phones)
+        data = self.board_data()
+        self._board.show(data)
+        self._lobby.show(data.board, self.phones)
 
     @on(PhonesChanged)
     def show_phones(self, message: PhonesChanged) -> None:
-        self.phones = message.phones
-        self._lobby.show_phones(message.phones)
-        self._board.show(self.view, self.phones)
+        self.phones, self.phones_written = message.phones, message.phones_written
+        self.refresh_views()
 
-    def execute(self, command: Command) -> bool:
-        """Run a facilitator command through the one command path; say why if a rule refuses it."""
+    def refused(self, command: Command) -> str | None:
+        """Run a facilitator command through the one command path; the rule's reason if it refuses."""
         try:
             self.session.execute(Facilitator(), command)
         except RuleViolation as violation:
-            self.notify(violation.message, title="Not now", severity="warning")
-            return False
+            return violation.message
+        return None
+
+    def execute(self, command: Command) -> bool:
+        reason = self.refused(command)
+        if reason is not None:
+            self.notify(reason, title="Not now", severity="warning", markup=False)
+        return reason is None
+
+    @on(RunCommand)
+    def run_command(self, message: RunCommand) -> None:
+        self.execute(message.command)
+
+    @on(ActionFormRequested)
+    def open_action_form(self, message: ActionFormRequested) -> None:
+        topics = [(topic.topic_id, topic.title) for topic in self.view.board.topics]
+        self.push_screen(
+            ActionFormScreen(
+                topics, self.today(), self.refused, topic_id=message.topic_id, editing=message.editing
+            )
+        )
+
+    @property
+    def base_screen(self) -> Screen[object]:
+        """The screen under any dialogs: the lobby or the board."""
+        return next(screen for screen in reversed(self.screen_stack) if not screen.is_modal)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "show_board":
+            return not isinstance(self.base_screen, BoardScreen)
+        if action == "show_lobby":
+            return not isinstance(self.base_screen, LobbyScreen)
+        if action in {"next_phase", "previous_phase"}:
+            return self.session.state.phase is not Phase.ENDED
         return True
 
     def action_show_lobby(self) -> None:
         self.switch_screen("lobby")
+        self.refresh_bindings()
 
     def action_show_board(self) -> None:
         self.switch_screen("board")
+        self.refresh_bindings()
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen())
 
     def action_next_phase(self) -> None:
-        target = next_phase(self.session.state.phase)
+        target = forward_target(self.session.state.phase)
         if target is None:
-            self.notify("The retro is closed.", severity="warning")
+            self.notify("The retro has ended; press x to export it.", severity="warning")
             return
+        self._move_to(target)
+
+    def action_previous_phase(self) -> None:
+        phase = self.session.state.phase
+        target = backward_target(phase)
+        if target is None:
+            self.notify(f"{phase.label} is the first phase.", severity="warning")
+            return
+        self._move_to(target)
+
+    def _move_to(self, target: Phase) -> None:
+        question = confirmation(self.session.state, target)
+        if question is None:
+            self._change_phase(target)
+            return
+
+        def answered(sure: bool | None) -> None:
+            if sure:
+                self._change_phase(target)
+
+        self.push_screen(
+            ConfirmScreen(*question, yes="Reveal" if target is not Phase.ENDED else "End"), answered
+        )
+
+    def _change_phase(self, target: Phase) -> None:
         if self.execute(ChangePhase(to=target)):
-            self.switch_screen("board")
+            if not isinstance(self.screen, BoardScreen):
+                self.switch_screen("board")
             self.notify(f"Now: {target.label}")
-
-    def action_record_action(self) -> None:
-        def recorded(command: RecordAction | None) -> None:
-            if command is not None and self.execute(command):
-                self.notify(Text(f"Recorded: {command.text}").markup, title="Action")
-
-        self.push_screen(ActionFormScreen(), recorded)
 
     def action_export_markdown(self) -> None:
         try:
             path = write_markdown(self.session.state, self.export_dir)
         except OSError as exc:
-            self.notify(f"Could not write the export: {exc.strerror}", severity="error")
+            self.notify(f"Could not write the export: {exc.strerror}", severity="error", markup=False)
             return
         self.last_export = path
         self._board.show_status(f"Exported to {path}")
-        self.notify(Text(str(path)).markup, title="Markdown written")
+        self.notify(str(path), title="Markdown written", markup=False)
+        self.refresh_views()

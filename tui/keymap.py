@@ -1,13 +1,121 @@
-"""Every key the facilitator has, as data: one place to read and one place to remap."""
+"""Every key the facilitator has, as data: one place to read, one place to remap.
+
+Keys that act on one phase's panel live with that panel's group, so the footer shows them only
+while that panel is on screen; `?` lists them all.
+"""
+
+from dataclasses import dataclass
 
 from textual.binding import Binding
 
+
+@dataclass(frozen=True)
+class KeyGroup:
+    title: str
+    bindings: tuple[Binding, ...]
+
+
 APP_BINDINGS: list[Binding] = [
     Binding("question_mark", "help", "Help", id="help", tooltip="Show every key"),
-    Binding("j", "show_lobby", "Join", id="show-lobby", tooltip="Show the QR code and join URL"),
-    Binding("b", "show_board", "Board", id="show-board", tooltip="Show the board"),
+    Binding("j", "show_lobby", "Join", id="show-lobby", tooltip="Show the QR code and the join URL"),
+    Binding("b", "show_board", "Board", id="show-board", tooltip="Back to the board"),
     Binding("n", "next_phase", "Next phase", id="next-phase", tooltip="Move the retro to its next phase"),
-    Binding("a", "record_action", "Action", id="record-action", tooltip="Record an owned action"),
+    Binding(
+        "p",
+        "previous_phase",
+        "Step back",
+        id="previous-phase",
+        tooltip="Step back a phase, where that makes sense",
+    ),
     Binding("x", "export_markdown", "Export", id="export-markdown", tooltip="Write the Markdown export"),
-    Binding("ctrl+q", "quit", "Quit", id="quit", tooltip="Quit; `retro host --resume` brings it back"),
+    Binding(
+        "ctrl+q",
+        "quit",
+        "Quit",
+        id="quit",
+        priority=True,
+        tooltip="Quit; `retro host --resume` brings it back",
+    ),
 ]
+
+REVIEW_BINDINGS: list[Binding] = [
+    Binding("d", "review('done')", "Done", id="review-done", tooltip="Mark the selected earlier action done"),
+    Binding(
+        "c",
+        "review('carried_over')",
+        "Carry over",
+        id="review-carried-over",
+        tooltip="Carry the selected earlier action over to the next retro",
+    ),
+    Binding(
+        "delete", "review('dropped')", "Drop", id="review-dropped", tooltip="Drop the selected earlier action"
+    ),
+]
+
+GROUP_BINDINGS: list[Binding] = [
+    Binding(
+        "space",
+        "toggle_topic",
+        "Select",
+        id="group-select",
+        tooltip="Select or unselect the highlighted topic",
+    ),
+    Binding("m", "merge", "Merge", id="group-merge", tooltip="Merge the selected topics under one name"),
+    Binding("r", "rename", "Rename", id="group-rename", tooltip="Rename the highlighted topic"),
+    Binding(
+        "u", "ungroup", "Ungroup", id="group-ungroup", tooltip="Split the highlighted topic into its items"
+    ),
+]
+
+DISCUSS_LIST_BINDINGS: list[Binding] = [
+    Binding(
+        "enter",
+        "select",
+        "Discuss",
+        id="discuss-start",
+        tooltip="Discuss the highlighted topic; starts its timer",
+    ),
+]
+"""On the Discuss topic list itself, where enter would otherwise only pick an option."""
+
+DISCUSS_BINDINGS: list[Binding] = [
+    Binding("plus", "extend", "+2 min", id="discuss-extend", tooltip="Add time to the discussion timer"),
+    Binding("o", "note", "Note", id="discuss-note", tooltip="Add a note to the topic being discussed"),
+    Binding(
+        "a",
+        "record_action",
+        "Action",
+        id="discuss-action",
+        tooltip="Record an action for the highlighted topic",
+    ),
+]
+
+ACTIONS_BINDINGS: list[Binding] = [
+    Binding("a", "record_action", "Record", id="actions-record", tooltip="Record an owned action"),
+    Binding("e", "edit_action", "Edit", id="actions-edit", tooltip="Edit the selected action"),
+    Binding(
+        "delete",
+        "delete_action",
+        "Delete",
+        id="actions-delete",
+        tooltip="Delete the selected action (asks first)",
+    ),
+]
+
+CONFIRM_BINDINGS: list[Binding] = [
+    Binding("y", "answer(True)", "Yes", id="confirm-yes", tooltip="Yes, go ahead"),
+    Binding("n,escape", "answer(False)", "No", id="confirm-no", tooltip="No, leave things as they are"),
+]
+
+DIALOG_BINDINGS: list[Binding] = [
+    Binding("escape", "cancel", "Cancel", id="dialog-cancel", tooltip="Close without saving"),
+]
+
+KEY_GROUPS: tuple[KeyGroup, ...] = (
+    KeyGroup("Anywhere", tuple(APP_BINDINGS)),
+    KeyGroup("Review", tuple(REVIEW_BINDINGS)),
+    KeyGroup("Reveal & group", tuple(GROUP_BINDINGS)),
+    KeyGroup("Discuss", (*DISCUSS_LIST_BINDINGS, *DISCUSS_BINDINGS)),
+    KeyGroup("Actions", tuple(ACTIONS_BINDINGS)),
+)
+"""What `?` lists, in the order a retro meets them."""

@@ -1,15 +1,39 @@
-"""App-wide messages: the retro changed, or the number of phones did."""
+"""App-wide messages: the retro or the phones changed, or a panel asks for something to be done."""
 
 from dataclasses import dataclass
 
 from textual.message import Message
 
+from retro.commands import Command
+from retro.views import ActionView
+
 
 @dataclass
 class RetroChanged(Message):
-    """Something in the retro's state changed; screens re-read the facilitator view."""
+    """Something in the retro's state changed; the board re-reads the facilitator view."""
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, RetroChanged)
 
 
 @dataclass
 class PhonesChanged(Message):
     phones: int
+    """Phones joined now."""
+    phones_written: int
+    """Of those, how many have written at least one item."""
+
+
+@dataclass
+class RunCommand(Message):
+    """A panel asks the app to run a facilitator command through Session.execute."""
+
+    command: Command
+
+
+@dataclass
+class ActionFormRequested(Message):
+    """A panel asks for the action form: a new action (optionally for a topic), or an edit."""
+
+    topic_id: str | None = None
+    editing: ActionView | None = None

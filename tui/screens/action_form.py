@@ -1,37 +1,107 @@
-"""The form for an owned action: text, owner, due date. Bad input is explained and nothing typed is lost."""
+"""The action form: text, owner, due date as people say it, and the topic it belongs to.
 
+The due field echoes the date it resolves to while typing. Bad input is explained in the form and
+nothing typed is lost.
+"""
+
+from collections.abc import Callable
 from datetime import date
 
 from pydantic import ValidationError
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Input, Label, Select, Static
 
-from retro.commands import RecordAction
+from retro.commands import Command, EditAction, RecordAction
+from retro.dates import UnknownDate, parse_due
+from retro.text import MAX_ACTION_CHARS, MAX_OWNER_CHARS
+from retro.views import ActionView
+from tui.keymap import DIALOG_BINDINGS
+from tui.wording import long_date
+
+NO_TOPIC = "none"
+Runner = Callable[[Command], str | None]
+"""Runs a command; returns why it was refused, or None once it is done."""
+
+_FIELDS = {"text": "Action", "owner": "Owner", "due": "Due", "topic_id": "Topic"}
 
 
-class ActionFormScreen(ModalScreen[RecordAction | None]):
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel-action")]
+def due_echo(text: str, today: date) -> Text:
+    if not text.strip():
+        return Text("")
+    try:
+        return Text(f"→ {long_date(parse_due(text, today))}", style="bold")
+    except UnknownDate:
+        return Text("→ not a date I know yet", style="dim italic")
+
+
+class ActionFormScreen(ModalScreen[bool]):
+    BINDINGS = [*DIALOG_BINDINGS]
+
+    def __init__(
+        self,
+        topics: list[tuple[str, str]],
+        today: date,
+        run: Runner,
+        *,
+        topic_id: str | None = None,
+        editing: ActionView | None = None,
+    ) -> None:
+        super().__init__(classes="dialog-screen")
+        self._topics = topics
+        self._today = today
+        self._run = run
+        self._topic_id = topic_id if topic_id in {t for t, _ in topics} else None
+        self._editing = editing
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="action-form"):
-            yield Static("Record an action", id="action-form-title")
+        editing = self._editing
+        with Vertical(id="action-form", classes="dialog"):
+            yield Static("Edit action" if editing else "Record an action", classes="dialog-title")
             yield Label("What will be done?")
             yield Input(
-                placeholder="e.g. Pair on the next release checklist", id="action-text", max_length=200
+                value=editing.text if editing else "",
+                placeholder="e.g. Pair on the night handover checklist",
+                id="action-text",
+                max_length=MAX_ACTION_CHARS,
             )
-            yield Label("Who owns it?")
-            yield Input(placeholder="A named person", id="action-owner", max_length=60)
-            yield Label("Due (YYYY-MM-DD)")
-            yield Input(placeholder="2026-12-04", id="action-due", max_length=10)
-            yield Static(id="action-error")
-            with Horizontal(id="action-buttons"):
+            yield Label("Who owns it? (one named person)")
+            yield Input(
+                value=editing.owner if editing else "",
+                placeholder="A named person",
+                id="action-owner",
+                max_length=MAX_OWNER_CHARS,
+            )
+            yield Label("Due")
+            yield Input(
+                value=editing.due.isoformat() if editing else "",
+                placeholder="fri, next week, in 2 weeks, 2026-12-04",
+                id="action-due",
+                max_length=40,
+            )
+            yield Static(id="due-echo", markup=False)
+            yield Label("Topic")
+            yield Select(
+                [(Text("none"), NO_TOPIC), *((Text(title), topic_id) for topic_id, title in self._topics)],
+                value=self._topic_id or NO_TOPIC,
+                allow_blank=False,
+                id="action-topic",
+            )
+            yield Static(id="action-error", classes="dialog-error", markup=False)
+            with Horizontal(classes="dialog-buttons"):
                 yield Button("Save", variant="primary", id="save")
                 yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self._echo()
+
+    @on(Input.Changed, "#action-due")
+    def _echo(self) -> None:
+        due = self.query_one("#action-due", Input).value
+        self.query_one("#due-echo", Static).update(due_echo(due, self._today))
 
     @on(Input.Submitted, "#action-text, #action-owner")
     def next_field(self) -> None:
@@ -40,28 +110,36 @@ class ActionFormScreen(ModalScreen[RecordAction | None]):
     @on(Input.Submitted, "#action-due")
     @on(Button.Pressed, "#save")
     def save(self) -> None:
-        due_text = self.query_one("#action-due", Input).value.strip()
         try:
-            due = date.fromisoformat(due_text)
-        except ValueError:
-            self.show_error(f"Due date {due_text!r} is not a date like 2026-12-04.")
+            due = parse_due(self.query_one("#action-due", Input).value, self._today)
+        except UnknownDate as exc:
+            self.show_error(str(exc))
             return
+        text = self.query_one("#action-text", Input).value
+        owner = self.query_one("#action-owner", Input).value
+        topic = self.query_one("#action-topic", Select).value
+        topic_id = topic if isinstance(topic, str) and topic != NO_TOPIC else None
         try:
-            command = RecordAction(
-                text=self.query_one("#action-text", Input).value,
-                owner=self.query_one("#action-owner", Input).value,
-                due=due,
+            command: Command = (
+                EditAction(
+                    action_id=self._editing.action_id, text=text, owner=owner, due=due, topic_id=topic_id
+                )
+                if self._editing
+                else RecordAction(text=text, owner=owner, due=due, topic_id=topic_id)
             )
         except ValidationError as exc:
             first = exc.errors()[0]
-            field = {"text": "Action", "owner": "Owner"}.get(str(first["loc"][0]), str(first["loc"][0]))
-            self.show_error(f"{field}: {first['msg']}.")
+            self.show_error(f"{_FIELDS.get(str(first['loc'][0]), 'Action')}: {first['msg']}.")
             return
-        self.dismiss(command)
+        refused = self._run(command)
+        if refused is not None:
+            self.show_error(refused)
+            return
+        self.dismiss(True)
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.dismiss(False)
 
     def show_error(self, message: str) -> None:
         self.query_one("#action-error", Static).update(Text(message))

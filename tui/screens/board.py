@@ -1,60 +1,104 @@
-"""The board screen: stepper, facilitation hint, the prompt columns and the actions."""
+"""The board: title and team, the phase stepper, the facilitation hint, and the current phase's panel."""
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import ContentSwitcher, Footer, Static
 
-from retro.views import FacilitatorView
-from tui.widgets.actions import ActionsPanel
-from tui.widgets.board import Board
-from tui.widgets.stepper import PhaseStepper, stepper_text
+from retro.phases import Phase
+from retro.views import BoardView
+from tui.board_data import BoardData
+from tui.widgets.countdown import Clock
+from tui.widgets.panels.actions import ActionsPanel
+from tui.widgets.panels.base import PhasePanel, panel_id
+from tui.widgets.panels.check_in import CheckInPanel
+from tui.widgets.panels.close import ClosePanel, EndedPanel
+from tui.widgets.panels.discuss import DiscussPanel
+from tui.widgets.panels.group import GroupPanel
+from tui.widgets.panels.review import ReviewPanel
+from tui.widgets.panels.vote import VotePanel
+from tui.widgets.panels.write import WritePanel
+from tui.widgets.stepper import PhaseStepper
+from tui.wording import phones_joined
+
+
+def masthead(board: BoardView) -> Text:
+    text = Text()
+    text.append(board.title, style="bold")
+    if board.team:
+        text.append(" · ", style="dim")
+        text.append(board.team)
+    text.append(f" · {board.template_title}", style="dim")
+    return text
 
 
 class BoardScreen(Screen[None]):
-    def __init__(self, view: FacilitatorView, phones: int) -> None:
+    def __init__(self, data: BoardData, clock: Clock) -> None:
         super().__init__(id="board-screen")
-        self._view = view
-        self._phones = phones
-        self._ready = False
+        self._data = data
+        self._clock = clock
+        self._phase: Phase | None = None
+
+    def panels(self) -> list[PhasePanel]:
+        board = self._data.board
+        return [
+            ReviewPanel(board),
+            CheckInPanel(board),
+            WritePanel(board),
+            GroupPanel(board),
+            VotePanel(board),
+            DiscussPanel(board, self._clock),
+            ActionsPanel(board),
+            ClosePanel(board),
+            EndedPanel(board),
+        ]
 
     def compose(self) -> ComposeResult:
-        yield Static(Text(self._view.board.title), id="board-title")
-        yield PhaseStepper(stepper_text(self._view.board), id="stepper")
-        yield Static(id="hint")
-        yield Board(self._view.board)
-        actions = ActionsPanel(id="actions")
-        actions.border_title = "Actions"
-        yield actions
-        yield Static(id="status-line")
+        with Horizontal(id="masthead"):
+            yield Static(id="retro-title", markup=False)
+            yield Static(id="presence", markup=False)
+        yield PhaseStepper(id="stepper")
+        yield Static(id="hint", markup=False)
+        with ContentSwitcher(id="panels", initial=panel_id(self._data.board.phase)):
+            yield from self.panels()
+        yield Static(id="status-line", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
-        self._ready = True
         self._paint()
 
-    def show(self, view: FacilitatorView, phones: int) -> None:
-        self._view = view
-        self._phones = phones
-        if self._ready:
+    @property
+    def panel(self) -> PhasePanel:
+        """The panel of the phase the retro is in."""
+        return self.query_one(f"#{panel_id(self._data.board.phase)}", PhasePanel)
+
+    def show(self, data: BoardData) -> None:
+        self._data = data
+        if self.is_mounted:
             self._paint()
 
     def _paint(self) -> None:
-        view, phones = self._view, self._phones
-        board = view.board
+        data = self._data
+        board = data.board
+        self.query_one("#retro-title", Static).update(masthead(board))
+        self.query_one("#presence", Static).update(phones_joined(data.phones))
         self.query_one(PhaseStepper).show(board)
-        self.query_one("#hint", Static).update(Text(view.hint, style="italic"))
-        self.query_one(Board).show(board)
-        self.query_one(ActionsPanel).show(board)
-        self.query_one("#status-line", Static).update(self._status(view, phones))
+        self.query_one("#hint", Static).update(Text(data.view.hint, style="italic"))
+        panel = self.panel
+        panel.show(data)
+        if board.phase is not self._phase:
+            self._phase = board.phase
+            self.query_one(ContentSwitcher).current = panel.id
+            self.call_after_refresh(self._focus_panel, panel)
 
-    @staticmethod
-    def _status(view: FacilitatorView, phones: int) -> str:
-        joined = "1 phone" if phones == 1 else f"{phones} phones"
-        items = "1 item" if view.total_items == 1 else f"{view.total_items} items"
-        dots = f"{view.board.votes_per_person} dots each"
-        return f"{joined} joined · {items} · {dots}"
+    def _focus_panel(self, panel: PhasePanel) -> None:
+        target = panel.focus_target
+        if target is not None:
+            target.focus()
+        else:
+            self.set_focus(None)
 
     def show_status(self, message: str) -> None:
-        if self._ready:
-            self.query_one("#status-line", Static).update(Text(message))
+        if self.is_mounted:
+            self.query_one("#status-line", Static).update(message)

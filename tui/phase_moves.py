@@ -1,0 +1,35 @@
+"""Where `n` and `p` lead from a phase, and which moves ask first."""
+
+from retro.phases import ORDER, Phase, is_past, next_phase, previous_phase
+from retro.state import RetroState
+
+
+def forward_target(phase: Phase) -> Phase | None:
+    return next_phase(phase)
+
+
+def backward_target(phase: Phase) -> Phase | None:
+    """The step back the phase machine allows; else the phase just before, so the rules can say why not."""
+    allowed = previous_phase(phase)
+    if allowed is not None:
+        return allowed
+    index = ORDER.index(phase)
+    return ORDER[index - 1] if index > 0 else None
+
+
+def confirmation(state: RetroState, target: Phase) -> tuple[str, str] | None:
+    """A question and its consequence, for the moves that cannot be undone."""
+    if not state.revealed and is_past(target, Phase.WRITE):
+        items = len(state.items)
+        return (
+            "Reveal all items now?",
+            f"All {items} {'item' if items == 1 else 'items'} appear on this screen and on every phone, "
+            "in shuffled order. Writing closes, and this cannot be undone.",
+        )
+    if target is Phase.ENDED:
+        return (
+            "End the retro?",
+            "Phones can no longer take part. Per-person answers and pseudonyms are erased; "
+            "only the totals are kept. This cannot be undone.",
+        )
+    return None

@@ -1,0 +1,1 @@
+"""One panel per phase: the body of the board while the retro is in that phase."""

@@ -1,0 +1,53 @@
+"""How a topic reads in a list: its title, its items indented beneath, and what is known about it.
+
+Everything here is user text, so it is built as plain Text: markup in an item is shown, never run.
+"""
+
+from rich.text import Text
+
+from retro.views import BoardView, NoteView, TopicView
+from tui.wording import plural
+
+
+def prompt_labels(board: BoardView) -> dict[str, str]:
+    return {prompt.prompt_id: prompt.text for prompt in board.prompts}
+
+
+def notes_for(board: BoardView, topic_id: str) -> list[NoteView]:
+    return [note for note in board.notes if note.topic_id == topic_id]
+
+
+def topic_text(
+    topic: TopicView,
+    board: BoardView,
+    *,
+    marker: str = "",
+    votes: bool = False,
+    items: bool = True,
+    notes: bool = False,
+    labels: bool = True,
+) -> Text:
+    """`marker` leads the first line; `votes` shows the total once voting has closed; `items` lists a
+    group's items beneath it; `notes` lists the notes; `labels` names the prompt each item answered."""
+    text = Text()
+    if marker:
+        text.append(f"{marker} ", style="bold")
+    if votes and topic.votes is not None:
+        text.append(f"● {topic.votes:<3} ", style="bold")
+    prompts = prompt_labels(board) if labels else {}
+    if topic.grouped:
+        text.append(topic.title, style="bold")
+        text.append(f"  ({plural(len(topic.items), 'item')})", style="dim")
+        if items:
+            for item in topic.items:
+                text.append("\n      · ")
+                text.append(item.text)
+                text.append(f"  {prompts.get(item.prompt_id, '')}", style="dim italic")
+    else:
+        text.append(topic.title)
+        text.append(f"  {prompts.get(topic.items[0].prompt_id, '')}", style="dim italic")
+    if notes:
+        for note in notes_for(board, topic.topic_id):
+            text.append("\n      ✎ ", style="dim")
+            text.append(note.text, style="italic")
+    return text
