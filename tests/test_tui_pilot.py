@@ -36,6 +36,7 @@ from tui.app import RetroApp
 from tui.screens.action_form import ActionFormScreen
 from tui.screens.board import BoardScreen
 from tui.screens.confirm import ConfirmScreen
+from tui.screens.export_dialog import ExportScreen
 from tui.screens.help import HelpScreen
 from tui.screens.lobby import LobbyScreen
 from tui.screens.text_prompt import TextPromptScreen
@@ -524,14 +525,20 @@ async def test_close_summarises_respects_the_roti_threshold_and_ending_asks_firs
         assert phase_of(session) is Phase.CLOSE
         await pilot.press("n", "y")
         await until(lambda: session.state.phase is Phase.ENDED)
-        await until(lambda: "Press x to write the Markdown export." in screen_text(app))
+        await until(
+            lambda: "Press x to export: Markdown, HTML, PDF, CSV, JSON or a calendar." in screen_text(app)
+        )
         assert "mean 4.0 of 5 · 3 answers" in screen_text(app), "totals survive the erasure"
 
         await pilot.press("n")
         assert phase_of(session) is Phase.ENDED
         await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportScreen)
+        await pilot.press("enter")
         await until(lambda: app.last_export is not None)
         assert app.last_export is not None and app.last_export.exists()
+        assert app.last_export.suffix == ".md"
         status = board_of(app).query_one("#status-line", Static)
         await until(lambda: text_of(status) == f"Exported to {app.last_export}")
         assert "Try a handover checklist" in app.last_export.read_text()
@@ -563,7 +570,7 @@ async def test_help_lists_every_key(store: SqliteStore, tmp_path: Path) -> None:
         for key in (
             "ctrl+q",
             "Move the retro to its next phase",
-            "Write the Markdown export",
+            "Export the outcome: Markdown, HTML, PDF, CSV, JSON, ICS",
             "Merge the selected topics under one name",
             "Add time to the discussion timer",
             "Delete the selected action (asks first)",

@@ -3,27 +3,39 @@
 from datetime import date, datetime
 from pathlib import Path
 
-from textual import on
+from textual import on, work
 from textual.app import App
 from textual.screen import Screen
+from textual.worker import Worker, WorkerState
 
 from retro.actors import Facilitator
 from retro.commands import ChangePhase, Command
 from retro.errors import RuleViolation
 from retro.events import Event
-from retro.exports.markdown import write_markdown
+from retro.exports.markdown import render_markdown
+from retro.exports.outcome import RetroOutcome
+from retro.exports.warnings import items_pointing_at_people
 from retro.history import check_in_trend
 from retro.phases import Phase
 from retro.session import Session
 from retro.views import FacilitatorView, facilitator_view
 from server.app import RetroServer, ServerConfig
 from tui.board_data import BoardData
+from tui.exporting import (
+    COPY_MARKDOWN,
+    EXPORT_CHOICES,
+    ExportChoice,
+    current_outcome,
+    export_error,
+    write_choice,
+)
 from tui.keymap import APP_BINDINGS
 from tui.messages import ActionFormRequested, PhonesChanged, RetroChanged, RunCommand
 from tui.phase_moves import backward_target, confirmation, forward_target
 from tui.screens.action_form import ActionFormScreen
 from tui.screens.board import BoardScreen
 from tui.screens.confirm import ConfirmScreen
+from tui.screens.export_dialog import ExportScreen
 from tui.screens.help import HelpScreen
 from tui.screens.lobby import LobbyScreen
 
@@ -195,13 +207,35 @@ class RetroApp(App[None]):
                 self.switch_screen("board")
             self.notify(f"Now: {target.label}")
 
-    def action_export_markdown(self) -> None:
-        try:
-            path = write_markdown(self.session.state, self.export_dir)
-        except OSError as exc:
-            self.notify(f"Could not write the export: {exc.strerror}", severity="error", markup=False)
+    def action_export(self) -> None:
+        warnings = items_pointing_at_people(current_outcome(self.session))
+        self.push_screen(ExportScreen(warnings), self._export_chosen)
+
+    def _export_chosen(self, key: str | None) -> None:
+        if key is None:
             return
-        self.last_export = path
-        self._board.show_status(f"Exported to {path}")
-        self.notify(str(path), title="Markdown written", markup=False)
-        self.refresh_views()
+        outcome = current_outcome(self.session)
+        if key == COPY_MARKDOWN:
+            self.copy_to_clipboard(render_markdown(outcome))
+            self.notify("Markdown copied to the clipboard.", title="Copied")
+            return
+        choice = next(choice for choice in EXPORT_CHOICES if choice.key == key)
+        self.notify(f"Writing {choice.export_format.value}…", timeout=2)
+        self._write_export(outcome, choice)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="export")
+    def _write_export(self, outcome: RetroOutcome, choice: ExportChoice) -> Path:
+        return write_choice(outcome, choice, self.export_dir)
+
+    @on(Worker.StateChanged)
+    def _export_finished(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if worker.group != "export":
+            return
+        if event.state is WorkerState.ERROR:
+            self.notify(export_error(worker.error), title="Export failed", severity="error", markup=False)
+        elif event.state is WorkerState.SUCCESS and isinstance(worker.result, Path):
+            self.last_export = worker.result
+            self._board.show_status(f"Exported to {worker.result}")
+            self.notify(str(worker.result), title="Export written", markup=False)
+            self.refresh_views()

@@ -27,7 +27,13 @@ APP_BINDINGS: list[Binding] = [
         id="previous-phase",
         tooltip="Step back a phase, where that makes sense",
     ),
-    Binding("x", "export_markdown", "Export", id="export-markdown", tooltip="Write the Markdown export"),
+    Binding(
+        "x",
+        "export",
+        "Export",
+        id="export",
+        tooltip="Export the outcome: Markdown, HTML, PDF, CSV, JSON, ICS",
+    ),
     Binding(
         "ctrl+q",
         "quit",

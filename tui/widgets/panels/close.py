@@ -12,7 +12,7 @@ from tui.widgets.summary import feelings_text, outcome_text
 
 CLOSE_LEAD = "Phones are asking for a 1–5 score. Press n to end the retro when people are done."
 ENDED_LEAD = "Ended. Thank you for your time and honesty."
-EXPORT_REMINDER = "Press x to write the Markdown export."
+EXPORT_REMINDER = "Press x to export: Markdown, HTML, PDF, CSV, JSON or a calendar."
 
 
 class SummaryPanel(PhasePanel):

@@ -1,0 +1,89 @@
+"""Exports from the TUI: every format at any phase, the path shown, the clipboard, and the blame warning."""
+
+import asyncio
+from collections.abc import Callable
+from pathlib import Path
+
+from icalendar import Calendar
+from textual.widgets import OptionList, Static
+
+from retro.actors import Facilitator
+from retro.commands import ChangePhase
+from retro.exports.files import default_name
+from retro.exports.markdown import render_markdown
+from retro.exports.outcome import OUTCOME_ADAPTER
+from retro.phases import Phase
+from retro.sqlite_store import SqliteStore
+from server.app import ServerConfig
+from tests.conftest import start_fixed_session
+from tests.retro_fixtures import add_item, run_retro
+from tui.app import RetroApp
+from tui.exporting import COPY_MARKDOWN, EXPORT_CHOICES, current_outcome
+from tui.screens.export_dialog import ExportScreen
+
+
+async def until(condition: Callable[[], bool], timeout: float = 20.0) -> None:
+    async with asyncio.timeout(timeout):
+        while not condition():
+            await asyncio.sleep(0.05)
+
+
+def wrote(app: RetroApp, name: str) -> Callable[[], bool]:
+    return lambda: app.last_export is not None and app.last_export.name == name
+
+
+async def test_every_format_is_written_from_the_dialog_and_its_path_shown(
+    store: SqliteStore, tmp_path: Path
+) -> None:
+    session = start_fixed_session(store)
+    session.execute(Facilitator(), ChangePhase(to=Phase.WRITE))
+    add_item(session, "Sam forgot the release again", "hard")
+    run_retro(session)
+    app = RetroApp(session, ServerConfig(host="127.0.0.1", port=0), export_dir=tmp_path)
+    written: dict[str, Path] = {}
+    suffixes = {
+        choice.key: default_name(current_outcome(session), choice.export_format, choice.what)
+        for choice in EXPORT_CHOICES
+    }
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("b")
+        for index, choice in enumerate(EXPORT_CHOICES):
+            await pilot.press("x")
+            await pilot.pause()
+            dialog = app.screen
+            assert isinstance(dialog, ExportScreen)
+            warning = str(dialog.query_one("#export-warnings", Static).content)
+            assert (
+                "1 item may still point at a person" in warning and "Sam forgot the release again" in warning
+            )
+            dialog.query_one(OptionList).highlighted = index
+            await pilot.press("enter")
+            await until(wrote(app, suffixes[choice.key]))
+            assert app.last_export is not None
+            written[choice.key] = app.last_export
+            assert str(app.last_export) in str(app.screen.query_one("#status-line", Static).content)
+
+        await pilot.press("x")
+        await pilot.pause()
+        app.screen.query_one(OptionList).highlighted = len(EXPORT_CHOICES)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.clipboard == render_markdown(current_outcome(session))
+        assert app.clipboard.startswith("# Sprint 42")
+
+    day = session.state.created_on.isoformat()
+    assert {key: path.name for key, path in written.items()} == {
+        "md": f"ward-7-{day}-retro.md",
+        "html": f"ward-7-{day}-retro.html",
+        "pdf": f"ward-7-{day}-retro.pdf",
+        "csv-actions": f"ward-7-{day}-retro-actions.csv",
+        "csv-items": f"ward-7-{day}-retro-items.csv",
+        "jira": f"ward-7-{day}-retro-jira.csv",
+        "ics": f"ward-7-{day}-retro.ics",
+        "json": f"ward-7-{day}-retro.json",
+    }
+    assert written["pdf"].read_bytes().startswith(b"%PDF")
+    assert OUTCOME_ADAPTER.validate_json(written["json"].read_bytes()).title == "Sprint 42"
+    assert len([c for c in Calendar.from_ical(written["ics"].read_bytes()).walk() if c.name == "VTODO"]) == 2
+    assert "Sam forgot the release again" in written["md"].read_text(), "a warning, never a block"
+    assert COPY_MARKDOWN not in written
