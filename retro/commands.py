@@ -48,7 +48,7 @@ class _Command(BaseModel):
 class AnswerCheckIn(_Command):
     kind: Literal["answer_check_in"] = "answer_check_in"
     question_id: str = Field(max_length=32)
-    value: int = Field(ge=0, le=10)
+    value: int = Field(ge=0, le=10, strict=True)
 
 
 class AddItem(_Command):
@@ -77,7 +77,7 @@ class RetractVote(_Command):
 
 class AnswerRoti(_Command):
     kind: Literal["answer_roti"] = "answer_roti"
-    value: int = Field(ge=1, le=5)
+    value: int = Field(ge=1, le=5, strict=True)
 
 
 class ChangePhase(_Command):

@@ -80,7 +80,9 @@ class Session:
 
     @classmethod
     def resume(cls, store: EventStore, record: RetroRecord, clock: Clock = utc_now) -> "Session":
-        return cls(store, record, replay(record.retro_id, store.events(record.retro_id)), clock)
+        session = cls(store, record, replay(record.retro_id, store.events(record.retro_id)), clock)
+        session._forget_if_ended()
+        return session
 
     def execute(self, actor: Actor, command: Command, message_id: str | None = None) -> Outcome:
         """Validate, persist durably, apply, notify. Raises RuleViolation when a rule says no."""
@@ -91,14 +93,20 @@ class Session:
             return Outcome(events=[], duplicate=True)
         for event in events:
             self.state.apply(event)
-        if self.state.ended and self.record.retro_key is not None:
-            self.store.forget_pseudonyms(self.record.retro_id)
-            self.record = self.record.model_copy(update={"retro_key": None, "closed": True})
-            if retention_of(self.store, self.state.team) is Keep.OUTCOME:
-                forget_retro(self.store, self.record.retro_id)
+        self._forget_if_ended()
         for listener in list(self._listeners):
             listener(events)
         return Outcome(events=events)
+
+    def _forget_if_ended(self) -> None:
+        """Once the retro has ended, erase what could tie anything to a person. Also run on resume, so
+        that a crash between the end and the erasure cannot leave anything behind."""
+        if not self.state.ended or self.record.retro_key is None:
+            return
+        self.store.forget_pseudonyms(self.record.retro_id)
+        self.record = self.record.model_copy(update={"retro_key": None, "closed": True})
+        if retention_of(self.store, self.state.team) is Keep.OUTCOME:
+            forget_retro(self.store, self.record.retro_id)
 
     def pseudonym_for(self, participant_secret: str) -> str | None:
         """None once the retro has ended: nobody can act as a participant any more."""

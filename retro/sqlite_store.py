@@ -141,6 +141,24 @@ class SqliteStore:
                 f"DELETE FROM events WHERE retro_id = ? AND json_extract(body, '$.type') IN ({placeholders})",
                 (retro_id, *BALLOT_EVENT_TYPES),
             )
+            withdrawn = (
+                "SELECT json_extract(body, '$.item_id') FROM events"
+                " WHERE retro_id = ? AND json_extract(body, '$.type') = 'item_withdrawn'"
+            )
+            self._db.execute(
+                "DELETE FROM events WHERE retro_id = ? AND json_extract(body, '$.type') = 'item_added'"
+                f" AND json_extract(body, '$.item_id') IN ({withdrawn})",
+                (retro_id, retro_id),
+            )
+            self._db.execute(
+                "DELETE FROM events WHERE retro_id = ? AND json_extract(body, '$.type') = 'item_withdrawn'",
+                (retro_id,),
+            )
+            self._db.execute(
+                "UPDATE events SET body = json_set(body, '$.owner_hash', '')"
+                " WHERE retro_id = ? AND json_extract(body, '$.type') = 'item_added'",
+                (retro_id,),
+            )
             self._db.execute("UPDATE retros SET retro_key = NULL, closed = 1 WHERE retro_id = ?", (retro_id,))
             self._db.execute("DELETE FROM applied_messages WHERE retro_id = ?", (retro_id,))
         self._compact()

@@ -176,6 +176,7 @@ class RetroState:
                 self.roti[event.ballot] = event.value
             case BallotsErased():
                 self.ended = True
+                self.items = {i: Item(i, item.prompt_id, item.text, "") for i, item in self.items.items()}
                 self.votes = Counter(event.votes)
                 self.ballots, self.check_in, self.roti = {}, {}, {}
                 self.check_in_final, self.roti_final = dict(event.check_in), event.roti

@@ -37,7 +37,8 @@ class EventStore(Protocol):
     def remember_port(self, retro_id: str, port: int) -> None: ...
 
     def forget_pseudonyms(self, retro_id: str) -> None:
-        """Erase every pseudonym and the per-retro key, keep totals, and leave no trace in the file."""
+        """At the end: erase every pseudonym and per-person record, the per-retro key, the owner hashes and
+        withdrawn items; keep totals; leave no trace in the file."""
         ...
 
     def forget_raw(self, retro_id: str, team: str, created_on: date, outcome_body: str) -> None:

@@ -174,10 +174,10 @@ class Connection:
             await self._send_error(violation.code, violation.message, message.id)
             return
         item_id = next((e.item_id for e in outcome.events if isinstance(e, ItemAdded)), None)
-        if item_id is not None and isinstance(self.actor, Participant):
-            self.hub.mark_written(self.actor.pseudonym)
         if outcome.duplicate and isinstance(message.command, AddItem):
             item_id = self._item_with_owner(message.command.owner_hash)
+        if item_id is not None and isinstance(self.actor, Participant):
+            self.hub.mark_written(self.actor.pseudonym)
         ack = Ack(id=message.id, duplicate=outcome.duplicate, item_id=item_id)
         await self.websocket.send(ack.model_dump_json())
 

@@ -10,6 +10,9 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 from websockets.typing import Origin
 
+from retro.actors import Facilitator
+from retro.commands import ChangePhase
+from retro.phases import Phase
 from retro.session import Session
 from server.app import RetroServer, ServerConfig
 
@@ -192,3 +195,18 @@ async def test_a_full_retro_refuses_another_websocket_with_503(session: Session)
             assert refused.value.response.status_code == 503
     finally:
         await small.stop()
+
+
+async def test_the_page_and_the_websocket_still_answer_after_the_retro_has_ended(server: RetroServer) -> None:
+    """Ending forgets the per-retro key, not the join token: late phones see the ended board, not a 404."""
+    server.session.execute(Facilitator(), ChangePhase(to=Phase.ENDED))
+    assert server.session.record.retro_key is None
+    page = await http_get(server.port, f"/j/{server.session.record.join_token}")
+    assert page.status == 200
+    async with connect(ws_url(server), proxy=None, open_timeout=TIMEOUT) as websocket:
+        await websocket.send(hello())
+        async with asyncio.timeout(TIMEOUT):
+            welcome = json.loads(await websocket.recv())
+            board = json.loads(await websocket.recv())
+    assert welcome["role"] == "participant"
+    assert (board["type"], board["board"]["phase"]) == ("board", "ended")

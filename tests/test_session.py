@@ -34,6 +34,7 @@ from retro.secrets import owner_hash
 from retro.session import Session
 from retro.settings import RetroSettings
 from retro.sqlite_store import SqliteStore
+from retro.state import replay
 from retro.views import board_view, private_view
 
 FACILITATOR = Facilitator()
@@ -348,6 +349,8 @@ def test_ending_forgets_every_pseudonym_and_the_key_but_keeps_the_outcome(
     session: Session, db_path: Path
 ) -> None:
     topic = add(session, "keep the total")
+    regret = add(session, "a withdrawn second thought")
+    session.execute(ALICE, WithdrawItem(item_id=regret, item_secret=SECRET + "a withdrawn second thought"))
     go(session, Phase.CHECK_IN)
     for phone in PHONES[:3]:
         session.execute(phone, AnswerCheckIn(question_id="motivation", value=7))
@@ -365,6 +368,9 @@ def test_ending_forgets_every_pseudonym_and_the_key_but_keeps_the_outcome(
     files = [db_path, db_path.with_name(db_path.name + "-wal")]
     raw = b"".join(path.read_bytes() for path in files if path.exists())
     assert not [phone.pseudonym for phone in PHONES if phone.pseudonym.encode() in raw]
+    assert owner_hash(SECRET + "keep the total").encode() not in raw, "no phone can prove its items any more"
+    assert b"a withdrawn second thought" not in raw
+    assert replay(session.record.retro_id, session.store.events(session.record.retro_id)) == session.state
     assert refused(session, FACILITATOR, RenameTopic(topic_id=topic, title="x")).code is ErrorCode.WRONG_PHASE
 
 
