@@ -12,6 +12,7 @@ from retro.text import (
     MAX_ITEM_CHARS,
     MAX_NOTE_CHARS,
     MAX_OWNER_CHARS,
+    MAX_REASON_CHARS,
     MAX_TITLE_CHARS,
     clean_text,
 )
@@ -65,6 +66,24 @@ class WithdrawItem(_Command):
     item_secret: str = Field(min_length=16, max_length=128)
 
 
+class RewriteItem(_Command):
+    """The author rewrites an item the facilitator held, proving authorship with the item's secret."""
+
+    kind: Literal["rewrite_item"] = "rewrite_item"
+    item_id: Id
+    item_secret: str = Field(min_length=16, max_length=128)
+    text: ItemText
+
+
+class ClaimItem(_Command):
+    """Opt-in, during Discuss: "that was me, happy to talk". Only that item, only by its author."""
+
+    kind: Literal["claim_item"] = "claim_item"
+    item_id: Id
+    item_secret: str = Field(min_length=16, max_length=128)
+    name: Annotated[str, Field(max_length=MAX_OWNER_CHARS)] = ""
+
+
 class CastVote(_Command):
     kind: Literal["cast_vote"] = "cast_vote"
     topic_id: Id
@@ -78,6 +97,31 @@ class RetractVote(_Command):
 class AnswerRoti(_Command):
     kind: Literal["answer_roti"] = "answer_roti"
     value: int = Field(ge=1, le=5, strict=True)
+
+
+class HoldItem(_Command):
+    """Screening before the reveal: the item stays out of the reveal until its author rewrites it or
+    the facilitator releases it. Only the author's phone learns of it."""
+
+    kind: Literal["hold_item"] = "hold_item"
+    item_id: Id
+    reason: Annotated[str, Field(max_length=MAX_REASON_CHARS), AfterValidator(_not_blank)]
+
+
+class ReleaseItem(_Command):
+    kind: Literal["release_item"] = "release_item"
+    item_id: Id
+
+
+class LockJoining(_Command):
+    kind: Literal["lock_joining"] = "lock_joining"
+    locked: bool
+
+
+class RotateJoinToken(_Command):
+    """A fresh join link: old links stop working; phones already in stay in."""
+
+    kind: Literal["rotate_join_token"] = "rotate_join_token"
 
 
 class ChangePhase(_Command):
@@ -145,9 +189,15 @@ class DeleteAction(_Command):
     action_id: Id
 
 
-ParticipantCommand = AnswerCheckIn | AddItem | WithdrawItem | CastVote | RetractVote | AnswerRoti
+ParticipantCommand = (
+    AnswerCheckIn | AddItem | WithdrawItem | RewriteItem | ClaimItem | CastVote | RetractVote | AnswerRoti
+)
 FacilitatorCommand = (
     ChangePhase
+    | HoldItem
+    | ReleaseItem
+    | LockJoining
+    | RotateJoinToken
     | ReviewAction
     | MergeTopics
     | RenameTopic
@@ -162,4 +212,13 @@ FacilitatorCommand = (
 Command = Annotated[ParticipantCommand | FacilitatorCommand, Field(discriminator="kind")]
 
 COMMAND_ADAPTER: TypeAdapter[Command] = TypeAdapter(Command)
-PARTICIPANT_COMMANDS = (AnswerCheckIn, AddItem, WithdrawItem, CastVote, RetractVote, AnswerRoti)
+PARTICIPANT_COMMANDS = (
+    AnswerCheckIn,
+    AddItem,
+    WithdrawItem,
+    RewriteItem,
+    ClaimItem,
+    CastVote,
+    RetractVote,
+    AnswerRoti,
+)

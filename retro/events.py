@@ -74,6 +74,41 @@ class ItemWithdrawn(_Event):
     item_id: str
 
 
+class ItemHeld(_Event):
+    type: Literal["item_held"] = "item_held"
+    item_id: str
+    reason: str
+
+
+class ItemReleased(_Event):
+    type: Literal["item_released"] = "item_released"
+    item_id: str
+
+
+class ItemRewritten(_Event):
+    type: Literal["item_rewritten"] = "item_rewritten"
+    item_id: str
+    text: str
+
+
+class ItemClaimed(_Event):
+    type: Literal["item_claimed"] = "item_claimed"
+    item_id: str
+    name: str
+
+
+class JoiningLocked(_Event):
+    type: Literal["joining_locked"] = "joining_locked"
+    locked: bool
+
+
+class JoinTokenRotated(_Event):
+    """The session gives the retro a fresh join token; the token itself is kept with the retro's
+    secrets, never in the event log."""
+
+    type: Literal["join_token_rotated"] = "join_token_rotated"
+
+
 class ItemsRevealed(_Event):
     type: Literal["items_revealed"] = "items_revealed"
     order: tuple[str, ...]
@@ -177,6 +212,12 @@ Event = Annotated[
     | CheckInAnswered
     | ItemAdded
     | ItemWithdrawn
+    | ItemHeld
+    | ItemReleased
+    | ItemRewritten
+    | ItemClaimed
+    | JoiningLocked
+    | JoinTokenRotated
     | ItemsRevealed
     | TopicsMerged
     | TopicRenamed

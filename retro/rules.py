@@ -13,15 +13,21 @@ from retro.commands import (
     AnswerRoti,
     CastVote,
     ChangePhase,
+    ClaimItem,
     Command,
     DeleteAction,
     EditAction,
     ExtendTimer,
+    HoldItem,
+    LockJoining,
     MergeTopics,
     RecordAction,
+    ReleaseItem,
     RenameTopic,
     RetractVote,
     ReviewAction,
+    RewriteItem,
+    RotateJoinToken,
     StartDiscussion,
     Ungroup,
     WithdrawItem,
@@ -37,8 +43,14 @@ from retro.events import (
     DiscussionStarted,
     Event,
     ItemAdded,
+    ItemClaimed,
+    ItemHeld,
+    ItemReleased,
+    ItemRewritten,
     ItemsRevealed,
     ItemWithdrawn,
+    JoiningLocked,
+    JoinTokenRotated,
     NoteAdded,
     PhaseChanged,
     RotiAnswered,
@@ -52,11 +64,18 @@ from retro.events import (
 from retro.phases import ORDER, STEPS_BACK, Phase, is_forward, is_past
 from retro.secrets import new_id, owner_hash
 from retro.state import Item, RetroState, Topic
+from retro.text import clean_text
 
 ALLOWED_PHASES: dict[type[Command], tuple[Phase, ...]] = {
     AnswerCheckIn: (Phase.CHECK_IN,),
     AddItem: (Phase.WRITE,),
     WithdrawItem: (Phase.WRITE,),
+    RewriteItem: (Phase.WRITE,),
+    ClaimItem: (Phase.DISCUSS,),
+    HoldItem: (Phase.WRITE,),
+    ReleaseItem: (Phase.WRITE,),
+    LockJoining: tuple(ORDER),
+    RotateJoinToken: tuple(ORDER),
     CastVote: (Phase.VOTE,),
     RetractVote: (Phase.VOTE,),
     AnswerRoti: (Phase.CLOSE,),
@@ -77,6 +96,12 @@ _WHAT = {
     AnswerCheckIn: "Checking in",
     AddItem: "Writing items",
     WithdrawItem: "Withdrawing items",
+    RewriteItem: "Rewriting a held item",
+    ClaimItem: "Claiming an item",
+    HoldItem: "Holding an item",
+    ReleaseItem: "Releasing a held item",
+    LockJoining: "Locking joining",
+    RotateJoinToken: "A new join link",
     CastVote: "Voting",
     RetractVote: "Taking back a dot",
     AnswerRoti: "Rating the retro",
@@ -105,7 +130,27 @@ def decide(state: RetroState, actor: Actor, command: Command, now: datetime) -> 
         case AddItem():
             return _add_item(state, command)
         case WithdrawItem():
-            return _withdraw_item(state, command)
+            _check_owner(_existing_item(state, command.item_id), command.item_secret, "withdraw")
+            return [ItemWithdrawn(item_id=command.item_id)]
+        case RewriteItem():
+            return _rewrite_item(state, command)
+        case ClaimItem():
+            return _claim_item(state, command)
+        case HoldItem():
+            _existing_item(state, command.item_id)
+            return [ItemHeld(item_id=command.item_id, reason=command.reason)]
+        case ReleaseItem():
+            if command.item_id not in state.held:
+                raise RuleViolation(ErrorCode.NOT_FOUND, "That item is not held.")
+            return [ItemReleased(item_id=command.item_id)]
+        case LockJoining():
+            if command.locked is state.joining_locked:
+                raise RuleViolation(
+                    ErrorCode.INVALID, f"Joining is already {'locked' if command.locked else 'open'}."
+                )
+            return [JoiningLocked(locked=command.locked)]
+        case RotateJoinToken():
+            return [JoinTokenRotated()]
         case CastVote():
             return _cast_vote(state, _ballot(actor), command)
         case RetractVote():
@@ -222,11 +267,27 @@ def _check_action_topic(state: RetroState, topic_id: str | None) -> None:
         _existing_topic(state, topic_id)
 
 
-def _withdraw_item(state: RetroState, command: WithdrawItem) -> list[Event]:
+def _check_owner(item: Item, item_secret: str, verb: str) -> None:
+    if not item.owner_hash or not secrets.compare_digest(item.owner_hash, owner_hash(item_secret)):
+        raise RuleViolation(ErrorCode.NOT_OWNER, f"Only the phone that wrote an item can {verb} it.")
+
+
+def _rewrite_item(state: RetroState, command: RewriteItem) -> list[Event]:
     item = _existing_item(state, command.item_id)
-    if not secrets.compare_digest(item.owner_hash, owner_hash(command.item_secret)):
-        raise RuleViolation(ErrorCode.NOT_OWNER, "Only the phone that wrote an item can withdraw it.")
-    return [ItemWithdrawn(item_id=item.item_id)]
+    _check_owner(item, command.item_secret, "rewrite")
+    if item.item_id not in state.held:
+        raise RuleViolation(
+            ErrorCode.INVALID, "Only a held item is rewritten; withdraw it and write it again."
+        )
+    return [ItemRewritten(item_id=item.item_id, text=command.text)]
+
+
+def _claim_item(state: RetroState, command: ClaimItem) -> list[Event]:
+    item = _existing_item(state, command.item_id)
+    _check_owner(item, command.item_secret, "claim")
+    if state.topic_of(item.item_id) is None:
+        raise RuleViolation(ErrorCode.NOT_FOUND, "That item was not revealed.")
+    return [ItemClaimed(item_id=item.item_id, name=clean_text(command.name))]
 
 
 def _cast_vote(state: RetroState, ballot: str, command: CastVote) -> list[Event]:
@@ -284,12 +345,15 @@ def _change_phase(state: RetroState, command: ChangePhase) -> list[Event]:
     if not is_forward(current, target):
         _check_step_back(state, current, target)
     events: list[Event] = []
+    shown = {item_id for topic in state.topics.values() for item_id in topic.item_ids}
     if not state.revealed and is_past(target, Phase.WRITE):
-        order = list(state.items)
+        order = [item_id for item_id in state.items if item_id not in state.held]
         _shuffler.shuffle(order)
         events.append(ItemsRevealed(order=tuple(order)))
+        shown = set(order)
     events.append(PhaseChanged(to=target))
     if target is Phase.ENDED:
+        events += [ItemWithdrawn(item_id=item_id) for item_id in state.items if item_id not in shown]
         events.append(_erase_ballots(state))
     return events
 

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from retro.actors import Actor
 from retro.builtin_templates import DEFAULT_TEMPLATE
 from retro.commands import Command
-from retro.events import Event, RetroStarted, ReviewItem
+from retro.events import Event, JoinTokenRotated, RetroStarted, ReviewItem
 from retro.records import RetroRecord
 from retro.retention import Keep, forget_retro, retention_of
 from retro.rules import decide
@@ -93,10 +93,17 @@ class Session:
             return Outcome(events=[], duplicate=True)
         for event in events:
             self.state.apply(event)
+            if isinstance(event, JoinTokenRotated):
+                self._rotate_join_token()
         self._forget_if_ended()
         for listener in list(self._listeners):
             listener(events)
         return Outcome(events=events)
+
+    def _rotate_join_token(self) -> None:
+        token = new_token()
+        self.store.set_join_token(self.record.retro_id, token)
+        self.record = self.record.model_copy(update={"join_token": token})
 
     def _forget_if_ended(self) -> None:
         """Once the retro has ended, erase what could tie anything to a person. Also run on resume, so

@@ -130,6 +130,10 @@ class SqliteStore:
         rows = self._db.execute(f"SELECT body FROM imported_outcomes {where} ORDER BY created_on", params)
         return [body for (body,) in rows]
 
+    def set_join_token(self, retro_id: str, join_token: str) -> None:
+        with self._transaction():
+            self._db.execute("UPDATE retros SET join_token = ? WHERE retro_id = ?", (join_token, retro_id))
+
     def remember_port(self, retro_id: str, port: int) -> None:
         with self._transaction():
             self._db.execute("UPDATE retros SET port = ? WHERE retro_id = ?", (port, retro_id))
@@ -146,13 +150,8 @@ class SqliteStore:
                 " WHERE retro_id = ? AND json_extract(body, '$.type') = 'item_withdrawn'"
             )
             self._db.execute(
-                "DELETE FROM events WHERE retro_id = ? AND json_extract(body, '$.type') = 'item_added'"
-                f" AND json_extract(body, '$.item_id') IN ({withdrawn})",
+                f"DELETE FROM events WHERE retro_id = ? AND json_extract(body, '$.item_id') IN ({withdrawn})",
                 (retro_id, retro_id),
-            )
-            self._db.execute(
-                "DELETE FROM events WHERE retro_id = ? AND json_extract(body, '$.type') = 'item_withdrawn'",
-                (retro_id,),
             )
             self._db.execute(
                 "UPDATE events SET body = json_set(body, '$.owner_hash', '')"

@@ -15,8 +15,14 @@ from retro.events import (
     DiscussionStarted,
     Event,
     ItemAdded,
+    ItemClaimed,
+    ItemHeld,
+    ItemReleased,
+    ItemRewritten,
     ItemsRevealed,
     ItemWithdrawn,
+    JoiningLocked,
+    JoinTokenRotated,
     NoteAdded,
     PhaseChanged,
     RetroStarted,
@@ -81,6 +87,11 @@ class RetroState:
     """Answers per question, keyed by ballot until the retro ends."""
     check_in_final: dict[str, tuple[int, ...]] = field(default_factory=dict)
     items: dict[str, Item] = field(default_factory=dict)
+    held: dict[str, str] = field(default_factory=dict)
+    """Items the facilitator held before the reveal, with the reason only their author's phone sees."""
+    claimed: dict[str, str] = field(default_factory=dict)
+    """Items whose author chose to say "that was me", with the name they gave (possibly empty)."""
+    joining_locked: bool = False
     revealed: bool = False
     topics: dict[str, Topic] = field(default_factory=dict)
     topic_order: list[str] = field(default_factory=list)
@@ -141,6 +152,21 @@ class RetroState:
                 self.items[event.item_id] = Item(event.item_id, event.prompt_id, event.text, event.owner_hash)
             case ItemWithdrawn():
                 del self.items[event.item_id]
+                self.held.pop(event.item_id, None)
+            case ItemHeld():
+                self.held[event.item_id] = event.reason
+            case ItemReleased():
+                del self.held[event.item_id]
+            case ItemRewritten():
+                item = self.items[event.item_id]
+                self.items[event.item_id] = Item(item.item_id, item.prompt_id, event.text, item.owner_hash)
+                self.held.pop(event.item_id, None)
+            case ItemClaimed():
+                self.claimed[event.item_id] = event.name
+            case JoiningLocked():
+                self.joining_locked = event.locked
+            case JoinTokenRotated():
+                pass
             case ItemsRevealed():
                 self.revealed = True
                 self.topics = {item_id: Topic(item_id, "", (item_id,)) for item_id in event.order}

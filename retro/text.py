@@ -8,6 +8,7 @@ MAX_ACTION_CHARS = 200
 MAX_OWNER_CHARS = 60
 MAX_TITLE_CHARS = 80
 MAX_NOTE_CHARS = 200
+MAX_REASON_CHARS = 120
 
 _ANSI_ESCAPE = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[@-Z\\-_])")
 

@@ -75,6 +75,21 @@ class NoteView(_View):
     text: str
 
 
+class ClaimView(_View):
+    item_id: str
+    name: str
+    """What the author chose to be called; empty for "that was me" alone."""
+
+
+class ScreenedItem(_View):
+    """An item as the facilitator screens it before the reveal: its text, and no link to anyone."""
+
+    item_id: str
+    prompt_id: str
+    text: str
+    held_reason: str | None
+
+
 class ActionView(_View):
     action_id: str
     text: str
@@ -112,6 +127,8 @@ class BoardView(_View):
     roti: AnswerSummary | None
     closing_questions: tuple[str, ...]
     min_responses: int
+    claims: tuple[ClaimView, ...]
+    joining_locked: bool
 
 
 class PrivateView(_View):
@@ -127,6 +144,8 @@ class FacilitatorView(_View):
     board: BoardView
     hint: str
     total_items: int
+    screening: tuple[ScreenedItem, ...]
+    """Before the reveal only; in an order (by random id) that says nothing about when items came."""
 
 
 def topic_title(state: RetroState, topic: Topic) -> str:
@@ -196,6 +215,8 @@ def board_view(state: RetroState) -> BoardView:
         else None,
         closing_questions=CLOSING_QUESTIONS if state.phase in (Phase.CLOSE, Phase.ENDED) else (),
         min_responses=k,
+        claims=tuple(ClaimView(item_id=item_id, name=name) for item_id, name in state.claimed.items()),
+        joining_locked=state.joining_locked,
     )
 
 
@@ -234,4 +255,19 @@ def private_view(state: RetroState, ballot: str) -> PrivateView:
 
 
 def facilitator_view(state: RetroState) -> FacilitatorView:
-    return FacilitatorView(board=board_view(state), hint=state.phase.hint, total_items=len(state.items))
+    screening = (
+        ()
+        if state.revealed
+        else tuple(
+            ScreenedItem(
+                item_id=item.item_id,
+                prompt_id=item.prompt_id,
+                text=item.text,
+                held_reason=state.held.get(item_id),
+            )
+            for item_id, item in sorted(state.items.items())
+        )
+    )
+    return FacilitatorView(
+        board=board_view(state), hint=state.phase.hint, total_items=len(state.items), screening=screening
+    )

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.http11 import Request
 
+from retro.events import Event, JoinTokenRotated
 from retro.session import Session
 from server.addresses import PublicAddress
 from server.connection import Connection
@@ -41,10 +42,15 @@ class RetroServer:
         self._hub_task: asyncio.Task[None] | None = None
         self.address = PublicAddress(config.public_url or "")
         self.port = config.port
+        self.retired_tokens: set[str] = set()
+        """Links replaced during this run: phones already in may still reconnect through them."""
+        self._token = session.record.join_token
+        session.subscribe(self._on_events)
 
     async def start(self) -> None:
         router = Router(
             join_token=lambda: self.session.record.join_token,
+            retired_tokens=lambda: self.retired_tokens,
             allowed_origins=self._allowed_origins,
             has_room=lambda: self.hub.participant_connections < self.config.max_participants,
         )
@@ -78,6 +84,11 @@ class RetroServer:
     @property
     def websocket_url(self) -> str:
         return self.address.websocket_url(self.session.record.join_token)
+
+    def _on_events(self, events: list[Event]) -> None:
+        if any(isinstance(event, JoinTokenRotated) for event in events):
+            self.retired_tokens.add(self._token)
+            self._token = self.session.record.join_token
 
     async def _handle(self, websocket: ServerConnection) -> None:
         await Connection(websocket, self.hub).serve()

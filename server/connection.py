@@ -124,7 +124,9 @@ class Connection:
                 await self.websocket.close(1008, "forbidden")
                 return False
             self.actor = Facilitator()
-            await self.websocket.send(Welcome(role="facilitator").model_dump_json())
+            await self.websocket.send(
+                Welcome(role="facilitator", join_path=self._join_path).model_dump_json()
+            )
             self.hub.add_facilitator(self.websocket)
             await self.websocket.send(self.hub.facilitator_json())
             return True
@@ -133,13 +135,33 @@ class Connection:
             await self.websocket.close(1008, "no secret")
             return False
         ballot = session.pseudonym_for(hello.secret)
+        refusal = self._refusal(ballot)
+        if refusal is not None:
+            await self._send_error(*refusal, hello.id)
+            await self.websocket.close(1008, refusal[0])
+            return False
         self.actor = Participant(ballot) if ballot is not None else None
-        await self.websocket.send(Welcome(role="participant").model_dump_json())
+        await self.websocket.send(Welcome(role="participant", join_path=self._join_path).model_dump_json())
         self.hub.add_participant(self.websocket, ballot, wrote=hello.wrote)
         await self.websocket.send(self.hub.board_json())
         if ballot is not None:
             await self.websocket.send(self.hub.private_json(ballot))
         return True
+
+    @property
+    def _join_path(self) -> str:
+        return f"/j/{self.hub.session.record.join_token}"
+
+    def _refusal(self, ballot: str | None) -> tuple[str, str] | None:
+        """Phones already in always get back in; new ones not through an old link or a locked door."""
+        if ballot is not None and self.hub.is_known(ballot):
+            return None
+        used = self.websocket.request.path.removeprefix("/ws/") if self.websocket.request else ""
+        if used != self.hub.session.record.join_token:
+            return "expired_link", "This join link has been replaced. Scan the new QR code to join."
+        if self.hub.session.state.joining_locked:
+            return "joining_locked", "The facilitator has locked joining for now."
+        return None
 
     async def _handle(self, raw: str | bytes) -> None:
         if isinstance(raw, bytes):

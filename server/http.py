@@ -54,10 +54,12 @@ class Router:
     def __init__(
         self,
         join_token: Callable[[], str],
+        retired_tokens: Callable[[], set[str]],
         allowed_origins: Callable[[Request], set[str]],
         has_room: Callable[[], bool],
     ) -> None:
         self._join_token = join_token
+        self._retired_tokens = retired_tokens
         self._allowed_origins = allowed_origins
         self._has_room = has_room
         self._page = _static("index.html")
@@ -69,7 +71,7 @@ class Router:
         if path == "/healthz":
             return _response(HTTPStatus.OK, b"ok\n", "text/plain; charset=utf-8")
         token = self._join_token()
-        if path == f"/ws/{token}":
+        if path == f"/ws/{token}" or path.removeprefix("/ws/") in self._retired_tokens():
             return self._gate_websocket(request)
         if path == f"/j/{token}":
             page = self._page.replace(b"{{token}}", token.encode())

@@ -18,6 +18,7 @@ from retro.events import (
     VoteCast,
     VoteRetracted,
 )
+from retro.screening import held_notices, new_nonce
 from retro.session import Session
 from retro.views import board_view, facilitator_view, private_view
 from server.protocol import BoardMessage, FacilitatorMessage, PrivateMessage
@@ -40,6 +41,8 @@ class Hub:
         self._presence_listeners: list[PresenceListener] = []
         self.pending = 0
         """Connections still waiting for their hello."""
+        self._known: set[str] = self._ballots_in(session)
+        """Phones that have joined: they stay in when joining is locked or the link is rotated."""
         session.subscribe(self._on_events)
 
     @property
@@ -61,11 +64,22 @@ class Hub:
         """Of the phones joined now, how many have written at least one item."""
         return len(self._joined() & self._written)
 
+    @staticmethod
+    def _ballots_in(session: Session) -> set[str]:
+        state = session.state
+        answers = {ballot for per_question in state.check_in.values() for ballot in per_question}
+        return set(state.ballots) | answers | set(state.roti)
+
+    def is_known(self, ballot: str) -> bool:
+        return ballot in self._known
+
     def on_presence(self, listener: PresenceListener) -> None:
         self._presence_listeners.append(listener)
 
     def add_participant(self, connection: ServerConnection, ballot: str | None, wrote: bool = False) -> None:
         self._participants[connection] = ballot
+        if ballot is not None:
+            self._known.add(ballot)
         if wrote and ballot is not None:
             self._written.add(ballot)
         self._presence_changed()
@@ -84,8 +98,14 @@ class Hub:
             self._presence_changed()
 
     def board_json(self) -> str:
-        board = board_view(self.session.state)
-        return BoardMessage(board=board, server_time=self.session.clock()).model_dump_json()
+        state = self.session.state
+        nonce = new_nonce()
+        return BoardMessage(
+            board=board_view(state),
+            server_time=self.session.clock(),
+            notice_nonce=nonce,
+            held_notices=held_notices(state, nonce),
+        ).model_dump_json()
 
     def private_json(self, ballot: str) -> str:
         return PrivateMessage(private=private_view(self.session.state, ballot)).model_dump_json()

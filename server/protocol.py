@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from retro.commands import Command
+from retro.screening import HeldNotice
 from retro.views import BoardView, FacilitatorView, PrivateView
 
 PROTOCOL_VERSION = 1
@@ -50,12 +51,17 @@ class Welcome(_Message):
     type: Literal["welcome"] = "welcome"
     protocol: int = PROTOCOL_VERSION
     role: Literal["participant", "facilitator"]
+    join_path: str
+    """The page's current address: after the facilitator rotates the link, phones already in move to it."""
 
 
 class BoardMessage(_Message):
     type: Literal["board"] = "board"
     board: BoardView
     server_time: datetime
+    notice_nonce: str
+    held_notices: tuple[HeldNotice, ...]
+    """Sealed notices of held items among decoys; only an item's author can open its own (retro.screening)."""
     """So that phones can run the discussion timer against the server's clock, not their own."""
 
 

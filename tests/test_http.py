@@ -170,7 +170,8 @@ async def test_a_websocket_from_the_page_origin_is_accepted(server: RetroServer,
         await websocket.send(hello())
         async with asyncio.timeout(TIMEOUT):
             welcome = json.loads(await websocket.recv())
-    assert welcome == {"type": "welcome", "protocol": 1, "role": "participant"}
+    join_path = f"/j/{server.session.record.join_token}"
+    assert welcome == {"type": "welcome", "protocol": 1, "role": "participant", "join_path": join_path}
 
 
 async def test_a_websocket_without_an_origin_is_accepted(server: RetroServer) -> None:

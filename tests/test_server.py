@@ -188,7 +188,8 @@ class Clients:
         async with asyncio.timeout(TIMEOUT):
             welcome = await client.recv()
         role = "facilitator" if key is not None else "participant"
-        assert welcome == {"type": "welcome", "protocol": 1, "role": role}
+        join_path = f"/j/{self.server.session.record.join_token}"
+        assert welcome == {"type": "welcome", "protocol": 1, "role": role, "join_path": join_path}
         return client
 
     async def facilitator(self) -> Client:
@@ -296,7 +297,8 @@ async def test_a_phone_gets_welcome_then_the_board_then_its_dots(clients: Client
     phone = await clients.join()
     board = await phone.recv()
     assert board["type"] == "board"
-    assert set(board) == {"type", "board", "server_time"}
+    assert set(board) == {"type", "board", "server_time", "notice_nonce", "held_notices"}
+    assert len(board["held_notices"]) == 8, "decoys: the list never says whether anything is held"
     server_time = datetime.fromisoformat(board["server_time"])
     assert abs(server_time - datetime.now(UTC)) < timedelta(seconds=5)
     view = board["board"]
@@ -402,10 +404,12 @@ async def test_other_phones_see_counts_but_no_text_before_the_reveal(clients: Cl
     assert board["board"]["revealed"] is False
     view = await facilitator.receive_until("facilitator", lambda m: m["view"]["total_items"] == 1)
     assert view["view"]["board"]["topics"] == []
+    assert [entry["text"] for entry in view["view"]["screening"]] == [text], (
+        "screened, with no link to anyone"
+    )
     await reader.drain()
     await facilitator.drain()
     assert not [raw for raw in reader.received if text in raw]
-    assert not [raw for raw in facilitator.received if text in raw]
     assert not [raw for raw in writer.received if text in raw]
 
     await facilitator.move("group")

@@ -194,11 +194,17 @@ async def reveal_and_group(room: Room) -> None:
         assert {topic["topic_id"] for topic in board["topics"]} == set(room.item_ids.values())
         assert all(len(topic["items"]) == 1 and not topic["grouped"] for topic in board["topics"])
         assert all(topic["votes"] is None for topic in board["topics"])
-    for client in room.everyone:
+    for client in room.phones:
         for text in room.item_ids:
             first_sight = next(json.loads(raw) for raw in client.received if text in raw)
             seen_on = board_in(first_sight)
             assert seen_on is not None and (seen_on["phase"], seen_on["revealed"]) == ("group", True), text
+    for text in room.item_ids:
+        before_reveal = [json.loads(raw) for raw in room.facilitator.received if text in raw]
+        screened = [m["view"]["screening"] for m in before_reveal if not m["view"]["board"]["revealed"]]
+        assert all(
+            set(entry) == {"item_id", "prompt_id", "text", "held_reason"} for s in screened for entry in s
+        ), "screening shows the facilitator text with no link to anyone"
 
     merged = [room.item_ids[text] for text in MERGED]
     await room.facilitator.ok("merge_topics", topic_ids=merged, title=MERGED_TITLE)
