@@ -1,0 +1,206 @@
+"""Proof, not promise: after a whole retro with several phones, no secret, hash, pseudonym, address or user
+agent is anywhere it could be read — the SQLite file and its WAL, every message to the TUI and to each phone,
+the log output, every export. The scanner is shown to find a planted one on each of those surfaces."""
+
+import json
+import logging
+import secrets
+import sqlite3
+import subprocess
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pytest
+from websockets.asyncio.client import connect
+
+from retro.actors import Facilitator
+from retro.commands import (
+    AddNote,
+    ChangePhase,
+    HoldItem,
+    MergeTopics,
+    RecordAction,
+    StartDiscussion,
+)
+from retro.exports.files import CsvContent, ExportFormat
+from retro.exports.formats import render
+from retro.exports.outcome import outcome_of
+from retro.phases import Phase
+from retro.secrets import owner_hash, pseudonym
+from retro.session import Session
+from retro.views import facilitator_view
+from server.app import RetroServer
+from tests.phone import Phone
+
+USER_AGENT = "ProofAgent/9.9 (retro-anonymity-marker)"
+PHONE_LOGGER = logging.getLogger("tests.phones")
+"""The phones' own client-side logs are the phones', not the host's: they are left out of "log output"."""
+ADDRESS = "127.0.0.1"
+
+
+@dataclass
+class Needles:
+    """Everything that must never be readable after the retro, by what it is."""
+
+    found: dict[str, str] = field(default_factory=dict)
+
+    def add(self, what: str, value: str) -> None:
+        self.found[f"{what} {len(self.found)}"] = value
+
+
+def scan(surfaces: dict[str, bytes], needles: Needles) -> list[tuple[str, str]]:
+    return [
+        (surface, what)
+        for surface, data in surfaces.items()
+        for what, needle in needles.found.items()
+        if needle.encode() in data or needle.encode().hex().encode() in data
+    ]
+
+
+@dataclass
+class Retro:
+    surfaces: dict[str, bytes]
+    needles: Needles
+
+
+async def run_whole_retro(server: RetroServer, db_path: Path, caplog: pytest.LogCaptureFixture) -> Retro:
+    session: Session = server.session
+    needles = Needles()
+    facilitator_messages: list[str] = []
+    session.subscribe(
+        lambda _events: facilitator_messages.append(facilitator_view(session.state).model_dump_json())
+    )
+    assert session.record.retro_key is not None
+    retro_key = session.record.retro_key
+    needles.add("per-retro key", retro_key.hex())
+
+    phones: list[Phone] = []
+    for _ in range(4):
+        secret = secrets.token_urlsafe(24)
+        needles.add("phone secret", secret)
+        needles.add("pseudonym", pseudonym(retro_key, secret))
+        websocket = await connect(server.websocket_url, user_agent_header=USER_AGENT, logger=PHONE_LOGGER)
+        phone = Phone(websocket)
+        hello = {"type": "hello", "id": phone.new_id(), "protocol": 1, "secret": secret}
+        await phone.send(hello)
+        await phone.wait_for("welcome")
+        phones.append(phone)
+    needles.add("user agent", USER_AGENT)
+
+    facilitator = Facilitator()
+    for index, phone in enumerate(phones):
+        await phone.add_item(f"Handover item {index}: notes went missing", prompt_id="learning")
+        await phone.add_item(f"Hard thing {index}: short-staffed nights", prompt_id="hard")
+    for phone in phones:
+        for item_id, item_secret in phone.item_secrets.items():
+            needles.add("item secret", item_secret)
+            needles.add("owner hash", owner_hash(item_secret))
+            needles.add("item id next to its writer", item_id + phone.item_secrets[item_id][:4])
+    held_id = next(iter(phones[0].item_secrets))
+    session.execute(facilitator, HoldItem(item_id=held_id, reason="Off topic"))
+    session.execute(facilitator, ChangePhase(to=Phase.CHECK_IN))
+    for value, phone in zip((6, 7, 8, 9), phones, strict=True):
+        await phone.command(kind="answer_check_in", question_id="motivation", value=value)
+    session.execute(facilitator, ChangePhase(to=Phase.GROUP))
+    topics = list(session.state.topic_order)
+    session.execute(facilitator, MergeTopics(topic_ids=(topics[0], topics[1]), title="Handover"))
+    session.execute(facilitator, ChangePhase(to=Phase.VOTE))
+    topics = list(session.state.topic_order)
+    for phone in phones:
+        await phone.command(kind="cast_vote", topic_id=topics[0])
+        await phone.command(kind="cast_vote", topic_id=topics[1])
+    session.execute(facilitator, ChangePhase(to=Phase.DISCUSS))
+    top = session.state.ordered_topics()[0].topic_id
+    session.execute(facilitator, StartDiscussion(topic_id=top))
+    session.execute(facilitator, AddNote(topic_id=top, text="Try a shared template"))
+    session.execute(facilitator, RecordAction(text="Draft a template", owner="Priya", due=date(2026, 12, 4)))
+    session.execute(facilitator, ChangePhase(to=Phase.CLOSE))
+    for phone in phones[:3]:
+        await phone.command(kind="answer_roti", value=4)
+    session.execute(facilitator, ChangePhase(to=Phase.ENDED))
+    for phone in phones:
+        await phone.wait_for("board")
+        await phone.close()
+
+    outcome = outcome_of(session.record.retro_id, session.state)
+    exports = {
+        f"export {fmt.value}{'-' + what.value if fmt is ExportFormat.CSV else ''}": render(outcome, fmt, what)
+        for fmt in ExportFormat
+        if fmt is not ExportFormat.PDF
+        for what in (CsvContent.ACTIONS, CsvContent.ITEMS)
+        if fmt is ExportFormat.CSV or what is CsvContent.ACTIONS
+    }
+    pdf = render(outcome, ExportFormat.PDF)
+    pdf_text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout
+    wal = db_path.with_name(db_path.name + "-wal")
+    surfaces = {
+        "sqlite file": db_path.read_bytes(),
+        "sqlite wal": wal.read_bytes() if wal.exists() else b"",
+        "log output": "\n".join(
+            r.getMessage() for r in caplog.records if r.name != PHONE_LOGGER.name
+        ).encode(),
+        "messages to the TUI": "\n".join(facilitator_messages).encode(),
+        **{
+            f"messages to phone {n}": "\n".join(map(json.dumps, p.received)).encode()
+            for n, p in enumerate(phones)
+        },
+        **exports,
+        "export pdf": pdf + pdf_text,
+    }
+    return Retro(surfaces, needles)
+
+
+@pytest.fixture
+async def retro(server: RetroServer, db_path: Path, caplog: pytest.LogCaptureFixture) -> Retro:
+    caplog.set_level(logging.DEBUG)
+    return await run_whole_retro(server, db_path, caplog)
+
+
+async def test_nothing_that_could_identify_anyone_is_anywhere(retro: Retro) -> None:
+    assert len(retro.surfaces) >= 14
+    assert scan(retro.surfaces, retro.needles) == []
+
+
+async def test_no_address_or_time_of_writing_is_stored(retro: Retro, db_path: Path) -> None:
+    for surface in ("sqlite file", "sqlite wal", "log output"):
+        assert ADDRESS.encode() not in retro.surfaces[surface], surface
+    with sqlite3.connect(db_path) as db:
+        columns = {
+            row[1] for table in ("events", "retros") for row in db.execute(f"PRAGMA table_info({table})")
+        }
+        bodies = [json.loads(body) for (body,) in db.execute("SELECT body FROM events")]
+    assert not columns & {"created_at", "timestamp", "time", "ip", "address", "user_agent", "author"}
+    item_keys = {key for body in bodies if body["type"] == "item_added" for key in body}
+    assert item_keys == {"type", "item_id", "prompt_id", "text", "owner_hash"}
+    assert {body["owner_hash"] for body in bodies if body["type"] == "item_added"} == {""}
+
+
+async def test_the_scanner_finds_a_planted_one_on_every_surface(retro: Retro, db_path: Path) -> None:
+    planted = Needles()
+    planted.add("planted pseudonym", "f" * 8 + secrets.token_hex(28))
+    needle = planted.found["planted pseudonym 0"]
+    with sqlite3.connect(db_path) as db:
+        db.execute("INSERT INTO teams (team, keep) VALUES (?, 'raw')", (needle,))
+    surfaces = {
+        name: data + (needle.encode() if name != "sqlite file" else b"")
+        for name, data in retro.surfaces.items()
+    }
+    surfaces["sqlite file"] = db_path.read_bytes() + Path(str(db_path) + "-wal").read_bytes()
+    found = {surface for surface, _ in scan(surfaces, planted)}
+    assert found == set(retro.surfaces)
+
+
+def test_the_scanner_finds_hex_encoded_needles_too() -> None:
+    needles = Needles()
+    needles.add("key", "secret-value")
+    assert scan({"blob": b"..." + b"secret-value".hex().encode()}, needles) == [("blob", "key 0")]
+
+
+def test_a_log_line_with_a_pseudonym_would_be_caught(caplog: pytest.LogCaptureFixture) -> None:
+    needles = Needles()
+    needles.add("pseudonym", "ab12" * 16)
+    caplog.set_level(logging.DEBUG)
+    logging.getLogger("retro.websockets").error("connection from %s", "ab12" * 16)
+    found = scan({"log output": "\n".join(r.getMessage() for r in caplog.records).encode()}, needles)
+    assert found == [("log output", "pseudonym 0")]
