@@ -14,12 +14,18 @@ from retro.commands import (
     AnswerRoti,
     CastVote,
     ChangePhase,
+    ClaimItem,
     Command,
     DeleteAction,
     ExtendTimer,
+    HoldItem,
+    LockJoining,
     MergeTopics,
     RecordAction,
+    ReleaseItem,
     RetractVote,
+    RewriteItem,
+    RotateJoinToken,
     StartDiscussion,
     Ungroup,
     WithdrawItem,
@@ -35,7 +41,7 @@ PARTICIPANTS = [Participant(f"pseudonym-{n}") for n in range(3)]
 PROMPTS = ["hard", "learning", "help"]
 KINDS = [
     "add", "withdraw", "vote", "unvote", "phase", "phase", "action", "delete", "check_in", "roti",
-    "merge", "ungroup", "discuss", "extend", "note",
+    "merge", "ungroup", "discuss", "extend", "note", "hold", "release", "rewrite", "claim", "lock", "rotate",
 ]  # fmt: skip
 
 steps = st.lists(
@@ -84,6 +90,18 @@ def _command(
         case "action":
             due = date(2026, 12, 1 + pick)
             return facilitator, RecordAction(text=f"action {pick}", owner="Sam", due=due, topic_id=topic_id)
+        case "hold" if item_id:
+            return facilitator, HoldItem(item_id=item_id, reason=f"reason {pick}")
+        case "release" if item_id:
+            return facilitator, ReleaseItem(item_id=item_id)
+        case "rewrite" if item_id:
+            return phone, RewriteItem(item_id=item_id, item_secret=secret, text=f"rewritten {pick}")
+        case "claim" if item_id:
+            return phone, ClaimItem(item_id=item_id, item_secret=secret, name=f"name {pick}")
+        case "lock":
+            return facilitator, LockJoining(locked=pick % 2 == 0)
+        case "rotate":
+            return facilitator, RotateJoinToken()
         case "delete" if actions:
             return facilitator, DeleteAction(action_id=actions[pick % len(actions)])
     return None
