@@ -285,6 +285,8 @@ def _rewrite_item(state: RetroState, command: RewriteItem) -> list[Event]:
 def _claim_item(state: RetroState, command: ClaimItem) -> list[Event]:
     item = _existing_item(state, command.item_id)
     _check_owner(item, command.item_secret, "claim")
+    if item.item_id in state.claimed:
+        raise RuleViolation(ErrorCode.INVALID, "You have already said this one was yours.")
     if state.topic_of(item.item_id) is None:
         raise RuleViolation(ErrorCode.NOT_FOUND, "That item was not revealed.")
     return [ItemClaimed(item_id=item.item_id, name=clean_text(command.name))]

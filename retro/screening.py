@@ -15,7 +15,8 @@ from retro.state import RetroState
 
 NOTICE_SLOTS = 8
 """The list is padded to a multiple of this, so its length says nothing until more than 8 are held."""
-SEALED_BYTES = 256
+SEALED_BYTES = 512
+"""Room for the longest reason (120 characters) in any script, 4 UTF-8 bytes each."""
 
 
 class HeldNotice(BaseModel):

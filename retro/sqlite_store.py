@@ -37,6 +37,16 @@ CREATE TABLE IF NOT EXISTS teams (
     team TEXT PRIMARY KEY,
     keep TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS phones (
+    retro_id TEXT NOT NULL REFERENCES retros(retro_id),
+    ballot TEXT NOT NULL,
+    PRIMARY KEY (retro_id, ballot)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS retired_tokens (
+    retro_id TEXT NOT NULL REFERENCES retros(retro_id),
+    token TEXT NOT NULL,
+    PRIMARY KEY (retro_id, token)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS applied_messages (
     retro_id TEXT NOT NULL REFERENCES retros(retro_id),
     message_id TEXT NOT NULL,
@@ -132,7 +142,26 @@ class SqliteStore:
 
     def set_join_token(self, retro_id: str, join_token: str) -> None:
         with self._transaction():
+            self._db.execute(
+                "INSERT OR IGNORE INTO retired_tokens (retro_id, token)"
+                " SELECT retro_id, join_token FROM retros WHERE retro_id = ?",
+                (retro_id,),
+            )
             self._db.execute("UPDATE retros SET join_token = ? WHERE retro_id = ?", (join_token, retro_id))
+
+    def retired_tokens(self, retro_id: str) -> set[str]:
+        rows = self._db.execute("SELECT token FROM retired_tokens WHERE retro_id = ?", (retro_id,))
+        return {token for (token,) in rows}
+
+    def remember_phone(self, retro_id: str, ballot: str) -> None:
+        with self._transaction():
+            self._db.execute(
+                "INSERT OR IGNORE INTO phones (retro_id, ballot) VALUES (?, ?)", (retro_id, ballot)
+            )
+
+    def known_phones(self, retro_id: str) -> set[str]:
+        rows = self._db.execute("SELECT ballot FROM phones WHERE retro_id = ?", (retro_id,))
+        return {ballot for (ballot,) in rows}
 
     def remember_port(self, retro_id: str, port: int) -> None:
         with self._transaction():
@@ -160,11 +189,12 @@ class SqliteStore:
             )
             self._db.execute("UPDATE retros SET retro_key = NULL, closed = 1 WHERE retro_id = ?", (retro_id,))
             self._db.execute("DELETE FROM applied_messages WHERE retro_id = ?", (retro_id,))
+            self._db.execute("DELETE FROM phones WHERE retro_id = ?", (retro_id,))
         self._compact()
 
     def forget_raw(self, retro_id: str, team: str, created_on: date, outcome_body: str) -> None:
         with self._transaction():
-            for table in ("events", "applied_messages", "retros"):
+            for table in ("events", "applied_messages", "phones", "retired_tokens", "retros"):
                 self._db.execute(f"DELETE FROM {table} WHERE retro_id = ?", (retro_id,))
             self._db.execute(
                 "INSERT OR REPLACE INTO imported_outcomes (retro_id, team, created_on, body)"

@@ -42,9 +42,8 @@ class RetroServer:
         self._hub_task: asyncio.Task[None] | None = None
         self.address = PublicAddress(config.public_url or "")
         self.port = config.port
-        self.retired_tokens: set[str] = set()
-        """Links replaced during this run: phones already in may still reconnect through them."""
-        self._token = session.record.join_token
+        self.retired_tokens = session.store.retired_tokens(session.record.retro_id)
+        """Replaced links: phones already in may still reconnect through them."""
         session.subscribe(self._on_events)
 
     async def start(self) -> None:
@@ -87,8 +86,7 @@ class RetroServer:
 
     def _on_events(self, events: list[Event]) -> None:
         if any(isinstance(event, JoinTokenRotated) for event in events):
-            self.retired_tokens.add(self._token)
-            self._token = self.session.record.join_token
+            self.retired_tokens = self.session.store.retired_tokens(self.session.record.retro_id)
 
     async def _handle(self, websocket: ServerConnection) -> None:
         await Connection(websocket, self.hub).serve()

@@ -41,7 +41,9 @@ class Hub:
         self._presence_listeners: list[PresenceListener] = []
         self.pending = 0
         """Connections still waiting for their hello."""
-        self._known: set[str] = self._ballots_in(session)
+        self._known: set[str] = self._ballots_in(session) | session.store.known_phones(
+            session.record.retro_id
+        )
         """Phones that have joined: they stay in when joining is locked or the link is rotated."""
         session.subscribe(self._on_events)
 
@@ -78,8 +80,9 @@ class Hub:
 
     def add_participant(self, connection: ServerConnection, ballot: str | None, wrote: bool = False) -> None:
         self._participants[connection] = ballot
-        if ballot is not None:
+        if ballot is not None and ballot not in self._known:
             self._known.add(ballot)
+            self.session.store.remember_phone(self.session.record.retro_id, ballot)
         if wrote and ballot is not None:
             self._written.add(ballot)
         self._presence_changed()
@@ -103,6 +106,7 @@ class Hub:
         return BoardMessage(
             board=board_view(state),
             server_time=self.session.clock(),
+            join_path=f"/j/{self.session.record.join_token}",
             notice_nonce=nonce,
             held_notices=held_notices(state, nonce),
         ).model_dump_json()

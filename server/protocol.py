@@ -59,10 +59,12 @@ class BoardMessage(_Message):
     type: Literal["board"] = "board"
     board: BoardView
     server_time: datetime
+    """So that phones can run the discussion timer against the server's clock, not their own."""
+    join_path: str
+    """The page's current address, so that phones already in follow a rotated link."""
     notice_nonce: str
     held_notices: tuple[HeldNotice, ...]
     """Sealed notices of held items among decoys; only an item's author can open its own (retro.screening)."""
-    """So that phones can run the discussion timer against the server's clock, not their own."""
 
 
 class PrivateMessage(_Message):

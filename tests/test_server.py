@@ -297,7 +297,7 @@ async def test_a_phone_gets_welcome_then_the_board_then_its_dots(clients: Client
     phone = await clients.join()
     board = await phone.recv()
     assert board["type"] == "board"
-    assert set(board) == {"type", "board", "server_time", "notice_nonce", "held_notices"}
+    assert set(board) == {"type", "board", "server_time", "join_path", "notice_nonce", "held_notices"}
     assert len(board["held_notices"]) == 8, "decoys: the list never says whether anything is held"
     server_time = datetime.fromisoformat(board["server_time"])
     assert abs(server_time - datetime.now(UTC)) < timedelta(seconds=5)

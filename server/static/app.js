@@ -23,9 +23,22 @@
   };
   const ROTI = { text: 'Was this retro worth the time you put in?', low: 1, high: 5, lowLabel: 'Not at all', highLabel: 'Very much' };
 
-  const TOKEN = location.pathname.split('/').filter(Boolean).pop() || '';
-  const KEY = 'retro:' + TOKEN + ':';
-  const WS_URL = (location.protocol === 'https:' ? 'wss' : 'ws') + '://' + location.host + '/ws/' + TOKEN;
+  /** Refused on hello (locked joining, a replaced link): try again only this often, or when the phone wakes. */
+  const GATED_RETRY_MS = 15000;
+  /** How often this phone may check that its join link still works (see probeLink): a few at once, then one per 30 s. */
+  const PROBE_BURST = 3;
+  const PROBE_REFILL_MS = 30000;
+  const PROBE_JITTER_MS = 1500;
+  const SEALED_BYTES = 512;
+  const MAX_CLAIM_NAME_CHARS = 60;
+
+  const tokenOf = (path) => String(path).split('/').filter(Boolean).pop() || '';
+  const isToken = (token) => /^[A-Za-z0-9_-]{8,128}$/.test(token);
+  // The join token can change while the page is open: the facilitator may replace the link, and phones
+  // already in move to the new one (adoptJoinPath).
+  let TOKEN = tokenOf(location.pathname);
+  let KEY = 'retro:' + TOKEN + ':';
+  const wsUrl = () => (location.protocol === 'https:' ? 'wss' : 'ws') + '://' + location.host + '/ws/' + TOKEN;
 
   // ---------------------------------------------------------------- randomness and hashing
 
@@ -191,6 +204,20 @@
     reflections: new Map(),
     /** The closing questions, remembered from Close so that a reflection survives the end of the retro. */
     closingQuestions: [],
+    /** Text typed into a held item's rewrite box, by item_id. */
+    rewriteDrafts: isObject(load('rewrites', {})) ? load('rewrites', {}) : {},
+    /** This phone's own items that the facilitator has held, with the reason: opened from the board's sealed notices. */
+    held: new Map(),
+    /** Held items whose rewrite box is open, by item_id. */
+    editing: new Set(),
+    /** Claims acked but not yet on the board, by item_id, so the button does not flash back. */
+    claimedHere: new Set(),
+    /** 'locked' or 'expired' when the server turned this phone away at the door; null otherwise. */
+    gate: null,
+    /** The page's own address answered 404: the link has been replaced (see probeLink). */
+    linkGone: false,
+    /** Connections closed before a welcome since the last welcome. */
+    failedConnects: 0,
     ready: false,
     everReady: false,
     lastPhase: null,
@@ -200,6 +227,7 @@
   const saveOutbox = () => save('outbox', state.outbox);
   const saveDrafts = () => save('drafts', state.drafts);
   const saveRescued = () => save('rescued', state.rescued);
+  const saveRewrites = () => save('rewrites', state.rewriteDrafts);
   const hasWritten = () => state.wrote || state.items.some((it) => it.acked && it.item_id);
 
   // An item typed before a crash between the two saves still gets sent.
@@ -212,6 +240,93 @@
     }
   }
   saveOutbox();
+
+  // ---------------------------------------------------------------- a replaced join link
+  // The welcome carries the page's current address. When the facilitator has replaced the link, a phone
+  // already in moves everything it keeps (its secret, its items and their secrets, the outbox, drafts) over
+  // to the new token and takes the new address, so that a reload still finds the retro.
+
+  function storedKeys(prefix) {
+    const keys = [];
+    try {
+      for (let i = 0; i < localStorage.length; i++) {
+        const key = localStorage.key(i);
+        if (key !== null && key.startsWith(prefix)) keys.push(key);
+      }
+    } catch (_) {
+      // No storage: everything is in memory and moves with the page.
+    }
+    return keys;
+  }
+
+  /** Ours first, then whatever another tab already kept under the new token: merged, never dropped. */
+  function mergeById(ours, theirs, id) {
+    const seen = new Set(ours.map((entry) => entry[id]));
+    const more = asArray(theirs).filter((entry) => isObject(entry) && typeof entry[id] === 'string' && !seen.has(entry[id]));
+    return ours.concat(more);
+  }
+
+  function mergeText(ours, theirs) {
+    const merged = Object.assign({}, ours);
+    if (isObject(theirs)) {
+      for (const [name, text] of Object.entries(theirs)) {
+        if (typeof text === 'string' && text.trim() && !(typeof merged[name] === 'string' && merged[name].trim())) merged[name] = text;
+      }
+    }
+    return merged;
+  }
+
+  function adoptJoinPath(joinPath) {
+    const path = str(joinPath);
+    const token = tokenOf(path);
+    if (!path.startsWith('/') || !isToken(token) || token === TOKEN) return;
+    const oldKey = KEY;
+    const leftovers = storedKeys(oldKey);
+    TOKEN = token;
+    KEY = 'retro:' + token + ':';
+    state.items = mergeById(state.items, load('items', []), 'msg_id');
+    state.outbox = mergeById(state.outbox, load('outbox', []), 'id');
+    state.drafts = mergeText(state.drafts, load('drafts', {}));
+    state.rewriteDrafts = mergeText(state.rewriteDrafts, load('rewrites', {}));
+    const rescuedHere = new Set(state.rescued.map((r) => r.prompt_id + '\n' + r.text));
+    for (const r of asArray(load('rescued', []))) {
+      if (isObject(r) && typeof r.text === 'string' && !rescuedHere.has(str(r.prompt_id) + '\n' + r.text)) state.rescued.push(r);
+    }
+    state.wrote = state.wrote || load('wrote', false) === true;
+    let kept = true;
+    try {
+      localStorage.setItem(KEY + 'secret', SECRET);
+      for (const key of leftovers) {
+        const name = key.slice(oldKey.length);
+        if (localStorage.getItem(KEY + name) === null) localStorage.setItem(KEY + name, localStorage.getItem(key) || '');
+      }
+    } catch (_) {
+      kept = false;
+    }
+    saveItems();
+    saveOutbox();
+    saveDrafts();
+    saveRewrites();
+    saveRescued();
+    if (state.wrote) save('wrote', true);
+    // The old copies go only once the new ones are safely written; until then they are harmless.
+    if (kept) {
+      try {
+        if (localStorage.getItem(KEY + 'items') === JSON.stringify(state.items)) {
+          for (const key of leftovers) localStorage.removeItem(key);
+        }
+      } catch (_) {
+        // Left in place.
+      }
+    }
+    const here = location.pathname;
+    const moved = here.replace(/[^/]*\/?$/, token);
+    try {
+      history.replaceState(history.state, '', moved + location.search + location.hash);
+    } catch (_) {
+      // The address bar keeps the old link; the page still talks to the new one.
+    }
+  }
 
   // ---------------------------------------------------------------- DOM helpers
 
@@ -312,7 +427,7 @@
     if (socket && (socket.readyState === WebSocket.CONNECTING || socket.readyState === WebSocket.OPEN)) return;
     let ws;
     try {
-      ws = new WebSocket(WS_URL);
+      ws = new WebSocket(wsUrl());
     } catch (_) {
       scheduleReconnect();
       return;
@@ -341,6 +456,13 @@
     ws.onclose = () => {
       if (socket !== ws) return;
       socket = null;
+      // Turned away without a word, after this page's own address stopped answering: the link is gone.
+      if (!state.ready && state.linkGone && !state.gate) state.gate = 'expired';
+      // Closed before any welcome, again and again: is this page's address still there at all?
+      if (!state.ready && !state.gate) {
+        state.failedConnects += 1;
+        if (state.failedConnects % 3 === 0) probeLinkSoon(true);
+      }
       state.ready = false;
       renderStatus();
       scheduleReconnect();
@@ -367,7 +489,8 @@
 
   function scheduleReconnect() {
     if (retryTimer) return;
-    const delay = retryDelay;
+    // Turned away at the door: knocking again soon would not help, so only now and then, or on waking.
+    const delay = state.gate ? GATED_RETRY_MS : retryDelay;
     retryDelay = Math.min(RETRY_MAX_MS, retryDelay * 2);
     retryTimer = setTimeout(connect, delay);
   }
@@ -435,13 +558,58 @@
     return message;
   }
 
+  // ---------------------------------------------------------------- is this page's address still the link?
+  // Every welcome and board carries the page's current address, so a phone already in follows a replaced
+  // link at once. A phone whose websocket is turned away again and again before any welcome checks, now and
+  // then, whether its page's address still answers at all; if it does not, the link is gone for good.
+
+  const probe = { timer: null, tokens: PROBE_BURST, refilledAt: Date.now() };
+
+  function refillProbes(now) {
+    const earned = Math.floor((now - probe.refilledAt) / PROBE_REFILL_MS);
+    if (earned <= 0) return;
+    probe.tokens = Math.min(PROBE_BURST, probe.tokens + earned);
+    probe.refilledAt = probe.tokens === PROBE_BURST ? now : probe.refilledAt + earned * PROBE_REFILL_MS;
+  }
+
+  function probeLinkSoon(unwelcomed) {
+    if (probe.timer || !(state.ready || unwelcomed)) return;
+    const now = Date.now();
+    refillProbes(now);
+    const wait = probe.tokens >= 1 ? 0 : probe.refilledAt + PROBE_REFILL_MS - now;
+    // Spread out, so that phones sharing a board do not all ask at the same instant.
+    probe.timer = setTimeout(probeLink, wait + Math.random() * PROBE_JITTER_MS);
+  }
+
+  function probeLink() {
+    probe.timer = null;
+    refillProbes(Date.now());
+    probe.tokens = Math.max(0, probe.tokens - 1);
+    const path = location.pathname;
+    fetch(path, { cache: 'no-store', credentials: 'same-origin', redirect: 'error' })
+      // The body is read to its end (a few KB), so that the request completes rather than lingers.
+      .then((response) => response.arrayBuffer().then(() => response.status))
+      .then((status) => {
+        if (status !== 404 || location.pathname !== path) return;
+        state.linkGone = true;
+        if (state.ready) freshConnection();
+      })
+      .catch(() => {
+        // Offline for a moment: the websocket notices that on its own.
+      });
+  }
+
   // ---------------------------------------------------------------- server messages
 
   function receive(message) {
     switch (message.type) {
       case 'welcome':
+        adoptJoinPath(message.join_path);
         state.ready = true;
         state.everReady = true;
+        state.gate = null;
+        state.linkGone = false;
+        state.failedConnects = 0;
         retryDelay = RETRY_MIN_MS;
         renderStatus();
         flushOutbox();
@@ -450,7 +618,9 @@
         if (isObject(message.board)) {
           const serverTime = Date.parse(str(message.server_time));
           if (Number.isFinite(serverTime)) state.clockOffset = serverTime - Date.now();
+          adoptJoinPath(message.join_path);
           state.board = message.board;
+          openHeldNotices(str(message.notice_nonce), asArray(message.held_notices));
           render();
         }
         break;
@@ -498,6 +668,19 @@
     } else if (command.kind === 'withdraw_item') {
       state.items = state.items.filter((it) => it.item_id !== command.item_id);
       saveItems();
+      forgetRewrite(command.item_id);
+    } else if (command.kind === 'rewrite_item') {
+      const item = state.items.find((it) => it.item_id === command.item_id);
+      if (item) {
+        item.text = command.text;
+        saveItems();
+      }
+      // No longer held; the next board says so too (and would say if it were held again).
+      state.held.delete(command.item_id);
+      forgetRewrite(command.item_id);
+      announce('Your rewrite is in. It will be shown at the reveal.');
+    } else if (command.kind === 'claim_item') {
+      state.claimedHere.add(command.item_id);
     } else if (SETTLES.has(command.kind) && !ack.duplicate) {
       const entry = { command, timer: 0 };
       entry.timer = setTimeout(() => {
@@ -515,6 +698,12 @@
   }
 
   function onError(error) {
+    if (!state.ready && (error.code === 'joining_locked' || error.code === 'expired_link')) {
+      // Turned away at the door; the server closes the socket next. A calm page, not an error.
+      state.gate = error.code === 'joining_locked' ? 'locked' : 'expired';
+      renderStatus();
+      return;
+    }
     const text = typeof error.message === 'string' && error.message ? error.message : 'Something went wrong.';
     // A refusal carries the message's id whenever the server could read it; this page always sends one.
     const id = typeof error.id === 'string' ? error.id : null;
@@ -529,6 +718,19 @@
       } else if (command.kind === 'withdraw_item' && (error.code === 'not_found' || error.code === 'not_owner')) {
         state.items = state.items.filter((it) => it.item_id !== command.item_id);
         saveItems();
+      } else if (command.kind === 'rewrite_item') {
+        // The rewrite stays in its box to try again, or goes to "Not sent" once writing has closed.
+        const item = state.items.find((it) => it.item_id === command.item_id);
+        const inWrite = state.board && state.board.phase === 'write';
+        if (item && inWrite && state.held.has(command.item_id)) {
+          state.rewriteDrafts[command.item_id] = command.text;
+          saveRewrites();
+          state.editing.add(command.item_id);
+        } else {
+          forgetRewrite(command.item_id);
+          state.rescued.push({ prompt_id: item ? item.prompt_id : '', text: command.text });
+          saveRescued();
+        }
       }
     }
     if (error.code === 'rate_limited' && !resendTimer) {
@@ -673,6 +875,8 @@
     renderReflection(board);
     renderActions(board);
     renderUnsent(board);
+    show($('lock-note'), board.joining_locked === true);
+    if (claimTarget && phase !== 'discuss') closeClaim();
     tickTimer();
     if (state.lastPhase !== null && state.lastPhase !== phase) {
       announce('Now: ' + (str(board.phase_label) || phase) + '. ' + str(board.instruction));
@@ -697,7 +901,32 @@
     }
     setText(node, label);
     node.dataset.state = key;
+    renderGate();
   }
+
+  /** Turned away at the door: a calm full page instead of the retro, until the server lets this phone in. */
+  function renderGate() {
+    const gate = state.gate;
+    const body = document.body;
+    if ((body.dataset.gate || '') !== (gate || '')) {
+      if (gate) body.dataset.gate = gate;
+      else delete body.dataset.gate;
+      if (gate) window.scrollTo(0, 0);
+    }
+    show($('gate-locked'), gate === 'locked');
+    show($('gate-expired'), gate === 'expired');
+    const retry = $('gate-retry');
+    const checking = gate === 'locked' && socket !== null;
+    retry.disabled = checking;
+    setText(retry, checking ? 'Checking…' : 'Try again');
+  }
+
+  $('gate-retry').addEventListener('click', () => {
+    clearTimeout(retryTimer);
+    retryTimer = null;
+    connect();
+    renderStatus();
+  });
 
   function renderHeader(board) {
     const title = str(board.title) || 'Retro';
@@ -931,6 +1160,7 @@
     if (!board) {
       if (promptCards.size) {
         promptCards.clear();
+        mineRows.clear();
         section.replaceChildren();
         delete section.dataset.prompts;
       }
@@ -1087,35 +1317,239 @@
     transmit(state.outbox[state.outbox.length - 1]);
   }
 
+  // ---- held items: the facilitator screens items before the reveal, and only the author's phone learns
+  // which of its items was held, and why. Every board carries sealed notices among decoys, under a fresh
+  // nonce; this phone opens the ones keyed by its own items' owner hashes (mirrors retro/screening.py).
+
+  const ownerHashes = new Map();
+
+  function ownerHashOf(secret) {
+    let hash = ownerHashes.get(secret);
+    if (!hash) {
+      hash = sha256Hex(secret);
+      ownerHashes.set(secret, hash);
+    }
+    return hash;
+  }
+
+  function hexToBytes(hex) {
+    if (!/^(?:[0-9a-f]{2})*$/i.test(hex)) return null;
+    const bytes = new Uint8Array(hex.length / 2);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+    return bytes;
+  }
+
+  /** The reason sealed under this key: XOR with sha256("pad:" + key + ":" + i) for i = 0..15, zero bytes dropped. */
+  function unsealReason(key, sealedHex) {
+    const sealed = hexToBytes(sealedHex);
+    if (!sealed) return '';
+    const raw = new Uint8Array(Math.min(sealed.length, SEALED_BYTES));
+    for (let block = 0; block * 32 < raw.length; block++) {
+      const pad = hexToBytes(sha256Hex('pad:' + key + ':' + block));
+      for (let i = 0; i < 32 && block * 32 + i < raw.length; i++) raw[block * 32 + i] = sealed[block * 32 + i] ^ pad[i];
+    }
+    let end = raw.length;
+    while (end > 0 && raw[end - 1] === 0) end--;
+    return new TextDecoder().decode(raw.subarray(0, end)).trim();
+  }
+
+  function openHeldNotices(nonce, notices) {
+    const before = state.held;
+    const held = new Map();
+    if (nonce && notices.length) {
+      const byTag = new Map();
+      for (const notice of notices) {
+        if (isObject(notice) && typeof notice.tag === 'string') byTag.set(notice.tag, notice);
+      }
+      for (const item of state.items) {
+        if (!item.acked || !item.item_id || typeof item.secret !== 'string') continue;
+        const key = sha256Hex('retro-hold:' + ownerHashOf(item.secret) + ':' + nonce);
+        const notice = byTag.get(sha256Hex('tag:' + key));
+        if (notice) held.set(item.item_id, unsealReason(key, str(notice.sealed)));
+      }
+    }
+    state.held = held;
+    if ([...held.keys()].some((id) => !before.has(id))) {
+      announce('The facilitator has held one of your items. Only this phone can see it; you can rewrite or withdraw it.');
+    }
+  }
+
+  function forgetRewrite(itemId) {
+    state.editing.delete(itemId);
+    if (itemId in state.rewriteDrafts) {
+      delete state.rewriteDrafts[itemId];
+      saveRewrites();
+    }
+  }
+
+  function pauseIcon() {
+    const ns = 'http://www.w3.org/2000/svg';
+    const svg = document.createElementNS(ns, 'svg');
+    svg.setAttribute('class', 'held-icon');
+    svg.setAttribute('viewBox', '0 0 24 24');
+    svg.setAttribute('width', '16');
+    svg.setAttribute('height', '16');
+    svg.setAttribute('aria-hidden', 'true');
+    svg.setAttribute('focusable', 'false');
+    const path = document.createElementNS(ns, 'path');
+    path.setAttribute('fill', 'currentColor');
+    path.setAttribute('d', 'M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20Zm-3 6h2v8H9V8Zm4 0h2v8h-2V8Z');
+    svg.appendChild(path);
+    return svg;
+  }
+
+  /** One row per own item, kept across renders so that a rewrite being typed keeps its focus. */
+  const mineRows = new Map();
+
+  function buildMineRow(item) {
+    const msgId = item.msg_id;
+    const text = el('p', { class: 'mine-text' });
+    const state_ = el('span', { class: 'mine-state' });
+    const rewrite = el('button', { type: 'button', class: 'button quiet', 'data-testid': 'rewrite', text: 'Rewrite', hidden: true });
+    const withdraw = el('button', { type: 'button', class: 'button quiet', 'data-testid': 'withdraw', text: 'Withdraw' });
+    const reason = el('strong', { class: 'held-reason', 'data-testid': 'held-reason' });
+    const stop = el('span');
+    const textareaId = 'rewrite-' + msgId;
+    const textarea = el('textarea', {
+      id: textareaId,
+      class: 'compose rewrite-text',
+      'data-testid': 'rewrite-text',
+      maxlength: MAX_ITEM_CHARS,
+      rows: 3,
+      autocomplete: 'off',
+    });
+    const nudge = el('p', { class: 'nudge', 'data-testid': 'rewrite-nudge', 'aria-live': 'polite', hidden: true });
+    const counter = el('span', { class: 'counter', 'aria-live': 'polite' });
+    const send = el('button', { type: 'button', class: 'button primary', 'data-testid': 'rewrite-send', text: 'Send rewrite' });
+    const cancel = el('button', { type: 'button', class: 'button quiet', 'data-testid': 'rewrite-cancel', text: 'Cancel' });
+    const editor = el(
+      'div',
+      { class: 'rewrite', hidden: true },
+      el('label', { class: 'rewrite-label', for: textareaId, text: 'Your rewrite' }),
+      textarea,
+      nudge,
+      el('div', { class: 'rewrite-row' }, counter, cancel, send),
+    );
+    const held = el(
+      'div',
+      { class: 'held', 'data-testid': 'held', hidden: true },
+      el('p', { class: 'held-title' }, pauseIcon(), 'Held · only you see this'),
+      el(
+        'p',
+        { class: 'held-text' },
+        'The facilitator has held this item: ',
+        reason,
+        stop,
+        " It won't be shown at the reveal unless you rewrite it. You can rewrite or withdraw it.",
+      ),
+      editor,
+    );
+    const li = el(
+      'li',
+      { class: 'mine-item', 'data-testid': 'mine', 'data-msg': msgId },
+      text,
+      held,
+      el('div', { class: 'mine-meta' }, state_, el('div', { class: 'mine-buttons' }, rewrite, withdraw)),
+    );
+    const row = { li, text, state: state_, rewrite, withdraw, held, reason, stop, editor, textarea, nudge, counter, send, cancel };
+    const itemId = () => (state.items.find((it) => it.msg_id === msgId) || {}).item_id;
+    withdraw.addEventListener('click', () => withdrawItem(msgId));
+    rewrite.addEventListener('click', () => {
+      const id = itemId();
+      if (!id) return;
+      state.editing.add(id);
+      render();
+      textarea.focus();
+    });
+    cancel.addEventListener('click', () => {
+      const id = itemId();
+      if (id) forgetRewrite(id);
+      render();
+    });
+    send.addEventListener('click', () => rewriteItem(msgId, row));
+    textarea.addEventListener('input', () => {
+      const id = itemId();
+      if (id) {
+        state.rewriteDrafts[id] = textarea.value;
+        saveRewrites();
+      }
+      updateRewrite(row);
+    });
+    textarea.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+        event.preventDefault();
+        rewriteItem(msgId, row);
+      }
+    });
+    return row;
+  }
+
+  function updateRewrite(row) {
+    const value = row.textarea.value;
+    const flagged = value.trim() !== '' && pointsAtPerson(value);
+    setText(row.nudge, flagged ? blameRules.suggestion : '');
+    show(row.nudge, flagged);
+    const left = MAX_ITEM_CHARS - value.length;
+    setText(row.counter, value.length >= MAX_ITEM_CHARS - 60 ? left + ' ' + plural(left, 'character', 'characters') + ' left' : '');
+    row.counter.classList.toggle('low', left <= 20);
+    row.send.disabled = value.trim() === '';
+    if (autoGrow) {
+      row.textarea.style.height = 'auto';
+      row.textarea.style.height = row.textarea.scrollHeight + 2 + 'px';
+    }
+  }
+
   function renderMine(card, promptId) {
     const mine = state.items.filter((it) => it.prompt_id === promptId);
     show(card.mine, mine.length > 0);
     const list = card.mineList;
     const wanted = new Set(mine.map((it) => it.msg_id));
     for (const li of Array.from(list.children)) {
-      if (!wanted.has(li.dataset.msg)) li.remove();
+      if (!wanted.has(li.dataset.msg)) {
+        li.remove();
+        mineRows.delete(li.dataset.msg);
+      }
     }
     mine.forEach((item, index) => {
-      let li = Array.from(list.children).find((node) => node.dataset.msg === item.msg_id);
-      if (!li) {
-        const withdraw = el('button', { type: 'button', class: 'button quiet', 'data-testid': 'withdraw', text: 'Withdraw' });
-        withdraw.setAttribute('aria-label', 'Withdraw: ' + item.text);
-        withdraw.addEventListener('click', () => withdrawItem(item.msg_id));
-        li = el(
-          'li',
-          { class: 'mine-item', 'data-testid': 'mine', 'data-msg': item.msg_id },
-          el('p', { class: 'mine-text', text: item.text }),
-          el('div', { class: 'mine-meta' }, el('span', { class: 'mine-state' }), withdraw),
-        );
+      let row = mineRows.get(item.msg_id);
+      if (!row || row.li.parentNode !== list) {
+        row = buildMineRow(item);
+        mineRows.set(item.msg_id, row);
       }
+      const li = row.li;
       if (list.children[index] !== li) list.insertBefore(li, list.children[index] || null);
-      const withdrawing = item.item_id && state.outbox.some((m) => m.command.kind === 'withdraw_item' && m.command.item_id === item.item_id);
+      setText(row.text, item.text);
+      row.withdraw.setAttribute('aria-label', 'Withdraw: ' + item.text);
+      const pendingOf = (kind) => item.item_id && state.outbox.some((m) => m.command.kind === kind && m.command.item_id === item.item_id);
+      const withdrawing = pendingOf('withdraw_item');
+      const rewriting = pendingOf('rewrite_item');
+      const reason = item.item_id && state.held.has(item.item_id) ? state.held.get(item.item_id) : null;
+      const held = reason !== null && !withdrawing && !rewriting;
       let label = '';
       if (!item.acked) label = state.ready ? 'Sending…' : 'Waiting for connection…';
       else if (withdrawing) label = state.ready ? 'Withdrawing…' : 'Withdraws when reconnected…';
-      setText(li.querySelector('.mine-state'), label);
-      li.classList.toggle('pending', !item.acked || Boolean(withdrawing));
-      li.querySelector('button').disabled = !item.acked || !item.item_id || Boolean(withdrawing);
+      else if (rewriting) label = state.ready ? 'Sending your rewrite…' : 'Sends your rewrite when reconnected…';
+      setText(row.state, label);
+      li.classList.toggle('pending', !item.acked || Boolean(withdrawing) || Boolean(rewriting));
+      li.classList.toggle('held-item', held);
+      setAttr(li, 'data-held', held ? 'true' : null);
+      row.withdraw.disabled = !item.acked || !item.item_id || Boolean(withdrawing);
+
+      show(row.held, held);
+      if (held) {
+        setText(row.reason, reason || 'no reason given');
+        setText(row.stop, /[.!?…]$/.test(reason) ? '' : '.');
+      }
+      const editing = held && (state.editing.has(item.item_id) || typeof state.rewriteDrafts[item.item_id] === 'string');
+      if (editing && row.editor.hidden) {
+        const draft = state.rewriteDrafts[item.item_id];
+        row.textarea.value = typeof draft === 'string' ? draft : item.text;
+        state.editing.add(item.item_id);
+      }
+      show(row.editor, editing);
+      show(row.rewrite, held && !editing);
+      row.rewrite.setAttribute('aria-label', 'Rewrite: ' + item.text);
+      if (editing) updateRewrite(row);
     });
   }
 
@@ -1124,6 +1558,24 @@
     if (!item || !item.item_id) return;
     if (state.outbox.some((m) => m.command.kind === 'withdraw_item' && m.command.item_id === item.item_id)) return;
     send({ kind: 'withdraw_item', item_id: item.item_id, item_secret: item.secret });
+    render();
+  }
+
+  function rewriteItem(msgId, row) {
+    const item = state.items.find((it) => it.msg_id === msgId);
+    if (!item || !item.item_id || !state.held.has(item.item_id)) return;
+    const text = row.textarea.value.trim();
+    if (!text || isBlank(text)) {
+      showError('That looks empty. Write a few words first, or withdraw the item.');
+      row.textarea.focus();
+      return;
+    }
+    if (state.outbox.some((m) => m.command.kind === 'rewrite_item' && m.command.item_id === item.item_id)) return;
+    // The draft stays until the ack, so that a refusal can put it back in the box.
+    state.rewriteDrafts[item.item_id] = text;
+    saveRewrites();
+    state.editing.delete(item.item_id);
+    send({ kind: 'rewrite_item', item_id: item.item_id, item_secret: item.secret, text });
     render();
   }
 
@@ -1192,6 +1644,8 @@
       discussed: new Set(asArray(board.discussed)),
       notes: new Map(),
       currentId,
+      claims: claimsOf(board),
+      own: ownRevealedItems(),
     };
     ctx.left = dotsLeft(ctx.pending);
     for (const note of asArray(board.notes).filter(isObject)) {
@@ -1245,6 +1699,7 @@
     const total = el('p', { class: 'total', hidden: true }, votes, unit);
     const discussed = el('span', { class: 'tag discussed-tag', 'data-testid': 'discussed-mark', text: 'Discussed', hidden: true });
     const title = el('h3', { class: 'topic-title', 'data-testid': 'topic-title' });
+    const claimRow = el('div', { class: 'claim-row', hidden: true });
     const items = el('ul', { class: 'topic-items', hidden: true });
     const fill = el('span', { class: 'meter-fill' });
     const meter = el('span', { class: 'meter', 'aria-hidden': 'true', hidden: true }, fill);
@@ -1268,13 +1723,14 @@
       { class: 'card topic', 'data-testid': 'topic', 'data-topic-id': topicId },
       el('div', { class: 'topic-head' }, kind, discussed, total),
       title,
+      claimRow,
       items,
       meter,
       voteRow,
       capHint,
       notes,
     );
-    return { root, kind, votes, unit, total, discussed, title, items, meter, fill, vote, unvote, myDots, pips: pipRow, voteRow, capHint, notes };
+    return { root, kind, votes, unit, total, discussed, title, claimRow, items, meter, fill, vote, unvote, myDots, pips: pipRow, voteRow, capHint, notes };
   }
 
   function updateTopicCard(card, topic, ctx) {
@@ -1285,8 +1741,23 @@
     setText(card.title, titleText);
     setText(card.kind, grouped ? 'Group · ' + items.length + ' ' + plural(items.length, 'item', 'items') : promptText(items[0] && items[0].prompt_id));
     show(card.items, grouped && items.length > 0);
-    replaceIfChanged(card.items, grouped ? JSON.stringify(items.map((it) => [it.item_id, it.text])) : '', () =>
-      grouped ? items.map((it) => el('li', { class: 'topic-item', 'data-testid': 'topic-item', text: str(it.text) })) : [],
+    const claimed = items.map((it) => claimStateOf(it, ctx));
+    replaceIfChanged(card.items, grouped ? JSON.stringify(items.map((it, i) => [it.item_id, it.text, claimed[i]])) : '', () =>
+      grouped
+        ? items.map((it, i) =>
+            el(
+              'li',
+              { class: 'topic-item' + (claimed[i].name !== null ? ' claimed' : '') },
+              el('span', { 'data-testid': 'topic-item', text: str(it.text) }),
+              ...claimNodes(it, claimed[i]),
+            ),
+          )
+        : [],
+    );
+    const single = !grouped && items.length > 0 ? claimed[0] : null;
+    show(card.claimRow, Boolean(single && (single.name !== null || single.canClaim)));
+    replaceIfChanged(card.claimRow, single ? JSON.stringify([items[0].item_id, single]) : '', () =>
+      single ? claimNodes(items[0], single) : [],
     );
 
     // Totals exist only once voting has closed.
@@ -1333,6 +1804,111 @@
     setText(card.capHint, capHint);
     show(card.capHint, capHint !== '');
   }
+
+  // ---- claims: in Discuss, the author of an item may choose to say "that was me, happy to talk".
+  // Only this phone knows which items are its own (by item_id, from its own storage); the claim shows on
+  // that one item only, on every phone.
+
+  function claimsOf(board) {
+    const claims = new Map();
+    for (const claim of asArray(board.claims)) {
+      if (isObject(claim) && typeof claim.item_id === 'string') claims.set(claim.item_id, str(claim.name).trim());
+    }
+    return claims;
+  }
+
+  function ownRevealedItems() {
+    const own = new Map();
+    for (const item of state.items) {
+      if (item.acked && item.item_id && typeof item.secret === 'string') own.set(item.item_id, item);
+    }
+    return own;
+  }
+
+  /** name: null when unclaimed, else the name given (maybe empty); canClaim: the button shows; sending: on its way. */
+  function claimStateOf(item, ctx) {
+    const id = str(item.item_id);
+    const name = ctx.claims.has(id) ? ctx.claims.get(id) : null;
+    const mine = ctx.own.has(id);
+    const sending = mine && state.outbox.some((m) => m.command.kind === 'claim_item' && m.command.item_id === id);
+    const canClaim = ctx.phase === 'discuss' && mine && name === null && !state.claimedHere.has(id);
+    return { name, canClaim, sending };
+  }
+
+  function claimNodes(item, claim) {
+    const nodes = [];
+    if (claim.name !== null) {
+      const who = claim.name ? claim.name : 'Its author';
+      nodes.push(
+        el(
+          'p',
+          { class: 'claim-badge', 'data-testid': 'claim-badge' },
+          el('span', { class: 'claim-hand', 'aria-hidden': 'true', text: '✋' }),
+          ' ' + who + ' is happy to talk',
+        ),
+      );
+    } else if (claim.canClaim) {
+      const button = el('button', {
+        type: 'button',
+        class: 'button quiet claim',
+        'data-testid': 'claim',
+        text: claim.sending ? 'Sending…' : 'That was me — happy to talk',
+        'aria-label': 'That was me, happy to talk: ' + str(item.text),
+        disabled: claim.sending,
+      });
+      const itemId = str(item.item_id);
+      button.addEventListener('click', () => openClaim(itemId));
+      nodes.push(button);
+    }
+    return nodes;
+  }
+
+  let claimTarget = null;
+
+  function openClaim(itemId) {
+    const item = ownRevealedItems().get(itemId);
+    if (!item || !state.board || state.board.phase !== 'discuss') return;
+    claimTarget = itemId;
+    setText($('claim-item'), item.text);
+    $('claim-name').value = '';
+    const dialog = $('claim-dialog');
+    if (dialog.open) return;
+    if (typeof dialog.showModal === 'function') dialog.showModal();
+    else dialog.setAttribute('open', '');
+  }
+
+  function closeClaim() {
+    claimTarget = null;
+    const dialog = $('claim-dialog');
+    if (!dialog.open) return;
+    if (typeof dialog.close === 'function') dialog.close();
+    else dialog.removeAttribute('open');
+  }
+
+  function confirmClaim() {
+    const itemId = claimTarget;
+    const item = itemId ? ownRevealedItems().get(itemId) : null;
+    const name = $('claim-name').value.trim().slice(0, MAX_CLAIM_NAME_CHARS);
+    closeClaim();
+    if (!item || !state.board || state.board.phase !== 'discuss') return;
+    if (claimsOf(state.board).has(itemId) || state.claimedHere.has(itemId)) return;
+    if (state.outbox.some((m) => m.command.kind === 'claim_item' && m.command.item_id === itemId)) return;
+    send({ kind: 'claim_item', item_id: itemId, item_secret: item.secret, name: isBlank(name) ? '' : name });
+    render();
+  }
+
+  $('claim-cancel').addEventListener('click', closeClaim);
+  $('claim-confirm').addEventListener('click', confirmClaim);
+  $('claim-name').addEventListener('keydown', (event) => {
+    if (event.key === 'Enter') {
+      event.preventDefault();
+      confirmClaim();
+    }
+  });
+  // Escape, or the phone's back gesture, closes the dialog: nothing is sent.
+  $('claim-dialog').addEventListener('close', () => {
+    claimTarget = null;
+  });
 
   // ---- discuss: the topic under discussion, its timer on the server's clock
 
