@@ -14,7 +14,8 @@ from retro.actors import Facilitator
 from retro.commands import HoldItem, LockJoining, RotateJoinToken
 from retro.screening import HeldNotice, unseal
 from retro.secrets import owner_hash
-from server.app import RetroServer
+from retro.session import Session
+from server.app import RetroServer, ServerConfig
 from tests.phone import Phone
 
 
@@ -107,3 +108,30 @@ async def test_only_the_author_can_open_a_held_notice(server: RetroServer, held_
     assert server.session.state.items and all(i in server.session.state.held for i in ids)
     await author.close()
     await other.close()
+
+
+async def test_phones_already_in_get_back_after_a_restart_through_a_locked_door_and_an_old_link(
+    server: RetroServer,
+) -> None:
+    session = server.session
+    old_token = session.record.join_token
+    secret = secrets.token_urlsafe(24)
+    writer = await Phone.join(server.websocket_url, secret=secret)
+    await writer.add_item("Written before the restart")
+    await writer.close()
+    session.execute(Facilitator(), LockJoining(locked=True))
+    session.execute(Facilitator(), RotateJoinToken())
+    await server.stop()
+
+    resumed = Session.resume(session.store, session.record)
+    restarted = RetroServer(resumed, ServerConfig(host="127.0.0.1", port=0))
+    await restarted.start()
+    try:
+        back = Phone(await connect(ws_url(restarted, old_token)))
+        await back.send({"type": "hello", "id": Phone.new_id(), "protocol": 1, "secret": secret})
+        assert (await back.wait_for("welcome"))["join_path"] == f"/j/{resumed.record.join_token}"
+        await back.close()
+        answer = await refused_hello(ws_url(restarted, resumed.record.join_token))
+        assert answer["code"] == "joining_locked"
+    finally:
+        await restarted.stop()
