@@ -7,9 +7,11 @@ the one command path: merge all topics in a chosen order, then ungroup).
 
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime
+from itertools import count
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 
 from retro.actors import Facilitator, Participant
@@ -20,7 +22,10 @@ from retro.commands import (
     AnswerRoti,
     CastVote,
     ChangePhase,
+    ClaimItem,
     Command,
+    HoldItem,
+    LockJoining,
     MergeTopics,
     RecordAction,
     ReviewAction,
@@ -103,6 +108,15 @@ def test_lobby(snap_compare: Any, store: SqliteStore, tmp_path: Path) -> None:
     assert snap_compare(snapshot_app(start_fixed_session(store), tmp_path), terminal_size=SIZE)
 
 
+def test_lobby_with_joining_locked(snap_compare: Any, store: SqliteStore, tmp_path: Path) -> None:
+    app = snapshot_app(start_fixed_session(store), tmp_path)
+
+    def setup(session: Session) -> None:
+        facilitate(session, LockJoining(locked=True))
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=after(setup, app))
+
+
 def test_review(snap_compare: Any, store: SqliteStore, tmp_path: Path) -> None:
     earlier = Session.start(store, title="Sprint 41", team=TEAM, today=date(2026, 11, 13))
     facilitate(earlier, ChangePhase(to=Phase.ACTIONS))
@@ -156,6 +170,22 @@ def test_reveal_confirmation(snap_compare: Any, store: SqliteStore, tmp_path: Pa
     assert snap_compare(app, press=["b", "n"], terminal_size=SIZE, run_before=after(setup, app))
 
 
+def test_screening_with_a_held_item(
+    snap_compare: Any, store: SqliteStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Screening lists items by id, which is random; fixed ids here keep them in ITEMS order."""
+    ids = (f"{n:016x}" for n in count(1))
+    monkeypatch.setattr("retro.rules.new_id", lambda: next(ids))
+    app = snapshot_app(start_fixed_session(store), tmp_path)
+
+    def setup(session: Session) -> None:
+        facilitate(session, ChangePhase(to=Phase.WRITE))
+        held = write_items(session)[1]
+        facilitate(session, HoldItem(item_id=held, reason="Could identify someone"))
+
+    assert snap_compare(app, press=["b", "s", "y", "down"], terminal_size=SIZE, run_before=after(setup, app))
+
+
 def test_reveal_and_group(snap_compare: Any, store: SqliteStore, tmp_path: Path) -> None:
     app = snapshot_app(start_fixed_session(store), tmp_path)
     assert snap_compare(
@@ -189,6 +219,23 @@ def test_discuss_with_timer_and_notes(snap_compare: Any, store: SqliteStore, tmp
             StartDiscussion(topic_id=topics[1]),
             AddNote(topic_id=topics[1], text="Try the checklist on nights first"),
         )
+
+    assert snap_compare(app, press=["b"], terminal_size=SIZE, run_before=after(setup, app))
+
+
+def test_discuss_with_a_claim(snap_compare: Any, store: SqliteStore, tmp_path: Path) -> None:
+    app = snapshot_app(start_fixed_session(store), tmp_path)
+
+    def claim(session: Session, text: str, name: str) -> None:
+        item_id = next(i for i, item in session.state.items.items() if item.text == text)
+        session.execute(Participant("author"), ClaimItem(item_id=item_id, item_secret=text * 2, name=name))
+
+    def setup(session: Session) -> None:
+        topics = reveal_and_group(session)
+        vote(session, topics)
+        facilitate(session, ChangePhase(to=Phase.DISCUSS), StartDiscussion(topic_id=topics[0]))
+        claim(session, ITEMS[1][1], "")
+        claim(session, ITEMS[3][1], "Sam")
 
     assert snap_compare(app, press=["b"], terminal_size=SIZE, run_before=after(setup, app))
 

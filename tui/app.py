@@ -9,9 +9,9 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from retro.actors import Facilitator
-from retro.commands import ChangePhase, Command
+from retro.commands import ChangePhase, Command, LockJoining, RotateJoinToken
 from retro.errors import RuleViolation
-from retro.events import Event
+from retro.events import Event, JoinTokenRotated
 from retro.exports.markdown import render_markdown
 from retro.exports.outcome import RetroOutcome
 from retro.exports.warnings import items_pointing_at_people
@@ -30,7 +30,14 @@ from tui.exporting import (
     write_choice,
 )
 from tui.keymap import APP_BINDINGS
-from tui.messages import ActionFormRequested, PhonesChanged, RetroChanged, RunCommand
+from tui.messages import (
+    ActionFormRequested,
+    JoinLinkChanged,
+    PhonesChanged,
+    RetroChanged,
+    RunCommand,
+    ScreeningRequested,
+)
 from tui.phase_moves import backward_target, confirmation, forward_target
 from tui.screens.action_form import ActionFormScreen
 from tui.screens.board import BoardScreen
@@ -38,6 +45,11 @@ from tui.screens.confirm import ConfirmScreen
 from tui.screens.export_dialog import ExportScreen
 from tui.screens.help import HelpScreen
 from tui.screens.lobby import LobbyScreen
+from tui.screens.screening import ScreeningScreen
+from tui.wording import LOCK_CONFIRM, NEW_LINK_CONFIRM, SCREENING_CONFIRM
+
+NAVIGATION = {"show_lobby", "show_board", "next_phase", "previous_phase", "export", "help"}
+"""App keys that would pull a screen out from under an open dialog; quiet while one is open."""
 
 
 class RetroApp(App[None]):
@@ -108,12 +120,31 @@ class RetroApp(App[None]):
 
     def _on_events(self, events: list[Event]) -> None:
         self.post_message(RetroChanged())
+        if any(isinstance(event, JoinTokenRotated) for event in events):
+            self.post_message(JoinLinkChanged())
 
     @on(RetroChanged)
     def refresh_views(self) -> None:
+        if not self.is_running:
+            return  # Shutting down: a phone that leaves now has no screen left to update.
         data = self.board_data()
         self._board.show(data)
         self._lobby.show(data.board, self.phones)
+        for screen in self.screen_stack:
+            if isinstance(screen, ScreeningScreen):
+                screen.show(data.view)
+        self.refresh_bindings()
+
+    @on(JoinLinkChanged)
+    def show_new_join_link(self) -> None:
+        if not self._lobby.join_url:
+            return  # Not listening yet: on_ready shows the link as it is then.
+        self._lobby.show_join_url(self.server.join_url)
+        on_lobby = self.base_screen is self._lobby
+        where = "The QR code and URL" if on_lobby else "The lobby's QR code and URL (j)"
+        self.notify(
+            f"{where} now show the new link. Old links no longer let new phones in.", title="New join link"
+        )
 
     @on(PhonesChanged)
     def show_phones(self, message: PhonesChanged) -> None:
@@ -149,10 +180,18 @@ class RetroApp(App[None]):
 
     @property
     def base_screen(self) -> Screen[object]:
-        """The screen under any dialogs: the lobby or the board."""
+        """The screen under any dialogs: the lobby, the board, or screening over the board."""
         return next(screen for screen in reversed(self.screen_stack) if not screen.is_modal)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in NAVIGATION and self.screen.is_modal:
+            return False
+        if action in {"lock_joining", "open_joining", "new_join_link"}:
+            state = self.session.state
+            if state.phase is Phase.ENDED:
+                return False
+            if action != "new_join_link":
+                return state.joining_locked is (action == "open_joining")
         if action == "show_board":
             return not isinstance(self.base_screen, BoardScreen)
         if action == "show_lobby":
@@ -161,13 +200,19 @@ class RetroApp(App[None]):
             return self.session.state.phase is not Phase.ENDED
         return True
 
-    def action_show_lobby(self) -> None:
-        self.switch_screen("lobby")
+    def _show(self, name: str) -> None:
+        """Switch to the lobby or the board, closing the screening screen first if it is open."""
+        while isinstance(self.screen, ScreeningScreen):
+            self.pop_screen()
+        if self.screen is not self.get_screen(name):
+            self.switch_screen(name)
         self.refresh_bindings()
 
+    def action_show_lobby(self) -> None:
+        self._show("lobby")
+
     def action_show_board(self) -> None:
-        self.switch_screen("board")
-        self.refresh_bindings()
+        self._show("board")
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen())
@@ -203,9 +248,36 @@ class RetroApp(App[None]):
 
     def _change_phase(self, target: Phase) -> None:
         if self.execute(ChangePhase(to=target)):
-            if not isinstance(self.screen, BoardScreen):
-                self.switch_screen("board")
+            self._show("board")
             self.notify(f"Now: {target.label}")
+
+    @on(ScreeningRequested)
+    def ask_to_screen(self) -> None:
+        """Item text comes on screen only once the facilitator says the screen is private."""
+
+        def answered(private: bool | None) -> None:
+            if private:
+                self.push_screen(ScreeningScreen(self.view))
+
+        self.push_screen(ConfirmScreen(*SCREENING_CONFIRM, yes="Show items"), answered)
+
+    def action_open_joining(self) -> None:
+        if self.execute(LockJoining(locked=False)):
+            self.notify("New phones can join again.", title="Joining open")
+
+    def action_lock_joining(self) -> None:
+        def answered(sure: bool | None) -> None:
+            if sure and self.execute(LockJoining(locked=True)):
+                self.notify("New phones are refused; phones already in stay in.", title="Joining locked")
+
+        self.push_screen(ConfirmScreen(*LOCK_CONFIRM, yes="Lock"), answered)
+
+    def action_new_join_link(self) -> None:
+        def answered(sure: bool | None) -> None:
+            if sure:
+                self.execute(RotateJoinToken())
+
+        self.push_screen(ConfirmScreen(*NEW_LINK_CONFIRM, yes="New link"), answered)
 
     def action_export(self) -> None:
         warnings = items_pointing_at_people(current_outcome(self.session))

@@ -4,7 +4,7 @@ Keys that act on one phase's panel live with that panel's group, so the footer s
 while that panel is on screen; `?` lists them all.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from textual.binding import Binding
 
@@ -44,6 +44,30 @@ APP_BINDINGS: list[Binding] = [
     ),
 ]
 
+ROOM_BINDINGS: list[Binding] = [
+    Binding(
+        "L",
+        "app.lock_joining",
+        "Lock joining",
+        id="room-lock",
+        tooltip="Lock joining (asks first); phones already in stay in",
+    ),
+    Binding(
+        "L", "app.open_joining", "Open joining", id="room-open", tooltip="Open joining to new phones again"
+    ),
+    Binding(
+        "R",
+        "app.new_join_link",
+        "New link",
+        id="room-new-link",
+        tooltip="Make a new join link: old links stop working for new phones",
+    ),
+]
+"""On the lobby and the board. L locks or opens, whichever applies. The lobby's footer shows them;
+the board's footer has no room left for them."""
+
+BOARD_ROOM_BINDINGS: list[Binding] = [replace(binding, show=False) for binding in ROOM_BINDINGS]
+
 REVIEW_BINDINGS: list[Binding] = [
     Binding("d", "review('done')", "Done", id="review-done", tooltip="Mark the selected earlier action done"),
     Binding(
@@ -56,6 +80,28 @@ REVIEW_BINDINGS: list[Binding] = [
     Binding(
         "delete", "review('dropped')", "Drop", id="review-dropped", tooltip="Drop the selected earlier action"
     ),
+]
+
+WRITE_BINDINGS: list[Binding] = [
+    Binding(
+        "s",
+        "screen_items",
+        "Screen items",
+        id="write-screen",
+        tooltip="Screen item text before the reveal (asks first)",
+    ),
+]
+
+SCREENING_BINDINGS: list[Binding] = [
+    Binding(
+        "h",
+        "hold",
+        "Hold",
+        id="screening-hold",
+        tooltip="Hold the highlighted item out of the reveal, with a reason",
+    ),
+    Binding("r", "release", "Release", id="screening-release", tooltip="Release the highlighted held item"),
+    Binding("escape", "back", "Back", id="screening-back", tooltip="Hide the items: back to the board"),
 ]
 
 GROUP_BINDINGS: list[Binding] = [
@@ -119,7 +165,10 @@ DIALOG_BINDINGS: list[Binding] = [
 
 KEY_GROUPS: tuple[KeyGroup, ...] = (
     KeyGroup("Anywhere", tuple(APP_BINDINGS)),
+    KeyGroup("Lobby and board", tuple(ROOM_BINDINGS)),
     KeyGroup("Review", tuple(REVIEW_BINDINGS)),
+    KeyGroup("Write", tuple(WRITE_BINDINGS)),
+    KeyGroup("Screening (before the reveal)", tuple(SCREENING_BINDINGS)),
     KeyGroup("Reveal & group", tuple(GROUP_BINDINGS)),
     KeyGroup("Discuss", (*DISCUSS_LIST_BINDINGS, *DISCUSS_BINDINGS)),
     KeyGroup("Actions", tuple(ACTIONS_BINDINGS)),

@@ -37,3 +37,13 @@ class ActionFormRequested(Message):
 
     topic_id: str | None = None
     editing: ActionView | None = None
+
+
+@dataclass
+class ScreeningRequested(Message):
+    """The Write panel asks to screen items; the app asks first whether the screen is private."""
+
+
+@dataclass
+class JoinLinkChanged(Message):
+    """The join link was replaced: the lobby redraws its QR code and URL."""

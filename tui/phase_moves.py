@@ -20,12 +20,7 @@ def backward_target(phase: Phase) -> Phase | None:
 def confirmation(state: RetroState, target: Phase) -> tuple[str, str] | None:
     """A question and its consequence, for the moves that cannot be undone."""
     if not state.revealed and is_past(target, Phase.WRITE):
-        items = len(state.items)
-        return (
-            "Reveal all items now?",
-            f"All {items} {'item' if items == 1 else 'items'} appear on this screen and on every phone, "
-            "in shuffled order. Writing closes, and this cannot be undone.",
-        )
+        return "Reveal all items now?", REVEAL_DETAIL
     if target is Phase.ENDED:
         return (
             "End the retro?",
@@ -33,3 +28,11 @@ def confirmation(state: RetroState, target: Phase) -> tuple[str, str] | None:
             "only the totals are kept. This cannot be undone.",
         )
     return None
+
+
+REVEAL_DETAIL = (
+    "Every item appears on this screen and on every phone, in shuffled order. "
+    "Writing closes, and this cannot be undone."
+)
+"""Says nothing of held items: this screen may be projected, and the room must not learn that anything
+was held. The screening screen, which is private, reminds the facilitator instead."""

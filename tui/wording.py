@@ -31,3 +31,18 @@ OUTCOME_LABELS: dict[ReviewOutcome, str] = {
     ReviewOutcome.CARRIED_OVER: "↻ carried over",
     ReviewOutcome.DROPPED: "✗ dropped",
 }
+
+SCREENING_CONFIRM = (
+    "Item text will be on screen. Is the screen private?",
+    "Screening shows what people have written, before the reveal, so that you can hold an item that "
+    "names or could identify someone. Stop projecting or sharing this terminal first. "
+    "Escape hides the items again.",
+)
+LOCK_CONFIRM = (
+    "Lock joining?",
+    "New phones are refused until you press L again. Phones already in stay in, and can reconnect.",
+)
+NEW_LINK_CONFIRM = (
+    "Make a new join link?",
+    "Old links stop working for new phones; phones already in stay in.",
+)

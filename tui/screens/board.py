@@ -9,6 +9,7 @@ from textual.widgets import ContentSwitcher, Footer, Static
 from retro.phases import Phase
 from retro.views import BoardView
 from tui.board_data import BoardData
+from tui.keymap import BOARD_ROOM_BINDINGS
 from tui.widgets.countdown import Clock
 from tui.widgets.panels.actions import ActionsPanel
 from tui.widgets.panels.base import PhasePanel, panel_id
@@ -22,6 +23,8 @@ from tui.widgets.panels.write import WritePanel
 from tui.widgets.stepper import PhaseStepper
 from tui.wording import phones_joined
 
+LOCKED_BADGE = " Joining locked "
+
 
 def masthead(board: BoardView) -> Text:
     text = Text()
@@ -34,6 +37,8 @@ def masthead(board: BoardView) -> Text:
 
 
 class BoardScreen(Screen[None]):
+    BINDINGS = [*BOARD_ROOM_BINDINGS]
+
     def __init__(self, data: BoardData, clock: Clock) -> None:
         super().__init__(id="board-screen")
         self._data = data
@@ -57,6 +62,7 @@ class BoardScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with Horizontal(id="masthead"):
             yield Static(id="retro-title", markup=False)
+            yield Static(LOCKED_BADGE, id="lock-badge", classes="lock-badge", markup=False)
             yield Static(id="presence", markup=False)
         yield PhaseStepper(id="stepper")
         yield Static(id="hint", markup=False)
@@ -82,6 +88,7 @@ class BoardScreen(Screen[None]):
         data = self._data
         board = data.board
         self.query_one("#retro-title", Static).update(masthead(board))
+        self.query_one("#lock-badge", Static).display = board.joining_locked
         self.query_one("#presence", Static).update(phones_joined(data.phones))
         self.query_one(PhaseStepper).show(board)
         self.query_one("#hint", Static).update(Text(data.view.hint, style="italic"))

@@ -9,7 +9,7 @@ from textual.widgets import Static
 
 from tui.keymap import KEY_GROUPS
 
-_KEY_NAMES = {"question_mark": "?", "plus": "+", "delete": "del"}
+_KEY_NAMES = {"question_mark": "?", "plus": "+", "delete": "del", "escape": "esc"}
 
 
 def help_text() -> Text:

@@ -1,4 +1,5 @@
-"""A list of topics that keeps its highlight on the same topic when the board changes."""
+"""A list of topics (or, when screening, items) that keeps its highlight on the same entry when the
+board changes."""
 
 from rich.text import Text
 from textual.widgets import OptionList

@@ -5,7 +5,7 @@ Everything here is user text, so it is built as plain Text: markup in an item is
 
 from rich.text import Text
 
-from retro.views import BoardView, NoteView, TopicView
+from retro.views import BoardView, ClaimView, NoteView, TopicView
 from tui.wording import plural
 
 
@@ -17,6 +17,18 @@ def notes_for(board: BoardView, topic_id: str) -> list[NoteView]:
     return [note for note in board.notes if note.topic_id == topic_id]
 
 
+def claims_for(board: BoardView, topic: TopicView) -> list[ClaimView]:
+    """Claims on the topic's items, in the order of its items."""
+    by_item = {claim.item_id: claim for claim in board.claims}
+    return [by_item[item.item_id] for item in topic.items if item.item_id in by_item]
+
+
+def claim_line(claim: ClaimView, *, in_group: bool = False) -> str:
+    """The author chose to say "that was me, happy to talk"; their name shows only if they gave one."""
+    who = claim.name or ("one of its authors" if in_group else "its author")
+    return f"✋ {who} is happy to talk"
+
+
 def topic_text(
     topic: TopicView,
     board: BoardView,
@@ -26,9 +38,11 @@ def topic_text(
     items: bool = True,
     notes: bool = False,
     labels: bool = True,
+    claims: bool = False,
 ) -> Text:
     """`marker` leads the first line; `votes` shows the total once voting has closed; `items` lists a
-    group's items beneath it; `notes` lists the notes; `labels` names the prompt each item answered."""
+    group's items beneath it; `notes` lists the notes; `labels` names the prompt each item answered;
+    `claims` says who is happy to talk about it."""
     text = Text()
     if marker:
         text.append(f"{marker} ", style="bold")
@@ -46,6 +60,10 @@ def topic_text(
     else:
         text.append(topic.title)
         text.append(f"  {prompts.get(topic.items[0].prompt_id, '')}", style="dim italic")
+    if claims:
+        for claim in claims_for(board, topic):
+            text.append("\n      ")
+            text.append(claim_line(claim, in_group=topic.grouped), style="bold")
     if notes:
         for note in notes_for(board, topic.topic_id):
             text.append("\n      ✎ ", style="dim")

@@ -18,7 +18,7 @@ from tui.screens.text_prompt import TextPromptScreen
 from tui.widgets.countdown import Clock, Countdown
 from tui.widgets.panels.base import PhasePanel
 from tui.widgets.topic_list import TopicList
-from tui.widgets.topic_text import notes_for, prompt_labels, topic_text
+from tui.widgets.topic_text import claim_line, claims_for, notes_for, prompt_labels, topic_text
 
 NOTHING_YET = "Highlight a topic and press enter to start discussing it."
 
@@ -34,11 +34,19 @@ def current_text(topic: TopicView, board: BoardView) -> Text:
     text = Text()
     text.append(topic.title, style="bold")
     labels = prompt_labels(board)
+    claimed = {claim.item_id: claim for claim in claims_for(board, topic)}
     if topic.grouped:
         for item in topic.items:
             text.append("\n· ")
             text.append(item.text)
             text.append(f"  {labels.get(item.prompt_id, '')}", style="dim italic")
+            if item.item_id in claimed:
+                text.append("\n  ")
+                text.append(claim_line(claimed[item.item_id]), style="bold")
+    else:
+        for claim in claimed.values():
+            text.append("\n")
+            text.append(claim_line(claim), style="bold")
     notes = notes_for(board, topic.topic_id)
     text.append("\n\nNotes", style="bold underline")
     if not notes:
@@ -95,6 +103,7 @@ class DiscussPanel(PhasePanel):
                         items=False,
                         notes=True,
                         labels=False,
+                        claims=True,
                     ),
                 )
                 for topic in board.topics

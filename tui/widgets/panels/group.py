@@ -50,8 +50,7 @@ class GroupPanel(PhasePanel):
 
     def _paint(self) -> None:
         board = self._board
-        items = sum(len(topic.items) for topic in board.topics)
-        lead = f"{plural(items, 'item')} in {plural(len(board.topics), 'topic')}, in shuffled order"
+        lead = f"{plural(len(board.topics), 'topic')}, in shuffled order"
         if self.selected:
             lead += f" · {len(self.selected)} selected"
         self.query_one("#group-lead", Static).update(lead)

@@ -1,13 +1,19 @@
-"""Write: how many items each prompt has, and how many phones have written. Never the items."""
+"""Write: how many items each prompt has, and how many phones have written. Never the items.
+
+`s` asks for the separate screening screen; this panel itself shows counts only, held items included.
+"""
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.widget import Widget
 from textual.widgets import Digits, Static
 
 from retro.phases import Phase
 from retro.views import PromptView
 from tui.board_data import BoardData
+from tui.keymap import WRITE_BINDINGS
+from tui.messages import ScreeningRequested
 from tui.widgets.panels.base import PhasePanel
 from tui.wording import phones_written, plural
 
@@ -29,6 +35,16 @@ class PromptCount(Vertical):
 
 class WritePanel(PhasePanel):
     phase = Phase.WRITE
+    BINDINGS = [*WRITE_BINDINGS]
+    can_focus = True
+    """Focused when it appears, so that its keys work."""
+
+    @property
+    def focus_target(self) -> Widget | None:
+        return self
+
+    def action_screen_items(self) -> None:
+        self.post_message(ScreeningRequested())
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="prompt-counts"):
