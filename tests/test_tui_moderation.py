@@ -203,7 +203,7 @@ async def test_screening_shows_text_only_once_private_and_held_items_stay_out_of
         assert isinstance(app.screen, ConfirmScreen)
         detail = text_of(app.screen.query_one("#confirm-detail", Static))
         assert detail.startswith("Every item appears on this screen and on every phone, in shuffled order.")
-        assert "held" not in detail and "2" not in detail, "the projected screen must not say anything was held"
+        assert "held" not in detail and "2" not in detail, "the projected screen never says anything was held"
         await pilot.press("y")
         await until(lambda: session.state.phase is Phase.GROUP)
         await pilot.pause()
