@@ -151,3 +151,9 @@ def test_held_items_still_unrevealed_are_forgotten_at_the_end(session: Session) 
         for e in session.store.events(session.record.retro_id)
     )
     assert replay(session.record.retro_id, session.store.events(session.record.retro_id)) == session.state
+
+
+def test_item_ids_do_not_tell_the_order_items_were_written_in(session: Session) -> None:
+    ids = [write(session, f"item {n}", f"secret-number-{n:04d}-xyz") for n in range(40)]
+    assert ids != sorted(ids) and ids != sorted(ids, reverse=True)  # each 1 in 40! by chance
+    assert len({item_id[:4] for item_id in ids}) > 30, "random, not a counter or a clock"
