@@ -4,10 +4,9 @@ One test hosts the retro in the TUI and checks that a phone's item and dots reac
 phone through every phase of a retro, driven by facilitator commands on the one command path.
 """
 
-import asyncio
 import json
 import re
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -36,6 +35,7 @@ from server.app import RetroServer, ServerConfig
 from tests.browser import PHONE_VIEWPORT, chromium
 from tests.conftest import start_fixed_session
 from tests.phone import Phone
+from tests.waiting import until
 from tui.app import RetroApp
 
 pytestmark = pytest.mark.browser
@@ -50,12 +50,6 @@ LATER_ACTION = "Pin the agency induction sheet by the door"
 REFLECTION = "Private-reflection-7f3c: I could have asked for help sooner"
 DONE_REF = "0123456789abcdef/00000000000000a1"
 OPEN_REF = "0123456789abcdef/00000000000000a2"
-
-
-async def until(condition: Callable[[], bool], timeout: float = 5.0) -> None:
-    async with asyncio.timeout(timeout):
-        while not condition():
-            await asyncio.sleep(0.02)
 
 
 def facilitate(session: Session, command: Command) -> None:

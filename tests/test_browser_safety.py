@@ -4,9 +4,7 @@ Headless Chromium at phone size against a real server on a loopback port; the fa
 one command path. Screenshots of each state go to /tmp/phone-safety-*.png.
 """
 
-import asyncio
 import json
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -30,6 +28,7 @@ from retro.phases import Phase
 from retro.screening import HeldNotice, seal, unseal
 from server.app import RetroServer
 from tests.browser import PHONE_VIEWPORT, chromium
+from tests.waiting import until
 
 pytestmark = pytest.mark.browser
 
@@ -42,12 +41,6 @@ TRICKY_REASON = "Ça dépend — " + "🙂" * 100
 """The longest reason (112 characters), over 400 bytes of UTF-8: it must arrive whole, byte for byte."""
 SCREENSHOTS = "/tmp/phone-safety-{}.png"
 TIMEOUT_MS = 10_000
-
-
-async def until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
-    async with asyncio.timeout(timeout):
-        while not condition():
-            await asyncio.sleep(0.02)
 
 
 def facilitate(server: RetroServer, command: Command) -> None:

@@ -3,8 +3,6 @@
 import asyncio
 import json
 import secrets
-import urllib.error
-import urllib.request
 from typing import Any
 
 import pytest
@@ -17,6 +15,7 @@ from retro.secrets import owner_hash
 from retro.session import Session
 from server.app import RetroServer, ServerConfig
 from tests.phone import Phone
+from tests.waiting import http_status
 
 
 def ws_url(server: RetroServer, token: str) -> str:
@@ -47,14 +46,6 @@ async def test_a_locked_room_keeps_new_phones_out_and_lets_joined_ones_back(serv
     newcomer = await Phone.join(server.websocket_url)
     await newcomer.close()
     await back.close()
-
-
-def http_status(url: str) -> int:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return int(response.status)
-    except urllib.error.HTTPError as error:
-        return error.code
 
 
 async def test_a_rotated_link_stops_old_links_for_new_phones_only(server: RetroServer) -> None:

@@ -1,6 +1,5 @@
 """Exports from the TUI: every format at any phase, the path shown, the clipboard, and the blame warning."""
 
-import asyncio
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,15 +16,10 @@ from retro.sqlite_store import SqliteStore
 from server.app import ServerConfig
 from tests.conftest import start_fixed_session
 from tests.retro_fixtures import add_item, run_retro
+from tests.waiting import until
 from tui.app import RetroApp
 from tui.exporting import COPY_MARKDOWN, EXPORT_CHOICES, current_outcome
 from tui.screens.export_dialog import ExportScreen
-
-
-async def until(condition: Callable[[], bool], timeout: float = 20.0) -> None:
-    async with asyncio.timeout(timeout):
-        while not condition():
-            await asyncio.sleep(0.05)
 
 
 def wrote(app: RetroApp, name: str) -> Callable[[], bool]:
@@ -58,7 +52,7 @@ async def test_every_format_is_written_from_the_dialog_and_its_path_shown(
             )
             dialog.query_one(OptionList).highlighted = index
             await pilot.press("enter")
-            await until(wrote(app, suffixes[choice.key]))
+            await until(wrote(app, suffixes[choice.key]), timeout=30)
             assert app.last_export is not None
             written[choice.key] = app.last_export
             assert str(app.last_export) in str(app.screen.query_one("#status-line", Static).content)

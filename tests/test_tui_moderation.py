@@ -8,8 +8,6 @@ join link keep new phones out and phones already in, in. Claims show who is happ
 import asyncio
 import json
 import secrets
-import urllib.error
-import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -32,8 +30,8 @@ from tests.test_tui_pilot import (
     screen_text,
     serving,
     text_of,
-    until,
 )
+from tests.waiting import http_status, until
 from tui.app import RetroApp
 from tui.screens.board import BoardScreen
 from tui.screens.confirm import ConfirmScreen
@@ -68,14 +66,6 @@ async def hello_answer(url: str, secret: str | None = None) -> dict[str, Any]:
         await websocket.send(json.dumps(hello))
         answer: dict[str, Any] = json.loads(await asyncio.wait_for(websocket.recv(), 5))
     return answer
-
-
-def http_status(url: str) -> int:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return int(response.status)
-    except urllib.error.HTTPError as error:
-        return error.code
 
 
 def screening_of(app: RetroApp) -> ScreeningScreen:

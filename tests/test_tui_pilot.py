@@ -4,9 +4,7 @@ Each test drives one part of a retro from the keyboard and asserts what the (oft
 shows. Setup that is not under test goes through Session.execute, the one command path.
 """
 
-import asyncio
 import re
-from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -32,6 +30,7 @@ from server.app import ServerConfig
 from tests.conftest import start_fixed_session
 from tests.phone import Phone
 from tests.qr_bitmap import decode
+from tests.waiting import until
 from tui.app import RetroApp
 from tui.screens.action_form import ActionFormScreen
 from tui.screens.board import BoardScreen
@@ -92,13 +91,6 @@ def prompts_of(topics: TopicList) -> list[str]:
 
 def rows_of(table: DataTable[Text]) -> list[list[str]]:
     return [[cell.plain for cell in table.get_row_at(row)] for row in range(table.row_count)]
-
-
-async def until(condition: Callable[[], bool], timeout: float = 5.0) -> None:
-    """Wait for something the user would see, instead of sleeping a fixed time."""
-    async with asyncio.timeout(timeout):
-        while not condition():
-            await asyncio.sleep(0.02)
 
 
 async def serving(app: RetroApp) -> None:
