@@ -85,9 +85,9 @@ def check_in_mean(outcome: RetroOutcome) -> float | None:
     return next((summary.mean for summary in outcome.check_in if summary.question_id == MOTIVATION.id), None)
 
 
-def check_in_trend(store: EventStore, team: str) -> list[float | None]:
+def check_in_trend(store: EventStore, team: str, leave_out: str | None = None) -> list[float | None]:
     """The team's motivation mean per retro, oldest first; None where too few answered."""
-    return [check_in_mean(outcome) for outcome in past_outcomes(store, team)]
+    return [check_in_mean(outcome) for outcome in past_outcomes(store, team) if outcome.retro_id != leave_out]
 
 
 def history_rows(store: EventStore, team: str | None = None) -> list[HistoryRow]:

@@ -66,6 +66,8 @@ class RetroApp(App[None]):
         self.phones = 0
         self.phones_written = 0
         self.last_export: Path | None = None
+        self._earlier_trend: tuple[float | None, ...] | None = None
+        """Earlier retros' check-in means: read once, since they cannot change during this retro."""
         self._lobby = LobbyScreen("", self.view.board, 0)
         self._board = BoardScreen(self.board_data(), clock=self.now)
 
@@ -84,7 +86,10 @@ class RetroApp(App[None]):
         state = self.session.state
         trend = None
         if state.team and state.phase is Phase.CHECK_IN:
-            trend = tuple(check_in_trend(self.session.store, state.team))
+            if self._earlier_trend is None:
+                self._earlier_trend = tuple(check_in_trend(self.session.store, state.team, state.retro_id))
+            motivation = self.view.board.check_in[0]
+            trend = (*self._earlier_trend, motivation.mean)
         return BoardData(
             view=self.view,
             phones=self.phones,
