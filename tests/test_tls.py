@@ -1,0 +1,47 @@
+"""--certfile and --keyfile: the page and the websocket over TLS, on a real loopback port."""
+
+import asyncio
+import json
+import ssl
+import subprocess
+import urllib.request
+from pathlib import Path
+
+from websockets.asyncio.client import connect
+
+from retro.session import Session
+from server.app import RetroServer, ServerConfig
+from tests.phone import Phone
+
+
+def self_signed(directory: Path) -> tuple[Path, Path]:
+    cert, key = directory / "cert.pem", directory / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+         "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+        capture_output=True,
+        check=True,
+    )  # fmt: skip
+    return cert, key
+
+
+async def test_the_page_and_the_websocket_are_served_over_tls(session: Session, tmp_path: Path) -> None:
+    cert, key = self_signed(tmp_path)
+    config = ServerConfig(host="127.0.0.1", port=0, certfile=str(cert), keyfile=str(key))
+    server = RetroServer(session, config)
+    await server.start()
+    try:
+        assert server.join_url.startswith("https://127.0.0.1:")
+        assert server.websocket_url.startswith("wss://127.0.0.1:")
+        trusted = ssl.create_default_context(cafile=str(cert))
+        page = await asyncio.to_thread(
+            lambda: urllib.request.urlopen(server.join_url, context=trusted).read()
+        )
+        assert b"<!doctype html>" in page.lower()
+        async with connect(server.websocket_url, ssl=trusted) as websocket:
+            phone = Phone(websocket)
+            await phone.send({"type": "hello", "id": phone.new_id(), "protocol": 1, "secret": "s" * 24})
+            assert (await phone.wait_for("welcome"))["role"] == "participant"
+            assert json.dumps(await phone.wait_for("board"))
+    finally:
+        await server.stop()
