@@ -14,22 +14,23 @@ from retro.text import (
     MAX_OWNER_CHARS,
     MAX_REASON_CHARS,
     MAX_TITLE_CHARS,
-    clean_text,
+    CLEANED,
+    CLEANED_LINE,
 )
 
 
-def _not_blank(value: str) -> str:
-    cleaned = clean_text(value)
+def _not_blank(cleaned: str) -> str:
     if not cleaned:
         raise ValueError("must not be blank")
     return cleaned
 
 
-ItemText = Annotated[str, Field(max_length=MAX_ITEM_CHARS), AfterValidator(_not_blank)]
-ActionText = Annotated[str, Field(max_length=MAX_ACTION_CHARS), AfterValidator(_not_blank)]
-NoteText = Annotated[str, Field(max_length=MAX_NOTE_CHARS), AfterValidator(_not_blank)]
-TopicTitle = Annotated[str, Field(max_length=MAX_TITLE_CHARS), AfterValidator(_not_blank)]
-OwnerName = Annotated[str, Field(max_length=MAX_OWNER_CHARS), AfterValidator(_not_blank)]
+ItemText = Annotated[str, Field(max_length=MAX_ITEM_CHARS), CLEANED, AfterValidator(_not_blank)]
+ActionText = Annotated[str, Field(max_length=MAX_ACTION_CHARS), CLEANED_LINE, AfterValidator(_not_blank)]
+NoteText = Annotated[str, Field(max_length=MAX_NOTE_CHARS), CLEANED, AfterValidator(_not_blank)]
+TopicTitle = Annotated[str, Field(max_length=MAX_TITLE_CHARS), CLEANED_LINE, AfterValidator(_not_blank)]
+OwnerName = Annotated[str, Field(max_length=MAX_OWNER_CHARS), CLEANED_LINE, AfterValidator(_not_blank)]
+ReasonText = Annotated[str, Field(max_length=MAX_REASON_CHARS), CLEANED_LINE, AfterValidator(_not_blank)]
 Sha256Hex = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
 Id = Annotated[str, Field(pattern=r"^[0-9a-f]{16}$")]
 ActionRef = Annotated[str, Field(pattern=r"^[0-9a-f]{16}/[0-9a-f]{16}$")]
@@ -81,7 +82,7 @@ class ClaimItem(_Command):
     kind: Literal["claim_item"] = "claim_item"
     item_id: Id
     item_secret: str = Field(min_length=16, max_length=128)
-    name: Annotated[str, Field(max_length=MAX_OWNER_CHARS)] = ""
+    name: Annotated[str, Field(max_length=MAX_OWNER_CHARS), CLEANED_LINE] = ""
 
 
 class CastVote(_Command):
@@ -105,7 +106,7 @@ class HoldItem(_Command):
 
     kind: Literal["hold_item"] = "hold_item"
     item_id: Id
-    reason: Annotated[str, Field(max_length=MAX_REASON_CHARS), AfterValidator(_not_blank)]
+    reason: ReasonText
 
 
 class ReleaseItem(_Command):

@@ -1,7 +1,8 @@
 """Events: the facts a retro is made of. The store appends them; replay rebuilds state from them.
 
 No event carries an author, a network address, or a time of writing. The only times are the
-discussion timer's end, which belongs to the room, not to a person.
+discussion timer's end, which belongs to the room, not to a person. Every text is cleaned as it is
+validated, so events read from an older database are as clean as new ones.
 """
 
 from datetime import date, datetime
@@ -13,6 +14,7 @@ from retro.commands import ReviewOutcome
 from retro.phases import Phase
 from retro.settings import RetroSettings
 from retro.templates import Template
+from retro.text import CleanLine, CleanText
 
 
 class _Event(BaseModel):
@@ -25,17 +27,17 @@ class ReviewItem(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     ref: str
-    text: str
-    owner: str
+    text: CleanLine
+    owner: CleanLine
     due: date
-    from_title: str
+    from_title: CleanLine
     from_date: date
 
 
 class RetroStarted(_Event):
     type: Literal["retro_started"] = "retro_started"
-    title: str
-    team: str
+    title: CleanLine
+    team: CleanLine
     created_on: date
     template: Template
     settings: RetroSettings
@@ -65,7 +67,7 @@ class ItemAdded(_Event):
     type: Literal["item_added"] = "item_added"
     item_id: str
     prompt_id: str
-    text: str
+    text: CleanText
     owner_hash: str
 
 
@@ -77,7 +79,7 @@ class ItemWithdrawn(_Event):
 class ItemHeld(_Event):
     type: Literal["item_held"] = "item_held"
     item_id: str
-    reason: str
+    reason: CleanLine
 
 
 class ItemReleased(_Event):
@@ -88,13 +90,13 @@ class ItemReleased(_Event):
 class ItemRewritten(_Event):
     type: Literal["item_rewritten"] = "item_rewritten"
     item_id: str
-    text: str
+    text: CleanText
 
 
 class ItemClaimed(_Event):
     type: Literal["item_claimed"] = "item_claimed"
     item_id: str
-    name: str
+    name: CleanLine
 
 
 class JoiningLocked(_Event):
@@ -120,13 +122,13 @@ class TopicsMerged(_Event):
     type: Literal["topics_merged"] = "topics_merged"
     topic_id: str
     merged: tuple[str, ...]
-    title: str
+    title: CleanLine
 
 
 class TopicRenamed(_Event):
     type: Literal["topic_renamed"] = "topic_renamed"
     topic_id: str
-    title: str
+    title: CleanLine
 
 
 class TopicUngrouped(_Event):
@@ -161,14 +163,14 @@ class NoteAdded(_Event):
     type: Literal["note_added"] = "note_added"
     note_id: str
     topic_id: str
-    text: str
+    text: CleanText
 
 
 class ActionRecorded(_Event):
     type: Literal["action_recorded"] = "action_recorded"
     action_id: str
-    text: str
-    owner: str
+    text: CleanLine
+    owner: CleanLine
     due: date
     topic_id: str | None = None
 
@@ -176,8 +178,8 @@ class ActionRecorded(_Event):
 class ActionEdited(_Event):
     type: Literal["action_edited"] = "action_edited"
     action_id: str
-    text: str
-    owner: str
+    text: CleanLine
+    owner: CleanLine
     due: date
     topic_id: str | None = None
 

@@ -4,13 +4,15 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict
 
+from retro.text import CleanLine
+
 
 class RetroRecord(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     retro_id: str
-    title: str
-    team: str
+    title: CleanLine
+    team: CleanLine
     created_on: date
     join_token: str
     facilitator_key: str

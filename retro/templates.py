@@ -1,30 +1,38 @@
-"""Retro templates: the prompts people write under, and the check-in questions they answer."""
+"""Retro templates: the prompts people write under, and the check-in questions they answer.
+
+Every text is cleaned and kept on one line, whether it comes from a TOML file or an older database.
+"""
+
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-Slug = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,31}$")
+from retro.text import CLEANED_LINE
+
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,31}$")]
+"""The id of a template, a prompt or a question: stable, lowercase, safe in a file name or a key."""
 
 
 class Prompt(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    id: str = Slug
+    id: Slug
     """Stable key used by commands and exports."""
-    text: str = Field(min_length=1, max_length=80)
-    hint: str = Field(default="", max_length=120)
-    behaviour: str = Field(default="", max_length=20)
+    text: Annotated[str, Field(min_length=1, max_length=80), CLEANED_LINE]
+    hint: Annotated[str, Field(max_length=120), CLEANED_LINE] = ""
+    behaviour: Annotated[str, Field(max_length=20), CLEANED_LINE] = ""
     """Which of the four compassionate behaviours the prompt draws on."""
 
 
 class CheckInQuestion(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    id: str = Slug
-    text: str = Field(min_length=1, max_length=120)
+    id: Slug
+    text: Annotated[str, Field(min_length=1, max_length=120), CLEANED_LINE]
     low: int = Field(default=1, ge=0, le=1)
     high: int = Field(default=5, ge=2, le=10)
-    low_label: str = Field(default="", max_length=30)
-    high_label: str = Field(default="", max_length=30)
+    low_label: Annotated[str, Field(max_length=30), CLEANED_LINE] = ""
+    high_label: Annotated[str, Field(max_length=30), CLEANED_LINE] = ""
 
 
 MOTIVATION = CheckInQuestion(
@@ -41,9 +49,9 @@ MOTIVATION = CheckInQuestion(
 class Template(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    name: str = Slug
-    title: str = Field(min_length=1, max_length=60)
-    description: str = Field(default="", max_length=200)
+    name: Slug
+    title: Annotated[str, Field(min_length=1, max_length=60), CLEANED_LINE]
+    description: Annotated[str, Field(max_length=200), CLEANED_LINE] = ""
     prompts: tuple[Prompt, ...] = Field(min_length=1, max_length=6)
     checkin: tuple[CheckInQuestion, ...] = Field(default=(), max_length=3)
     """Up to three questions asked after the motivation question."""
