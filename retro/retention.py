@@ -1,13 +1,15 @@
 """What a team keeps after a retro: the raw items, or only the outcome.
 
-Forgetting keeps what the team decided and learned in aggregate (topic titles, vote totals, notes,
-actions, check-in and ROTI summaries) and drops the raw items. A topic of one item that nobody voted on,
-took notes on or attached an action to is dropped whole, since its title is that item's raw text.
+Forgetting keeps what the team decided and learned in aggregate (the topic names the facilitator gave,
+vote totals, notes, actions, check-in and ROTI summaries) and drops every word a participant wrote. A topic
+of one item that nobody named is titled by that item's text, so it keeps its votes and notes under a neutral
+title ("Untitled topic 2"); if nobody voted on it, took notes on it or attached an action to it, it goes.
 """
 
 from enum import StrEnum
+from itertools import count
 
-from retro.exports.outcome import ExportedTopic, RetroOutcome
+from retro.exports.outcome import ExportedAction, ExportedTopic, RetroOutcome
 from retro.exports.sources import find_outcome
 from retro.store import EventStore
 
@@ -22,25 +24,46 @@ def retention_of(store: EventStore, team: str) -> Keep:
     return Keep(kept) if kept else Keep.RAW
 
 
+def is_named(topic: ExportedTopic) -> bool:
+    """The facilitator named it (by merging or renaming); otherwise its title is its lone item's text."""
+    return topic.grouped
+
+
 def stripped(outcome: RetroOutcome) -> RetroOutcome:
+    """The outcome without a word any participant wrote: no items, and no topic titled by its item.
+
+    Forgetting an outcome that is already stripped changes nothing."""
     acted_on = {action.topic for action in outcome.actions if action.topic}
     kept = [
-        ExportedTopic(
-            topic_id=topic.topic_id,
-            title=topic.title,
-            grouped=topic.grouped,
-            votes=topic.votes,
-            items=(),
-            notes=topic.notes,
-        )
+        topic
         for topic in outcome.topics
-        if topic.grouped or topic.votes or topic.notes or topic.title in acted_on
+        if is_named(topic) or topic.votes or topic.notes or topic.title in acted_on
     ]
-    return outcome.model_copy(update={"topics": tuple(kept)})
+    numbers = count(1)
+    neutral = {topic.topic_id: f"Untitled topic {next(numbers)}" for topic in kept if not is_named(topic)}
+    topics = tuple(
+        topic.model_copy(update={"title": neutral.get(topic.topic_id, topic.title), "items": ()})
+        for topic in kept
+    )
+    names = {topic.title for topic in kept if is_named(topic)}
+    renamed: dict[str, str] = {}
+    for topic in kept:
+        if not is_named(topic):
+            renamed.setdefault(topic.title, neutral[topic.topic_id])
+    actions = tuple(_under_topic(action, names, renamed) for action in outcome.actions)
+    return outcome.model_copy(update={"topics": topics, "actions": actions})
+
+
+def _under_topic(action: ExportedAction, names: set[str], renamed: dict[str, str]) -> ExportedAction:
+    """An action points at its topic by title: keep a name, follow a lone item's topic to its neutral
+    title, and drop anything else rather than keep a participant's words."""
+    if action.topic is None or action.topic in names:
+        return action
+    return action.model_copy(update={"topic": renamed.get(action.topic)})
 
 
 def forget_retro(store: EventStore, ref: str) -> RetroOutcome:
-    """Drop a retro's raw items for good; keep its outcome in history."""
+    """Drop a retro's raw items and secrets for good, in one step; keep its stripped outcome in history."""
     outcome = stripped(find_outcome(store, ref))
     store.forget_raw(outcome.retro_id, outcome.team, outcome.date, outcome.model_dump_json())
     return outcome

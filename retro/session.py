@@ -107,13 +107,15 @@ class Session:
 
     def _forget_if_ended(self) -> None:
         """Once the retro has ended, erase what could tie anything to a person. Also run on resume, so
-        that a crash between the end and the erasure cannot leave anything behind."""
+        that a crash between the end and the erasure cannot leave anything behind. A team that keeps only
+        outcomes forgets the raw items in the same single step, so no crash can leave them behind either."""
         if not self.state.ended or self.record.retro_key is None:
             return
-        self.store.forget_pseudonyms(self.record.retro_id)
-        self.record = self.record.model_copy(update={"retro_key": None, "closed": True})
         if retention_of(self.store, self.state.team) is Keep.OUTCOME:
             forget_retro(self.store, self.record.retro_id)
+        else:
+            self.store.forget_pseudonyms(self.record.retro_id)
+        self.record = self.record.model_copy(update={"retro_key": None, "closed": True})
 
     def pseudonym_for(self, participant_secret: str) -> str | None:
         """None once the retro has ended: nobody can act as a participant any more."""

@@ -55,6 +55,31 @@ CREATE TABLE IF NOT EXISTS applied_messages (
 """
 
 
+FILE_VERSION = 1
+"""PRAGMA user_version. 1: the text an item had before a rewrite is erased from every ended retro."""
+
+_ONLY_FINAL_TEXTS = """
+WITH final AS (
+    SELECT json_extract(body, '$.item_id') AS item_id, json_extract(body, '$.text') AS text, MAX(seq)
+    FROM events WHERE retro_id = :retro_id AND json_extract(body, '$.type') = 'item_rewritten'
+    GROUP BY json_extract(body, '$.item_id')
+)
+UPDATE events
+SET body = json_set(body, '$.text', (
+    SELECT final.text FROM final WHERE final.item_id = json_extract(events.body, '$.item_id')
+))
+WHERE retro_id = :retro_id
+    AND json_extract(body, '$.type') IN ('item_added', 'item_rewritten')
+    AND EXISTS (
+        SELECT 1 FROM final
+        WHERE final.item_id = json_extract(events.body, '$.item_id')
+            AND final.text IS NOT json_extract(events.body, '$.text')
+    )
+"""
+"""Every event of a rewritten item carries its final text: what it said before a rewrite is gone, and
+replay still gives the same state (the rewrite still ends the hold)."""
+
+
 class SqliteStore:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -65,6 +90,7 @@ class SqliteStore:
         self._db.execute("PRAGMA foreign_keys=ON")
         self._db.execute("PRAGMA secure_delete=ON")
         self._db.executescript(SCHEMA)
+        self._upgrade()
 
     def create_retro(self, record: RetroRecord, first_events: list[Event]) -> None:
         with self._transaction():
@@ -187,6 +213,7 @@ class SqliteStore:
                 " WHERE retro_id = ? AND json_extract(body, '$.type') = 'item_added'",
                 (retro_id,),
             )
+            self._keep_only_final_texts(retro_id)
             self._db.execute("UPDATE retros SET retro_key = NULL, closed = 1 WHERE retro_id = ?", (retro_id,))
             self._db.execute("DELETE FROM applied_messages WHERE retro_id = ?", (retro_id,))
             self._db.execute("DELETE FROM phones WHERE retro_id = ?", (retro_id,))
@@ -213,6 +240,22 @@ class SqliteStore:
 
     def close(self) -> None:
         self._db.close()
+
+    def _keep_only_final_texts(self, retro_id: str) -> int:
+        return self._db.execute(_ONLY_FINAL_TEXTS, {"retro_id": retro_id}).rowcount
+
+    def _upgrade(self) -> None:
+        """Bring a file written by an older version up to what this one promises about ended retros."""
+        if self._db.execute("PRAGMA user_version").fetchone()[0] >= FILE_VERSION:
+            return
+        with self._transaction():
+            ended = [
+                retro_id for (retro_id,) in self._db.execute("SELECT retro_id FROM retros WHERE closed = 1")
+            ]
+            changed = sum(self._keep_only_final_texts(retro_id) for retro_id in ended)
+            self._db.execute(f"PRAGMA user_version = {FILE_VERSION}")
+        if changed:
+            self._compact()
 
     def _compact(self) -> None:
         """Leave no trace of deleted rows: not in free pages, not in the write-ahead log."""

@@ -35,13 +35,16 @@ def test_forget_drops_raw_items_and_keeps_the_outcome(
     assert result.returncode == 0 and "its outcome stays in history" in result.stdout
 
     raw = file_bytes(db_path)
-    for text in ("Rota changes at short notice", "Night shift handover", FORMULA):
+    for text in ("Rota changes at short notice", "Night shift handover", FORMULA, NASTY):
         assert text.encode() not in raw, f"{text!r} should be forgotten"
     reopened = SqliteStore(db_path)
     outcome = find_outcome(reopened, session.record.retro_id)
     titles = {topic.title: (topic.votes, topic.items) for topic in outcome.topics}
-    assert titles == {NASTY: (2, ()), "Handover [and] rota": (0, ())}
-    assert [action.text for action in outcome.actions] == ["Write | the <runbook>", "-2 hours of overtime"]
+    assert titles == {"Untitled topic 1": (2, ()), "Handover [and] rota": (0, ())}
+    assert [(action.text, action.topic) for action in outcome.actions] == [
+        ("Write | the <runbook>", None),
+        ("-2 hours of overtime", "Untitled topic 1"),
+    ]
     assert outcome.check_in[0].mean == 7.0 and outcome.roti is not None and outcome.roti.mean == 4.0
     [row] = history_rows(reopened, "Ward 7")
     assert (row.kept, row.items, row.check_in_mean) == ("outcome", 4, 7.0)
