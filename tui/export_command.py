@@ -1,11 +1,13 @@
 """`retro export` and `retro import`: one-line errors and a non-zero exit on anything wrong."""
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from retro.exports.files import CsvContent, ExportExists, ExportFormat, default_name, write_export
 from retro.exports.formats import render
+from retro.exports.paper import Paper, locale_paper
 from retro.exports.pdf import PdfUnavailable
 from retro.exports.sources import BadImport, NoSuchRetro, find_outcome, import_outcome
 from retro.exports.warnings import items_pointing_at_people
@@ -34,6 +36,10 @@ def run_export(args: argparse.Namespace) -> int:
         what = CsvContent(args.what)
     except ValueError:
         return _fail(f"unknown --what {args.what!r}; choose actions or items.")
+    try:
+        paper = Paper(args.paper) if args.paper else locale_paper(os.environ)
+    except ValueError:
+        return _fail(f"unknown --paper {args.paper!r}; choose a4 or letter.")
     store = _store(args)
     try:
         outcome = find_outcome(store, args.retro)
@@ -45,7 +51,7 @@ def run_export(args: argparse.Namespace) -> int:
         print(f"retro: note: this item may point at a person: {text!r}", file=sys.stderr)
     path = Path(args.out) if args.out else Path.cwd() / default_name(outcome, export_format, what)
     try:
-        data = render(outcome, export_format, what)
+        data = render(outcome, export_format, what, paper)
         write_export(path, data, force=args.force)
     except (ExportExists, PdfUnavailable) as exc:
         return _fail(str(exc))

@@ -1,8 +1,12 @@
-"""The ICS export: one VTODO per action, due on its date, for any calendar or task app."""
+"""The ICS export: one VTODO per action, due on its date, for any calendar or task app.
+
+Every text property is an icalendar `vText`, which escapes line breaks, commas, semicolons and
+backslashes, so no text can end a content line or start a component of its own.
+"""
 
 from datetime import UTC, datetime
 
-from icalendar import Calendar, Todo
+from icalendar import Calendar, Component, Todo, vText
 
 from retro.exports.outcome import ActionStatus, RetroOutcome
 
@@ -13,23 +17,27 @@ _STATUS = {
 }
 
 
+def _add_text(component: Component, name: str, text: str) -> None:
+    component.add(name, vText(text))
+
+
 def render_ics(outcome: RetroOutcome, now: datetime | None = None) -> bytes:
     stamp = now or datetime.now(UTC).replace(microsecond=0)
     calendar = Calendar()
-    calendar.add("prodid", "-//retro//outcome export//EN")
+    _add_text(calendar, "prodid", "-//retro//outcome export//EN")
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", f"Actions: {outcome.title}")
+    _add_text(calendar, "x-wr-calname", f"Actions: {outcome.title}")
     for action in outcome.actions:
         todo = Todo()
-        todo.add("uid", f"{outcome.retro_id}-{action.action_id}@retro")
+        _add_text(todo, "uid", f"{outcome.retro_id}-{action.action_id}@retro")
         todo.add("dtstamp", stamp)
-        todo.add("summary", action.text)
+        _add_text(todo, "summary", action.text)
         todo.add("due", action.due)
         todo.add("status", _STATUS[action.status])
         details = [f"Owner: {action.owner}", f"From the retro {outcome.title} on {outcome.date.isoformat()}"]
         if action.topic:
             details.append(f"Topic: {action.topic}")
-        todo.add("description", "\n".join(details))
+        _add_text(todo, "description", "\n".join(details))
         calendar.add_component(todo)
     ical: bytes = calendar.to_ical()
     return ical

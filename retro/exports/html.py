@@ -1,17 +1,22 @@
-"""The HTML export: one self-contained file, no external assets, printable on A4 or Letter."""
+"""The HTML export: one self-contained file, no external assets, printable on A4 or Letter.
+
+The file itself leaves the paper to the printer; the PDF export fixes it with `paper`.
+"""
 
 from html import escape
 from importlib.resources import files
 
 from retro.aggregates import AnswerSummary
-from retro.exports.markdown import OUTCOME_WORDS, summary_text
 from retro.exports.outcome import ExportedTopic, RetroOutcome
+from retro.exports.paper import Paper
+from retro.exports.wording import OUTCOME_WORDS, counted, summary_text
 
 STYLE = files("retro.exports").joinpath("export.css").read_text(encoding="utf-8")
 
 
-def render_html(outcome: RetroOutcome) -> str:
+def render_html(outcome: RetroOutcome, paper: Paper | None = None) -> str:
     e = escape
+    style = STYLE if paper is None else f"{STYLE}@page {{ size: {paper.css_size}; }}\n"
     facts = [f"<span>{outcome.date.isoformat()}</span>"]
     if outcome.team:
         facts.append(f"<span>{e(outcome.team)}</span>")
@@ -20,7 +25,7 @@ def render_html(outcome: RetroOutcome) -> str:
         "<!doctype html>",
         '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{e(outcome.title)}</title><style>{STYLE}</style></head><body>",
+        f"<title>{e(outcome.title)}</title><style>{style}</style></head><body>",
         f"<h1>{e(outcome.title)}</h1>",
         f'<p class="facts">{"".join(facts)}</p>',
         *_review(outcome),
@@ -66,7 +71,7 @@ def _topics(outcome: RetroOutcome) -> list[str]:
     parts = ["<h2>Topics</h2>"]
     if not outcome.revealed:
         items = "".join(
-            f"<li>{escape(text)}: {outcome.counts.get(prompt_id, 0)} items, not yet revealed</li>"
+            f"<li>{escape(text)}: {counted(outcome.counts.get(prompt_id, 0), 'item')}, not yet revealed</li>"
             for prompt_id, text in outcome.template.prompts.items()
         )
         return [*parts, f"<ul>{items}</ul>"]
@@ -76,7 +81,7 @@ def _topics(outcome: RetroOutcome) -> list[str]:
 
 
 def _topic(topic: ExportedTopic, prompts: dict[str, str]) -> str:
-    votes = "" if topic.votes is None else f' <span class="votes">{topic.votes} votes</span>'
+    votes = "" if topic.votes is None else f' <span class="votes">{counted(topic.votes, "vote")}</span>'
     html = [f'<section class="topic"><h3>{escape(topic.title)}{votes}</h3>']
     if topic.grouped:
         items = "".join(

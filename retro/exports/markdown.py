@@ -3,27 +3,18 @@
 import re
 from pathlib import Path
 
-from retro.aggregates import AnswerSummary
 from retro.exports.files import ExportFormat, default_name, unused_path
 from retro.exports.outcome import ExportedTopic, RetroOutcome, outcome_of
+from retro.exports.wording import OUTCOME_WORDS, counted, summary_text
 from retro.state import RetroState
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#])")
-OUTCOME_WORDS = {"done": "done", "carried_over": "carried over", "dropped": "dropped"}
 
 
 def escape(text: str) -> str:
-    """User text appears literally: every Markdown and HTML metacharacter is backslash-escaped."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text).replace("\n", " ")
-
-
-def summary_text(summary: AnswerSummary, min_responses: int) -> str:
-    """One line for an aggregate, or only the count while too few have answered."""
-    if not summary.shown or summary.mean is None or summary.histogram is None:
-        return f"{summary.answered} answered; shown once {min_responses} have answered."
-    values = range(summary.low, summary.high + 1)
-    spread = ", ".join(f"{value}: {count}" for value, count in zip(values, summary.histogram, strict=True))
-    return f"mean {summary.mean} of {summary.high} ({summary.answered} answered; {spread})"
+    """User text appears literally, on one line: every Markdown and HTML metacharacter is
+    backslash-escaped, and every kind of line break (CR, LF, U+2028, NEL…) becomes a space."""
+    return " ".join(_MARKDOWN_SPECIAL.sub(r"\\\1", text).splitlines())
 
 
 def render_markdown(outcome: RetroOutcome) -> str:
@@ -66,7 +57,7 @@ def _topics_section(outcome: RetroOutcome) -> list[str]:
     if not outcome.revealed:
         for prompt_id, text in outcome.template.prompts.items():
             count = outcome.counts.get(prompt_id, 0)
-            lines.append(f"- {escape(text)}: {count} item{'' if count == 1 else 's'}, not yet revealed")
+            lines.append(f"- {escape(text)}: {counted(count, 'item')}, not yet revealed")
         return [*lines, ""]
     if not outcome.topics:
         return [*lines, "_No items._", ""]
@@ -76,7 +67,7 @@ def _topics_section(outcome: RetroOutcome) -> list[str]:
 
 
 def _topic_lines(topic: ExportedTopic, prompts: dict[str, str]) -> list[str]:
-    votes = "" if topic.votes is None else f" — {topic.votes} {'vote' if topic.votes == 1 else 'votes'}"
+    votes = "" if topic.votes is None else f" — {counted(topic.votes, 'vote')}"
     lines = [f"### {escape(topic.title)}{votes}", ""]
     if topic.grouped:
         lines += [f"- {escape(item.text)} _({escape(prompts[item.prompt_id])})_" for item in topic.items]

@@ -2,19 +2,23 @@
 
 It is versioned and carries no author, pseudonym, owner hash or time of writing; aggregates of
 per-person answers are already thresholded here, so no export can show more than the board did.
+Validation cleans every text and checks that the parts fit together, so a crafted file given to
+`retro import` is as safe to render as a retro hosted here.
 """
 
 import json
 from datetime import date
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
 from retro.aggregates import AnswerSummary
-from retro.commands import ReviewOutcome
+from retro.commands import ActionRef, Id, ReviewOutcome
 from retro.phases import Phase
 from retro.state import RetroState
+from retro.templates import Slug
+from retro.text import CleanLine, CleanText, clean_line
 from retro.views import board_view
 
 OUTCOME_VERSION = 1
@@ -26,67 +30,89 @@ class ActionStatus(StrEnum):
     DROPPED = "dropped"
 
 
+def _sound_summary(summary: AnswerSummary) -> AnswerSummary:
+    """An aggregate whose histogram fits its scale, with its wording cleaned."""
+    if not 0 <= summary.low < summary.high <= 10 or summary.answered < 0:
+        raise ValueError("an answer scale runs from 0 or 1 up to at most 10, with answered 0 or more")
+    histogram = summary.histogram
+    if histogram is not None and (len(histogram) != summary.high - summary.low + 1 or min(histogram) < 0):
+        raise ValueError("a histogram has one count, 0 or more, per value of its scale")
+    wording = {name: clean_line(getattr(summary, name)) for name in ("text", "low_label", "high_label")}
+    return summary.model_copy(update=wording)
+
+
+Summary = Annotated[AnswerSummary, AfterValidator(_sound_summary)]
+
+
 class _Exported(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 class ExportedTemplate(_Exported):
-    name: str
-    title: str
-    prompts: dict[str, str]
+    name: Slug
+    title: CleanLine
+    prompts: dict[Slug, CleanLine]
     """Prompt id → prompt text."""
 
 
 class ExportedReview(_Exported):
-    ref: str
-    text: str
-    owner: str
+    ref: ActionRef
+    text: CleanLine
+    owner: CleanLine
     due: date
-    from_title: str
+    from_title: CleanLine
     from_date: date
     outcome: ReviewOutcome | None
 
 
 class ExportedItem(_Exported):
-    text: str
-    prompt_id: str
+    text: CleanText
+    prompt_id: Slug
 
 
 class ExportedTopic(_Exported):
-    topic_id: str
-    title: str
+    topic_id: Id
+    title: CleanLine
     grouped: bool
-    votes: int | None
+    votes: int | None = Field(ge=0)
     items: tuple[ExportedItem, ...]
-    notes: tuple[str, ...]
+    notes: tuple[CleanText, ...]
 
 
 class ExportedAction(_Exported):
-    action_id: str
-    text: str
-    owner: str
+    action_id: Id
+    text: CleanLine
+    owner: CleanLine
     due: date
     status: ActionStatus
-    topic: str | None
+    topic: CleanLine | None
 
 
 class RetroOutcome(_Exported):
     format: Literal["retro-outcome"] = "retro-outcome"
     version: Literal[1] = 1
-    retro_id: str = Field(pattern=r"^[0-9a-f]{16}$")
-    title: str
-    team: str
+    retro_id: Id
+    title: CleanLine
+    team: CleanLine
     date: date
     template: ExportedTemplate
     phase: Phase
-    min_responses: int
+    min_responses: int = Field(ge=1, le=50)
     review: tuple[ExportedReview, ...]
-    check_in: tuple[AnswerSummary, ...]
+    check_in: tuple[Summary, ...]
     revealed: bool
-    counts: dict[str, int]
+    counts: dict[Slug, Annotated[int, Field(ge=0)]]
     topics: tuple[ExportedTopic, ...]
     actions: tuple[ExportedAction, ...]
-    roti: AnswerSummary | None
+    roti: Summary | None
+
+    @model_validator(mode="after")
+    def _items_are_under_known_prompts(self) -> "RetroOutcome":
+        prompts = self.template.prompts
+        unknown = {item.prompt_id for topic in self.topics for item in topic.items} - set(prompts)
+        if unknown:
+            raise ValueError(f"items under prompts the template does not have: {', '.join(sorted(unknown))}")
+        return self
 
     @property
     def carried_over(self) -> tuple[ExportedReview, ...]:

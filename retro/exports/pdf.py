@@ -1,4 +1,5 @@
-"""The PDF export: the HTML export printed by headless Chromium, when Chromium is installed."""
+"""The PDF export: the HTML export printed by headless Chromium, when Chromium is installed, on A4 or
+US Letter paper (Chromium follows the page's CSS `@page { size }`)."""
 
 import shutil
 import subprocess
@@ -7,6 +8,7 @@ from pathlib import Path
 
 from retro.exports.html import render_html
 from retro.exports.outcome import RetroOutcome
+from retro.exports.paper import Paper
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
@@ -19,7 +21,7 @@ def find_chromium() -> str | None:
     return next((found for name in CHROMIUM_NAMES if (found := shutil.which(name))), None)
 
 
-def render_pdf(outcome: RetroOutcome) -> bytes:
+def render_pdf(outcome: RetroOutcome, paper: Paper) -> bytes:
     chromium = find_chromium()
     if chromium is None:
         raise PdfUnavailable(
@@ -28,7 +30,7 @@ def render_pdf(outcome: RetroOutcome) -> bytes:
         )
     with tempfile.TemporaryDirectory() as scratch:
         page, pdf = Path(scratch) / "retro.html", Path(scratch) / "retro.pdf"
-        page.write_text(render_html(outcome), encoding="utf-8")
+        page.write_text(render_html(outcome, paper), encoding="utf-8")
         command = [
             chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
             "--disable-background-networking", "--disable-component-update", "--disable-sync",

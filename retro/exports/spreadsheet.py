@@ -1,21 +1,24 @@
 """CSV exports (actions, items, and Jira's importer columns), safe to open in any spreadsheet program.
 
 Files are UTF-8 with a byte-order mark so that Excel reads accents and emoji correctly, and any cell
-that a spreadsheet could take for a formula is neutralised with a leading apostrophe.
+that a spreadsheet could take for a formula is neutralised with a leading apostrophe. Spreadsheets
+fold look-alikes such as the full-width `＝` into `=`, so cells are judged after NFKC normalisation.
 """
 
 import csv
 import io
 import re
+import unicodedata
 
 from retro.exports.outcome import RetroOutcome
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 BOM = "\ufeff"
 
 
 def neutralise(cell: str) -> str:
-    return f"'{cell}" if cell.startswith(FORMULA_STARTS) else cell
+    folded = unicodedata.normalize("NFKC", cell).lstrip(" ")
+    return f"'{cell}" if folded.startswith(FORMULA_STARTS) else cell
 
 
 def _csv(header: list[str], rows: list[list[str]]) -> str:
