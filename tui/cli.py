@@ -56,6 +56,9 @@ def _parser() -> argparse.ArgumentParser:
         "--format", default="md", help="md, html, pdf, csv, json, ics or jira-csv (default md)"
     )
     export.add_argument("--what", default="actions", help="For csv: actions (default) or items")
+    export.add_argument(
+        "--paper", help="For pdf: a4 or letter (default: letter in US and Canadian locales, else a4)"
+    )
     export.add_argument("--out", help="File to write (default: <team>-<date>-retro.<ext> here)")
     export.add_argument("--force", action="store_true", help="Replace the file if it exists")
     export.add_argument("--db", help="SQLite file (default: in the user data directory)")

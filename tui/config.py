@@ -1,21 +1,23 @@
 """Command-line configuration for `retro host` and `retro serve`, validated by pydantic."""
 
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
 
 from retro.paths import default_db_path
 from retro.retention import Keep
+from retro.text import CLEANED_LINE
 
 
 class RunConfig(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     db: Path = Field(default_factory=default_db_path)
-    title: str = Field(default="Team retro", min_length=1, max_length=80)
-    team: str = Field(default="", max_length=60)
+    title: Annotated[str, Field(min_length=1, max_length=80), CLEANED_LINE] = "Team retro"
+    team: Annotated[str, Field(max_length=60), CLEANED_LINE] = ""
     template: str = Field(default="compassionate", min_length=1)
-    host: str = "0.0.0.0"
+    host: Annotated[str, CLEANED_LINE] = "0.0.0.0"
     port: int | None = Field(default=None, ge=0, le=65535)
     public_url: HttpUrl | None = None
     resume: bool = False
