@@ -62,6 +62,8 @@ def scan(surfaces: dict[str, bytes], needles: Needles) -> list[tuple[str, str]]:
 class Retro:
     surfaces: dict[str, bytes]
     needles: Needles
+    before_rewrite: str
+    """What a held item said before its author rewrote it: the facilitator saw it, nobody keeps it."""
 
 
 async def run_whole_retro(server: RetroServer, db_path: Path, caplog: pytest.LogCaptureFixture) -> Retro:
@@ -99,6 +101,15 @@ async def run_whole_retro(server: RetroServer, db_path: Path, caplog: pytest.Log
             needles.add("item id next to its writer", item_id + phone.item_secrets[item_id][:4])
     held_id = next(iter(phones[0].item_secrets))
     session.execute(facilitator, HoldItem(item_id=held_id, reason="Off topic"))
+    rewritten_id = next(iter(phones[1].item_secrets))
+    before_rewrite = session.state.items[rewritten_id].text
+    session.execute(facilitator, HoldItem(item_id=rewritten_id, reason="Names a person"))
+    await phones[1].command(
+        kind="rewrite_item",
+        item_id=rewritten_id,
+        item_secret=phones[1].item_secrets[rewritten_id],
+        text="Notes go missing between shifts",
+    )
     session.execute(facilitator, ChangePhase(to=Phase.CHECK_IN))
     for value, phone in zip((6, 7, 8, 9), phones, strict=True):
         await phone.command(kind="answer_check_in", question_id="motivation", value=value)
@@ -148,7 +159,7 @@ async def run_whole_retro(server: RetroServer, db_path: Path, caplog: pytest.Log
         **exports,
         "export pdf": pdf + pdf_text,
     }
-    return Retro(surfaces, needles)
+    return Retro(surfaces, needles, before_rewrite)
 
 
 @pytest.fixture
@@ -160,6 +171,13 @@ async def retro(server: RetroServer, db_path: Path, caplog: pytest.LogCaptureFix
 async def test_nothing_that_could_identify_anyone_is_anywhere(retro: Retro) -> None:
     assert len(retro.surfaces) >= 14
     assert scan(retro.surfaces, retro.needles) == []
+
+
+async def test_what_a_held_item_said_before_its_rewrite_is_in_no_file_and_no_export(retro: Retro) -> None:
+    kept = {name: data for name, data in retro.surfaces.items() if name.startswith(("sqlite", "export"))}
+    assert len(kept) >= 9
+    assert [name for name, data in kept.items() if retro.before_rewrite.encode() in data] == []
+    assert b"Notes go missing between shifts" in kept["sqlite file"] + kept["sqlite wal"]
 
 
 async def test_no_address_or_time_of_writing_is_stored(retro: Retro, db_path: Path) -> None:
