@@ -2,7 +2,6 @@
 
 import socket
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 _UNSPECIFIED = {"0.0.0.0", "::", ""}
 
@@ -34,11 +33,6 @@ class PublicAddress:
         if ":" in host:
             host = f"[{host}]"
         return cls(f"http://{host}:{port}")
-
-    @property
-    def origin(self) -> str:
-        parts = urlsplit(self.base_url)
-        return f"{parts.scheme}://{parts.netloc}"
 
     def join_url(self, join_token: str) -> str:
         return f"{self.base_url}/j/{join_token}"

@@ -6,14 +6,15 @@ import ssl
 from dataclasses import dataclass
 
 from websockets.asyncio.server import Server, ServerConnection, serve
-from websockets.http11 import Request
 
 from retro.events import Event, JoinTokenRotated
 from retro.session import Session
 from server.addresses import PublicAddress
-from server.connection import Connection
+from server.connection import Admission, Connection
 from server.http import Router
 from server.hub import Hub
+from server.origins import ServedOrigins
+from server.waiting_room import WaitingRoom
 
 # websockets logs peer addresses at INFO and DEBUG; retro logs no address, so it keeps only errors.
 _quiet_logger = logging.getLogger("retro.websockets")
@@ -29,6 +30,11 @@ class ServerConfig:
     port: int = 8765
     public_url: str | None = None
     max_participants: int = 1000
+    """The cap on phones (--max-phones). Phones already known and the facilitator always get in."""
+    max_waiting: int = 64
+    """How many connections may wait for their hello at once; beyond it, the longest-waiting one goes."""
+    hello_timeout: float = 5.0
+    """Seconds a new connection has to say hello."""
     certfile: str | None = None
     keyfile: str | None = None
 
@@ -42,6 +48,10 @@ class RetroServer:
         self._hub_task: asyncio.Task[None] | None = None
         self.address = PublicAddress(config.public_url or "")
         self.port = config.port
+        self.origins = ServedOrigins(config.host, config.port, [config.public_url])
+        self.admission = Admission(
+            WaitingRoom(config.max_waiting), config.max_participants, config.hello_timeout
+        )
         self.retired_tokens = session.store.retired_tokens(session.record.retro_id)
         """Replaced links: phones already in may still reconnect through them."""
         session.subscribe(self._on_events)
@@ -50,8 +60,7 @@ class RetroServer:
         router = Router(
             join_token=lambda: self.session.record.join_token,
             retired_tokens=lambda: self.retired_tokens,
-            allowed_origins=self._allowed_origins,
-            has_room=lambda: self.hub.participant_connections < self.config.max_participants,
+            origin_allowed=lambda origin: self.origins.allows(origin),
         )
         self._server = await serve(
             self._handle,
@@ -67,6 +76,8 @@ class RetroServer:
         self.address = PublicAddress.for_listener(self.config.host, self.port, self.config.public_url)
         if self.config.certfile and not self.config.public_url:
             self.address = PublicAddress(self.address.base_url.replace("http://", "https://", 1))
+        shown = [self.address.base_url, self.config.public_url]
+        self.origins = ServedOrigins(self.config.host, self.port, shown)
         self._hub_task = asyncio.create_task(self.hub.run(), name="retro-hub")
 
     async def stop(self) -> None:
@@ -89,12 +100,7 @@ class RetroServer:
             self.retired_tokens = self.session.store.retired_tokens(self.session.record.retro_id)
 
     async def _handle(self, websocket: ServerConnection) -> None:
-        await Connection(websocket, self.hub).serve()
-
-    def _allowed_origins(self, request: Request) -> set[str]:
-        host = request.headers.get("Host", "")
-        origins = {f"http://{host}", f"https://{host}", self.address.origin}
-        return {origin for origin in origins if origin}
+        await Connection(websocket, self.hub, self.admission).serve()
 
     def _ssl_context(self) -> ssl.SSLContext | None:
         if not self.config.certfile:

@@ -1,11 +1,14 @@
-"""One websocket connection: the hello, then commands in, acks and errors out."""
+"""One websocket connection: the hello, then commands in, acks and errors out.
+
+Whatever a client sends, the answer is an `error` with a documented code, never a traceback: an unexpected
+exception while handling one message becomes `internal`, logged as one line without the message.
+"""
 
 import asyncio
-import json
-import re
+import logging
 import secrets
+from dataclasses import dataclass
 
-from pydantic import ValidationError
 from websockets.asyncio.server import ServerConnection
 from websockets.exceptions import ConnectionClosed
 
@@ -14,79 +17,55 @@ from retro.commands import AddItem
 from retro.errors import RuleViolation
 from retro.events import ItemAdded
 from server.hub import Hub
-from server.protocol import (
-    CLIENT_ADAPTER,
-    MAX_MESSAGE_BYTES,
-    PROTOCOL_VERSION,
-    Ack,
-    CommandMessage,
-    Error,
-    Hello,
-    Welcome,
-)
+from server.inbound import Refusal, claimed_id, parse, screen
+from server.protocol import PROTOCOL_VERSION, Ack, CommandMessage, Error, Hello, RefusalCode, Welcome
 from server.ratelimit import TokenBucket
+from server.waiting_room import TRY_AGAIN_LATER, WaitingRoom
 
-HELLO_TIMEOUT_SECONDS = 10
-_ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{8,64}")
+POLICY_VIOLATION = 1008
+INTERNAL_ERROR = 1011
+
+logger = logging.getLogger("retro.server")
+
+
+@dataclass(frozen=True)
+class Admission:
+    """Who gets in: the budget for connections still waiting for their hello, and the cap on phones."""
+
+    waiting: WaitingRoom
+    max_phones: int
+    hello_timeout: float
 
 
 def error_json(code: str, message: str, message_id: str | None = None) -> str:
     return Error(id=message_id, code=code, message=message).model_dump_json()
 
 
-def _field_path(loc: tuple[int | str, ...]) -> tuple[int | str, ...]:
-    """Drop the union tags pydantic puts in an error's location: ("command", "add_item", "text")."""
-    path = loc[1:]
-    if path[:1] == ("command",) and len(path) > 2:
-        path = (path[0], *path[2:])
-    return path
-
-
-def describe_invalid(exc: ValidationError) -> tuple[str, str]:
-    """A code and one human sentence naming what was wrong with a message."""
-    first = exc.errors()[0]
-    kind = first["type"]
-    where = ".".join(str(part) for part in _field_path(first["loc"]))
-    if kind == "json_invalid" and ("surrogate" in first["msg"] or "hex escape" in first["msg"]):
-        return "invalid", "The text has a broken character (half an emoji?); please retype it."
-    if kind == "json_invalid":
-        return "malformed", "That message is not valid JSON."
-    if kind in {"union_tag_invalid", "union_tag_not_found"}:
-        field = "command kind" if where.startswith("command") else "message type"
-        return "unknown_type", f"Unknown {field}: {first['msg']}."
-    return "invalid", f"{where or 'message'}: {first['msg']}."
-
-
-def claimed_id(raw: str) -> str | None:
-    """The id a refused message carried, when one can be read, so the client knows which one failed."""
-    try:
-        decoded = json.loads(raw)
-    except ValueError:
-        return None
-    candidate = decoded.get("id") if isinstance(decoded, dict) else None
-    if isinstance(candidate, str) and _ID_PATTERN.fullmatch(candidate):
-        return candidate
-    return None
+def _log_unexpected(what: str, unexpected: Exception) -> None:
+    """One line, with no payload and no traceback: a message's text must never reach a log."""
+    logger.warning("Answered a %s with 'internal' after an unexpected %s.", what, type(unexpected).__name__)
 
 
 class Connection:
-    def __init__(self, websocket: ServerConnection, hub: Hub) -> None:
+    def __init__(self, websocket: ServerConnection, hub: Hub, admission: Admission) -> None:
         self.websocket = websocket
         self.hub = hub
+        self.admission = admission
         self.actor: Actor | None = None
         self.bucket = TokenBucket()
 
     async def serve(self) -> None:
+        waiting = self.admission.waiting
         try:
-            self.hub.pending += 1
+            waiting.enter(self.websocket)
             try:
                 greeted = await self._greet()
             finally:
-                self.hub.pending -= 1
+                waiting.leave(self.websocket)
             if not greeted:
                 return
             async for raw in self.websocket:
-                await self._handle(raw)
+                await self._answer(raw)
         except ConnectionClosed:
             pass
         finally:
@@ -94,25 +73,34 @@ class Connection:
 
     async def _greet(self) -> bool:
         try:
-            raw = await asyncio.wait_for(self.websocket.recv(), HELLO_TIMEOUT_SECONDS)
+            raw = await asyncio.wait_for(self.websocket.recv(), self.admission.hello_timeout)
         except TimeoutError:
-            await self.websocket.close(1008, "no hello")
+            await self.websocket.close(POLICY_VIOLATION, "no hello")
             return False
+        if not self.admission.waiting.is_waiting(self.websocket):
+            return False  # let go to make room while this hello was on its way
         try:
-            hello = CLIENT_ADAPTER.validate_json(raw)
-        except ValidationError as exc:
-            await self._send_error(*describe_invalid(exc))
-            await self.websocket.close(1008, "bad hello")
+            return await self._greet_with(raw)
+        except ConnectionClosed:
+            raise
+        except Exception as unexpected:
+            _log_unexpected("hello", unexpected)
+            await self._send_error(RefusalCode.INTERNAL, "Something went wrong on the server; please reload.")
+            await self.websocket.close(INTERNAL_ERROR, "internal error")
+            return False
+
+    async def _greet_with(self, raw: str | bytes) -> bool:
+        text = screen(raw)
+        hello = parse(text) if isinstance(text, str) else text
+        if isinstance(hello, Refusal):
+            await self._turn_away(hello.code, hello.message, hello.message_id)
             return False
         if not isinstance(hello, Hello):
-            await self._send_error("hello_first", "Send a hello before anything else.", hello.id)
-            await self.websocket.close(1008, "no hello")
+            await self._turn_away(RefusalCode.HELLO_FIRST, "Send a hello before anything else.", hello.id)
             return False
         if hello.protocol != PROTOCOL_VERSION:
-            await self._send_error(
-                "protocol", f"This server speaks protocol {PROTOCOL_VERSION}; reload the page.", hello.id
-            )
-            await self.websocket.close(1008, "protocol")
+            sentence = f"This server speaks protocol {PROTOCOL_VERSION}; reload the page."
+            await self._turn_away(RefusalCode.PROTOCOL, sentence, hello.id)
             return False
         return await self._join(hello)
 
@@ -120,8 +108,7 @@ class Connection:
         session = self.hub.session
         if hello.key is not None:
             if not secrets.compare_digest(hello.key.encode(), session.record.facilitator_key.encode()):
-                await self._send_error("forbidden", "That facilitator key is wrong.", hello.id)
-                await self.websocket.close(1008, "forbidden")
+                await self._turn_away(RefusalCode.FORBIDDEN, "That facilitator key is wrong.", hello.id)
                 return False
             self.actor = Facilitator()
             await self.websocket.send(
@@ -131,14 +118,14 @@ class Connection:
             await self.websocket.send(self.hub.facilitator_json())
             return True
         if hello.secret is None:
-            await self._send_error("invalid", "A phone's hello needs its secret.", hello.id)
-            await self.websocket.close(1008, "no secret")
+            await self._turn_away(RefusalCode.INVALID, "A phone's hello needs its secret.", hello.id)
             return False
         ballot = session.pseudonym_for(hello.secret)
         refusal = self._refusal(ballot)
         if refusal is not None:
-            await self._send_error(*refusal, hello.id)
-            await self.websocket.close(1008, refusal[0])
+            code, sentence = refusal
+            close_code = TRY_AGAIN_LATER if code == RefusalCode.FULL else POLICY_VIOLATION
+            await self._turn_away(code, sentence, hello.id, close_code)
             return False
         self.actor = Participant(ballot) if ballot is not None else None
         await self.websocket.send(Welcome(role="participant", join_path=self._join_path).model_dump_json())
@@ -152,43 +139,53 @@ class Connection:
     def _join_path(self) -> str:
         return f"/j/{self.hub.session.record.join_token}"
 
-    def _refusal(self, ballot: str | None) -> tuple[str, str] | None:
-        """Phones already in always get back in; new ones not through an old link or a locked door."""
+    def _refusal(self, ballot: str | None) -> tuple[RefusalCode, str] | None:
+        """Phones already in always get back in; new ones not by an old link, a locked door or a full room."""
         if ballot is not None and self.hub.is_known(ballot):
             return None
-        used = self.websocket.request.path.removeprefix("/ws/") if self.websocket.request else ""
+        request = self.websocket.request
+        used = request.path.split("?", 1)[0].removeprefix("/ws/") if request is not None else ""
         if used != self.hub.session.record.join_token:
-            return "expired_link", "This join link has been replaced. Scan the new QR code to join."
+            return RefusalCode.EXPIRED_LINK, "This join link has been replaced. Scan the new QR code to join."
         if self.hub.session.state.joining_locked:
-            return "joining_locked", "The facilitator has locked joining for now."
+            return RefusalCode.JOINING_LOCKED, "The facilitator has locked joining for now."
+        if self.hub.phones_in >= self.admission.max_phones:
+            return RefusalCode.FULL, "This retro is full. Try again in a little while."
         return None
 
-    async def _handle(self, raw: str | bytes) -> None:
-        if isinstance(raw, bytes):
-            await self._send_error("malformed", "Send JSON text, not binary frames.")
-            return
-        message_id = claimed_id(raw)
-        if len(raw.encode()) > MAX_MESSAGE_BYTES:
-            await self._send_error(
-                "too_large", f"Messages are limited to {MAX_MESSAGE_BYTES} bytes.", message_id
-            )
-            return
-        if not self.bucket.take():
-            await self._send_error("rate_limited", "Too many messages; slow down a little.", message_id)
-            return
+    async def _answer(self, raw: str | bytes) -> None:
         try:
-            message = CLIENT_ADAPTER.validate_json(raw)
-        except ValidationError as exc:
-            await self._send_error(*describe_invalid(exc), message_id)
+            await self._handle(raw)
+        except ConnectionClosed:
+            raise
+        except Exception as unexpected:
+            _log_unexpected("message", unexpected)
+            message_id = claimed_id(raw) if isinstance(raw, str) else None
+            sentence = "Something went wrong on the server with that message; please try again."
+            await self._send_error(RefusalCode.INTERNAL, sentence, message_id)
+
+    async def _handle(self, raw: str | bytes) -> None:
+        if not self.bucket.take():
+            message_id = claimed_id(raw) if isinstance(raw, str) else None
+            sentence = "Too many messages; slow down a little."
+            await self._send_error(RefusalCode.RATE_LIMITED, sentence, message_id)
+            return
+        text = screen(raw)
+        message = parse(text) if isinstance(text, str) else text
+        if isinstance(message, Refusal):
+            await self._send_error(message.code, message.message, message.message_id)
             return
         if isinstance(message, Hello):
-            await self._send_error("already_joined", "This connection has already said hello.", message.id)
+            await self._send_error(
+                RefusalCode.ALREADY_JOINED, "This connection has already said hello.", message.id
+            )
             return
         await self._execute(message)
 
     async def _execute(self, message: CommandMessage) -> None:
         if self.actor is None or (isinstance(self.actor, Participant) and self.hub.closed):
-            await self._send_error("closed", "The retro has closed; nothing more can be added.", message.id)
+            sentence = "The retro has closed; nothing more can be added."
+            await self._send_error(RefusalCode.CLOSED, sentence, message.id)
             return
         try:
             outcome = self.hub.session.execute(self.actor, message.command, message.id)
@@ -206,6 +203,13 @@ class Connection:
     def _item_with_owner(self, owner_hash: str) -> str | None:
         items = self.hub.session.state.items.values()
         return next((item.item_id for item in items if item.owner_hash == owner_hash), None)
+
+    async def _turn_away(
+        self, code: str, message: str, message_id: str | None, close_code: int = POLICY_VIOLATION
+    ) -> None:
+        """Refuse a hello: say why, then close, so that the page can show a calm explanation."""
+        await self._send_error(code, message, message_id)
+        await self.websocket.close(close_code, code)
 
     async def _send_error(self, code: str, message: str, message_id: str | None = None) -> None:
         await self.websocket.send(error_json(code, message, message_id))

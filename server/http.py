@@ -1,23 +1,18 @@
-"""Plain HTTP on the websocket port: the phone page, its assets, /healthz, and the gate for upgrades."""
+"""Plain HTTP on the websocket port: the phone page, its assets, /healthz, and the gate for upgrades.
 
+Nothing a request carries may raise here: websockets would answer 500 and log a traceback. Headers that
+must appear once are checked before anything reads them; an unexpected failure is one log line and a 500.
+"""
+
+import logging
 from collections.abc import Callable
 from http import HTTPStatus
 from importlib.resources import files
 
 from websockets.asyncio.server import ServerConnection
-from websockets.datastructures import Headers
 from websockets.http11 import Request, Response
 
-PAGE_SECURITY_HEADERS = [
-    (
-        "Content-Security-Policy",
-        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
-        " connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-    ),
-    ("Referrer-Policy", "no-referrer"),
-    ("X-Content-Type-Options", "nosniff"),
-    ("Cache-Control", "no-store"),
-]
+from server.responses import HTML, TEXT, not_found, refusal, respond
 
 BLAME_RULES = "blame_rules.json"
 """The blame-nudge rules, shared with the Python side (retro.nudge): the phone runs them as you type."""
@@ -27,69 +22,74 @@ ASSETS = {
     "app.css": "text/css; charset=utf-8",
 }
 
+SINGLE_HEADERS = ("Host", "Origin", "Connection", "Upgrade", "Sec-WebSocket-Key", "Sec-WebSocket-Version")
+"""Headers a request may carry at most once. A list in one Connection header is fine; a second one is not."""
+
+logger = logging.getLogger("retro.server")
+
 
 def _static(name: str) -> bytes:
     return files("server").joinpath("static", name).read_bytes()
 
 
-def _response(status: HTTPStatus, body: bytes, content_type: str) -> Response:
-    headers = Headers(
-        [
-            ("Content-Type", content_type),
-            ("Content-Length", str(len(body))),
-            ("Connection", "close"),
-            *PAGE_SECURITY_HEADERS,
-        ]
-    )
-    return Response(status.value, status.phrase, headers, body)
-
-
-def not_found() -> Response:
-    return _response(HTTPStatus.NOT_FOUND, b"Not found.\n", "text/plain; charset=utf-8")
+def asks_to_upgrade(request: Request) -> bool:
+    tokens = request.headers.get("Connection", "").split(",")
+    return any(token.strip().lower() == "upgrade" for token in tokens)
 
 
 class Router:
-    """Decides, per request, between a page, an asset, a refusal, or letting the websocket through."""
+    """Decides, per request, between a page, an asset, a refusal, or letting the websocket through.
+
+    The phone page and its assets answer for the current join token and for replaced ones, so that a new
+    phone with an old link sees the page's own "there is a new link" view (its websocket gets
+    `expired_link`). Any other address gets the same small 404 page.
+    """
 
     def __init__(
         self,
         join_token: Callable[[], str],
         retired_tokens: Callable[[], set[str]],
-        allowed_origins: Callable[[Request], set[str]],
-        has_room: Callable[[], bool],
+        origin_allowed: Callable[[str], bool],
     ) -> None:
         self._join_token = join_token
         self._retired_tokens = retired_tokens
-        self._allowed_origins = allowed_origins
-        self._has_room = has_room
+        self._origin_allowed = origin_allowed
         self._page = _static("index.html")
         self._assets = {name: (_static(name), kind) for name, kind in ASSETS.items()}
         self._assets[BLAME_RULES] = (files("retro").joinpath(BLAME_RULES).read_bytes(), "application/json")
 
     def __call__(self, connection: ServerConnection, request: Request) -> Response | None:
+        try:
+            return self._route(request)
+        except Exception as unexpected:
+            logger.warning("Answered a request with 500 after an unexpected %s.", type(unexpected).__name__)
+            return refusal(HTTPStatus.INTERNAL_SERVER_ERROR, "Something went wrong on the server.")
+
+    def _route(self, request: Request) -> Response | None:
+        if any(len(request.headers.get_all(name)) > 1 for name in SINGLE_HEADERS):
+            return refusal(HTTPStatus.BAD_REQUEST, "Bad request: a header that may appear once is repeated.")
         path = request.path.split("?", 1)[0]
         if path == "/healthz":
-            return _response(HTTPStatus.OK, b"ok\n", "text/plain; charset=utf-8")
-        token = self._join_token()
-        if path == f"/ws/{token}" or path.removeprefix("/ws/") in self._retired_tokens():
+            return respond(HTTPStatus.OK, b"ok\n", TEXT)
+        if path.startswith("/ws/") and self._is_join_token(path.removeprefix("/ws/")):
             return self._gate_websocket(request)
-        if path == f"/j/{token}":
-            page = self._page.replace(b"{{token}}", token.encode())
-            return _response(HTTPStatus.OK, page, "text/html; charset=utf-8")
-        prefix = f"/j/{token}/"
-        if path.startswith(prefix) and path[len(prefix) :] in self._assets:
-            body, kind = self._assets[path[len(prefix) :]]
-            return _response(HTTPStatus.OK, body, kind)
+        token, slash, asset = path.removeprefix("/j/").partition("/")
+        if not path.startswith("/j/") or not self._is_join_token(token):
+            return not_found()
+        if not slash:
+            return respond(HTTPStatus.OK, self._page.replace(b"{{token}}", token.encode()), HTML)
+        if asset in self._assets:
+            body, kind = self._assets[asset]
+            return respond(HTTPStatus.OK, body, kind)
         return not_found()
 
+    def _is_join_token(self, token: str) -> bool:
+        return bool(token) and (token == self._join_token() or token in self._retired_tokens())
+
     def _gate_websocket(self, request: Request) -> Response | None:
-        if "upgrade" not in request.headers.get("Connection", "").lower():
+        if not asks_to_upgrade(request):
             return not_found()
         origin = request.headers.get("Origin")
-        if origin is not None and origin not in self._allowed_origins(request):
-            return _response(HTTPStatus.FORBIDDEN, b"Origin not allowed.\n", "text/plain; charset=utf-8")
-        if not self._has_room():
-            return _response(
-                HTTPStatus.SERVICE_UNAVAILABLE, b"This retro is full.\n", "text/plain; charset=utf-8"
-            )
+        if origin is not None and not self._origin_allowed(origin):
+            return refusal(HTTPStatus.FORBIDDEN, "Origin not allowed.")
         return None

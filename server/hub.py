@@ -39,8 +39,6 @@ class Hub:
         self._dirty_ballots: set[str] = set()
         self._all_ballots_dirty = False
         self._presence_listeners: list[PresenceListener] = []
-        self.pending = 0
-        """Connections still waiting for their hello."""
         self._known: set[str] = self._ballots_in(session) | session.store.known_phones(
             session.record.retro_id
         )
@@ -48,9 +46,10 @@ class Hub:
         session.subscribe(self._on_events)
 
     @property
-    def participant_connections(self) -> int:
-        """Phones' connections, and connections that have not said hello yet."""
-        return len(self._participants) + self.pending
+    def phones_in(self) -> int:
+        """What the cap on phones counts: phones joined now, and each connection that joined after the end."""
+        late = sum(1 for ballot in self._participants.values() if ballot is None)
+        return self.phones + late
 
     @property
     def closed(self) -> bool:

@@ -5,11 +5,13 @@ JSON messages discriminated on `type`. Documented in docs/protocol.md; `retro sc
 
 import json
 from datetime import datetime
+from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from retro.commands import Command
+from retro.errors import ErrorCode
 from retro.screening import HeldNotice
 from retro.views import BoardView, FacilitatorView, PrivateView
 
@@ -86,6 +88,29 @@ class Ack(_Message):
     duplicate: bool = False
     item_id: str | None = None
     """Set when the command created an item, so the phone can later withdraw it."""
+
+
+class RefusalCode(StrEnum):
+    """Why the connection itself refused a message, apart from the domain's rules (retro.errors.ErrorCode)."""
+
+    MALFORMED = "malformed"
+    UNKNOWN_TYPE = "unknown_type"
+    INVALID = "invalid"
+    TOO_LARGE = "too_large"
+    RATE_LIMITED = "rate_limited"
+    HELLO_FIRST = "hello_first"
+    ALREADY_JOINED = "already_joined"
+    PROTOCOL = "protocol"
+    FORBIDDEN = "forbidden"
+    CLOSED = "closed"
+    JOINING_LOCKED = "joining_locked"
+    EXPIRED_LINK = "expired_link"
+    FULL = "full"
+    INTERNAL = "internal"
+
+
+ERROR_CODES: frozenset[str] = frozenset(code.value for code in (*RefusalCode, *ErrorCode))
+"""Every `code` an `error` message can carry; docs/protocol.md explains each."""
 
 
 class Error(_Message):

@@ -13,8 +13,7 @@ from websockets.typing import Origin
 from retro.actors import Facilitator
 from retro.commands import ChangePhase
 from retro.phases import Phase
-from retro.session import Session
-from server.app import RetroServer, ServerConfig
+from server.app import RetroServer
 
 TIMEOUT = 5.0
 SECURITY_HEADERS = ("Content-Security-Policy", "Referrer-Policy", "X-Content-Type-Options", "Cache-Control")
@@ -139,7 +138,8 @@ async def test_each_security_header_is_sent_once(server: RetroServer) -> None:
 async def test_anything_else_is_not_found(server: RetroServer, path: str) -> None:
     response = await http_get(server.port, path.replace("{token}", server.session.record.join_token))
     assert response.status == 404
-    assert response.body == b"Not found.\n"
+    assert response.header("Content-Type") == "text/html; charset=utf-8"
+    assert b"There is no retro at this address" in response.body
 
 
 async def test_a_websocket_to_a_wrong_token_is_refused_with_404(server: RetroServer) -> None:
@@ -151,7 +151,14 @@ async def test_a_websocket_to_a_wrong_token_is_refused_with_404(server: RetroSer
 
 @pytest.mark.parametrize(
     "origin",
-    ["http://evil.example", "null", "http://localhost:{port}", "http://127.0.0.1:{port}.evil.example"],
+    [
+        "http://evil.example",
+        "null",
+        "http://localhost:1",
+        "http://127.0.0.1:{port}.evil.example",
+        "http://127.0.0.1:{port}/",
+        "http://user@127.0.0.1:{port}",
+    ],
 )
 async def test_a_websocket_from_a_foreign_origin_is_refused_with_403(
     server: RetroServer, origin: str
@@ -163,9 +170,12 @@ async def test_a_websocket_from_a_foreign_origin_is_refused_with_403(
     assert refused.value.response.status_code == 403
 
 
-@pytest.mark.parametrize("scheme", ["http", "https"])
-async def test_a_websocket_from_the_page_origin_is_accepted(server: RetroServer, scheme: str) -> None:
-    own = Origin(f"{scheme}://127.0.0.1:{server.port}")
+@pytest.mark.parametrize(
+    "origin",
+    ["http://127.0.0.1:{port}", "https://127.0.0.1:{port}", "http://localhost:{port}", "http://[::1]:{port}"],
+)
+async def test_a_websocket_from_the_page_origin_is_accepted(server: RetroServer, origin: str) -> None:
+    own = Origin(origin.replace("{port}", str(server.port)))
     async with connect(ws_url(server), origin=own, proxy=None, open_timeout=TIMEOUT) as websocket:
         await websocket.send(hello())
         async with asyncio.timeout(TIMEOUT):
@@ -180,22 +190,6 @@ async def test_a_websocket_without_an_origin_is_accepted(server: RetroServer) ->
         async with asyncio.timeout(TIMEOUT):
             welcome = json.loads(await websocket.recv())
     assert welcome["role"] == "participant"
-
-
-async def test_a_full_retro_refuses_another_websocket_with_503(session: Session) -> None:
-    small = RetroServer(session, ServerConfig(host="127.0.0.1", port=0, max_participants=1))
-    await small.start()
-    try:
-        async with connect(ws_url(small), proxy=None, open_timeout=TIMEOUT) as first:
-            await first.send(hello())
-            async with asyncio.timeout(TIMEOUT):
-                assert json.loads(await first.recv())["type"] == "welcome"
-            with pytest.raises(InvalidStatus) as refused:
-                async with connect(ws_url(small), proxy=None, open_timeout=TIMEOUT):
-                    pass
-            assert refused.value.response.status_code == 503
-    finally:
-        await small.stop()
 
 
 async def test_the_page_and_the_websocket_still_answer_after_the_retro_has_ended(server: RetroServer) -> None:
