@@ -46,6 +46,7 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--keep", help="raw (default) or outcome: what the team keeps once a retro ends")
         sub.add_argument("--certfile", help="TLS certificate (PEM)")
         sub.add_argument("--keyfile", help="TLS private key (PEM)")
+        sub.add_argument("--max-phones", type=int, help="Most phones in one retro (default 1000)")
     commands.add_parser("templates", help="List the built-in templates.")
     history = commands.add_parser("history", help="List past retros.")
     history.add_argument("--db", help="SQLite file (default: in the user data directory)")
@@ -90,6 +91,7 @@ def _server_config(config: RunConfig, session: Session) -> ServerConfig:
         public_url=str(config.public_url).rstrip("/") if config.public_url else None,
         certfile=str(config.certfile) if config.certfile else None,
         keyfile=str(config.keyfile) if config.keyfile else None,
+        max_participants=config.max_phones,
     )
 
 

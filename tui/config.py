@@ -28,6 +28,8 @@ class RunConfig(BaseModel):
     """The team's retention: raw items, or only the outcome once a retro ends."""
     certfile: Path | None = None
     keyfile: Path | None = None
+    max_phones: int = Field(default=1000, ge=1, le=100_000)
+    """The cap on phones in one retro; phones already in and the facilitator always get in."""
 
     @model_validator(mode="after")
     def _keep_needs_a_team(self) -> "RunConfig":
