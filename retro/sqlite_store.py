@@ -7,6 +7,7 @@ from typing import Any
 
 from retro.events import BALLOT_EVENT_TYPES, EVENT_ADAPTER, Event
 from retro.records import RetroRecord
+from retro.sqlite_erasure import hide_writing_order, keep_only_final_texts
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS retros (
@@ -56,28 +57,8 @@ CREATE TABLE IF NOT EXISTS applied_messages (
 
 
 FILE_VERSION = 1
-"""PRAGMA user_version. 1: the text an item had before a rewrite is erased from every ended retro."""
-
-_ONLY_FINAL_TEXTS = """
-WITH final AS (
-    SELECT json_extract(body, '$.item_id') AS item_id, json_extract(body, '$.text') AS text, MAX(seq)
-    FROM events WHERE retro_id = :retro_id AND json_extract(body, '$.type') = 'item_rewritten'
-    GROUP BY json_extract(body, '$.item_id')
-)
-UPDATE events
-SET body = json_set(body, '$.text', (
-    SELECT final.text FROM final WHERE final.item_id = json_extract(events.body, '$.item_id')
-))
-WHERE retro_id = :retro_id
-    AND json_extract(body, '$.type') IN ('item_added', 'item_rewritten')
-    AND EXISTS (
-        SELECT 1 FROM final
-        WHERE final.item_id = json_extract(events.body, '$.item_id')
-            AND final.text IS NOT json_extract(events.body, '$.text')
-    )
-"""
-"""Every event of a rewritten item carries its final text: what it said before a rewrite is gone, and
-replay still gives the same state (the rewrite still ends the hold)."""
+"""PRAGMA user_version. 1: every ended retro keeps only its items' final texts, in an order that says
+nothing about when they were written."""
 
 
 class SqliteStore:
@@ -213,7 +194,8 @@ class SqliteStore:
                 " WHERE retro_id = ? AND json_extract(body, '$.type') = 'item_added'",
                 (retro_id,),
             )
-            self._keep_only_final_texts(retro_id)
+            keep_only_final_texts(self._db, retro_id)
+            hide_writing_order(self._db, retro_id)
             self._db.execute("UPDATE retros SET retro_key = NULL, closed = 1 WHERE retro_id = ?", (retro_id,))
             self._db.execute("DELETE FROM applied_messages WHERE retro_id = ?", (retro_id,))
             self._db.execute("DELETE FROM phones WHERE retro_id = ?", (retro_id,))
@@ -241,9 +223,6 @@ class SqliteStore:
     def close(self) -> None:
         self._db.close()
 
-    def _keep_only_final_texts(self, retro_id: str) -> int:
-        return self._db.execute(_ONLY_FINAL_TEXTS, {"retro_id": retro_id}).rowcount
-
     def _upgrade(self) -> None:
         """Bring a file written by an older version up to what this one promises about ended retros."""
         if self._db.execute("PRAGMA user_version").fetchone()[0] >= FILE_VERSION:
@@ -252,7 +231,10 @@ class SqliteStore:
             ended = [
                 retro_id for (retro_id,) in self._db.execute("SELECT retro_id FROM retros WHERE closed = 1")
             ]
-            changed = sum(self._keep_only_final_texts(retro_id) for retro_id in ended)
+            changed = sum(
+                keep_only_final_texts(self._db, retro_id) + hide_writing_order(self._db, retro_id)
+                for retro_id in ended
+            )
             self._db.execute(f"PRAGMA user_version = {FILE_VERSION}")
         if changed:
             self._compact()

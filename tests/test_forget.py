@@ -296,7 +296,11 @@ def test_an_end_cut_short_by_a_crash_erases_the_text_before_a_rewrite_on_resume(
     assert replay(retro_id, store.events(retro_id)) == resumed.state
 
 
-def test_a_file_ended_by_an_older_version_loses_the_text_before_a_rewrite_when_opened(
+def item_order(store: SqliteStore, retro_id: str) -> list[str]:
+    return [event.item_id for event in store.events(retro_id) if isinstance(event, ItemAdded)]
+
+
+def test_a_file_ended_by_an_older_version_loses_the_text_before_a_rewrite_and_the_order_when_opened(
     store: SqliteStore, db_path: Path
 ) -> None:
     session = ended_retro(store)
@@ -311,6 +315,11 @@ def test_a_file_ended_by_an_older_version_loses_the_text_before_a_rewrite_when_o
             " WHERE json_extract(body, '$.type') = 'item_added' AND json_extract(body, '$.item_id') = ?",
             (BEFORE_REWRITE, item_id),
         )
+        added = db.execute(
+            "SELECT seq, body FROM events WHERE json_extract(body, '$.type') = 'item_added' ORDER BY seq"
+        ).fetchall()
+        for (seq, _), (_, body) in zip(added, reversed(added), strict=True):
+            db.execute("UPDATE events SET body = ? WHERE seq = ?", (body, seq))
         db.execute("PRAGMA user_version = 0")
     db.close()
     assert BEFORE_REWRITE.encode() in file_bytes(db_path)
@@ -319,5 +328,18 @@ def test_a_file_ended_by_an_older_version_loses_the_text_before_a_rewrite_when_o
         assert BEFORE_REWRITE.encode() not in file_bytes(db_path)
         state = replay(session.record.retro_id, reopened.events(session.record.retro_id))
         assert AFTER_REWRITE in {item.text for item in state.items.values()}
+        assert item_order(reopened, session.record.retro_id) == sorted(state.items)
     finally:
         reopened.close()
+
+
+def test_the_log_of_an_ended_retro_does_not_tell_the_order_items_were_written_in(
+    session: Session, store: SqliteStore
+) -> None:
+    written = [write(session, f"Item number {n} in writing order") for n in range(12)]
+    assert item_order(store, session.record.retro_id) == written
+    session.execute(FACILITATOR, ChangePhase(to=Phase.ENDED))
+    assert (
+        item_order(store, session.record.retro_id) == sorted(written) != written
+    )  # equal to the writing order 1 in 12! times by chance
+    assert replay(session.record.retro_id, store.events(session.record.retro_id)) == session.state

@@ -9,7 +9,7 @@ from retro.commands import ChangePhase
 from retro.exports.sources import find_outcome
 from retro.history import history_rows
 from retro.phases import Phase
-from retro.retention import Keep
+from retro.retention import Keep, stripped
 from retro.session import Session
 from retro.sqlite_store import SqliteStore
 from tests.retro_fixtures import FORMULA, NASTY, run_retro
@@ -49,6 +49,13 @@ def test_forget_drops_raw_items_and_keeps_the_outcome(
     [row] = history_rows(reopened, "Ward 7")
     assert (row.kept, row.items, row.check_in_mean) == ("outcome", 4, 7.0)
     reopened.close()
+
+
+def test_forgetting_a_forgotten_outcome_changes_nothing(session: Session, store: SqliteStore) -> None:
+    run_retro(session, end=True)
+    once = stripped(find_outcome(store, session.record.retro_id))
+    assert stripped(once) == once
+    assert [topic.title for topic in once.topics] == ["Untitled topic 1", "Handover [and] rota"]
 
 
 def test_a_team_that_keeps_outcomes_forgets_raw_items_when_a_retro_ends(
