@@ -49,12 +49,14 @@ class EventStore(Protocol):
     def remember_port(self, retro_id: str, port: int) -> None: ...
 
     def forget_pseudonyms(self, retro_id: str) -> None:
-        """At the end: erase every pseudonym and per-person record, the per-retro key, the owner hashes and
-        withdrawn items; keep totals; leave no trace in the file."""
+        """At the end, in one step: erase every pseudonym and per-person record, the per-retro key, the owner
+        hashes, withdrawn items and what any item said before a rewrite; leave the items in an order that
+        says nothing about when they were written; keep totals; leave no trace in the file."""
         ...
 
     def forget_raw(self, retro_id: str, team: str, created_on: date, outcome_body: str) -> None:
-        """Replace a retro's events by its outcome (JSON), dropping its raw items and its secrets."""
+        """In one step, replace everything kept about a retro (its events, record, tokens and keys) by its
+        outcome (JSON), which the caller has already stripped of participants' words; leave no trace."""
         ...
 
     def retention(self, team: str) -> str | None:
