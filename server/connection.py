@@ -23,7 +23,6 @@ from server.ratelimit import TokenBucket
 from server.waiting_room import TRY_AGAIN_LATER, WaitingRoom
 
 POLICY_VIOLATION = 1008
-INTERNAL_ERROR = 1011
 
 logger = logging.getLogger("retro.server")
 
@@ -72,22 +71,26 @@ class Connection:
             self.hub.remove(self.websocket)
 
     async def _greet(self) -> bool:
-        try:
-            raw = await asyncio.wait_for(self.websocket.recv(), self.admission.hello_timeout)
-        except TimeoutError:
-            await self.websocket.close(POLICY_VIOLATION, "no hello")
-            return False
-        if not self.admission.waiting.is_waiting(self.websocket):
-            return False  # let go to make room while this hello was on its way
-        try:
-            return await self._greet_with(raw)
-        except ConnectionClosed:
-            raise
-        except Exception as unexpected:
-            _log_unexpected("hello", unexpected)
-            await self._send_error(RefusalCode.INTERNAL, "Something went wrong on the server; please reload.")
-            await self.websocket.close(INTERNAL_ERROR, "internal error")
-            return False
+        """Wait for the hello; one the server failed on unexpectedly may be sent again, until the timeout."""
+        deadline = asyncio.get_running_loop().time() + self.admission.hello_timeout
+        while True:
+            try:
+                async with asyncio.timeout_at(deadline):
+                    raw = await self.websocket.recv()
+            except TimeoutError:
+                await self.websocket.close(POLICY_VIOLATION, "no hello")
+                return False
+            if not self.admission.waiting.is_waiting(self.websocket):
+                return False  # let go to make room while this hello was on its way
+            try:
+                return await self._greet_with(raw)
+            except ConnectionClosed:
+                raise
+            except Exception as unexpected:
+                _log_unexpected("hello", unexpected)
+                message_id = claimed_id(raw) if isinstance(raw, str) else None
+                sentence = "Something went wrong on the server; please try again."
+                await self._send_error(RefusalCode.INTERNAL, sentence, message_id)
 
     async def _greet_with(self, raw: str | bytes) -> bool:
         text = screen(raw)
@@ -127,6 +130,8 @@ class Connection:
             close_code = TRY_AGAIN_LATER if code == RefusalCode.FULL else POLICY_VIOLATION
             await self._turn_away(code, sentence, hello.id, close_code)
             return False
+        if ballot is not None:
+            self.hub.remember_phone(ballot)  # the one step that writes: done before the welcome
         self.actor = Participant(ballot) if ballot is not None else None
         await self.websocket.send(Welcome(role="participant", join_path=self._join_path).model_dump_json())
         self.hub.add_participant(self.websocket, ballot, wrote=hello.wrote)

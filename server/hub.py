@@ -77,11 +77,16 @@ class Hub:
     def on_presence(self, listener: PresenceListener) -> None:
         self._presence_listeners.append(listener)
 
-    def add_participant(self, connection: ServerConnection, ballot: str | None, wrote: bool = False) -> None:
-        self._participants[connection] = ballot
-        if ballot is not None and ballot not in self._known:
-            self._known.add(ballot)
+    def remember_phone(self, ballot: str) -> None:
+        """Known from now on, on disk too: a phone in stays in after a restart, a lock or a new link."""
+        if ballot not in self._known:
             self.session.store.remember_phone(self.session.record.retro_id, ballot)
+            self._known.add(ballot)
+
+    def add_participant(self, connection: ServerConnection, ballot: str | None, wrote: bool = False) -> None:
+        if ballot is not None:
+            self.remember_phone(ballot)
+        self._participants[connection] = ballot
         if wrote and ballot is not None:
             self._written.add(ballot)
         self._presence_changed()

@@ -24,7 +24,8 @@ _NOT_FOUND_STYLE = (
     "@media (prefers-color-scheme:dark){:root{--ink:#e8ece9;--muted:#a9b3ae;--paper:#111514;--card:#1b201e}}"
     "body{margin:0;min-height:100vh;display:grid;place-items:center;background:var(--paper);color:var(--ink);"
     "font:1.0625rem/1.5 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif}"
-    "main{max-width:26rem;margin:1.5rem;padding:1.75rem 1.5rem;border-radius:1rem;background:var(--card)}"
+    "main{max-width:26rem;margin:1.5rem;padding:1.75rem 1.5rem;border-radius:1rem;background:var(--card);"
+    "text-align:center;box-shadow:0 1px 3px rgba(0,0,0,.12)}"
     "h1{font-size:1.375rem;line-height:1.25;margin:0 0 .75rem}p{margin:0;color:var(--muted)}"
 )
 _NOT_FOUND_PAGE = (
