@@ -9,7 +9,7 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from retro.actors import Facilitator
-from retro.commands import ChangePhase, Command, LockJoining, RotateJoinToken
+from retro.commands import ChangePhase, Command, EditAction, LockJoining, RecordAction, RotateJoinToken
 from retro.errors import RuleViolation
 from retro.events import Event, JoinTokenRotated
 from retro.exports.markdown import render_markdown
@@ -46,7 +46,7 @@ from tui.screens.export_dialog import ExportScreen
 from tui.screens.help import HelpScreen
 from tui.screens.lobby import LobbyScreen
 from tui.screens.screening import ScreeningScreen
-from tui.wording import LOCK_CONFIRM, NEW_LINK_CONFIRM, SCREENING_CONFIRM
+from tui.wording import LOCK_CONFIRM, NEW_LINK_CONFIRM, SCREENING_CONFIRM, action_saved
 
 NAVIGATION = {"show_lobby", "show_board", "next_phase", "previous_phase", "export", "help"}
 """App keys that would pull a screen out from under an open dialog; quiet while one is open."""
@@ -180,8 +180,15 @@ class RetroApp(App[None]):
         self.push_screen(
             ActionFormScreen(
                 topics, self.today(), self.refused, topic_id=message.topic_id, editing=message.editing
-            )
+            ),
+            self._action_saved,
         )
+
+    def _action_saved(self, saved: RecordAction | EditAction | None) -> None:
+        """Said once the action is durable, in every phase: in Discuss the board shows no table of them."""
+        if saved is not None:
+            title = "Action updated" if isinstance(saved, EditAction) else "Action saved"
+            self.notify(action_saved(saved, self.view.board), title=title, markup=False)
 
     @property
     def base_screen(self) -> Screen[object]:

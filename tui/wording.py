@@ -2,7 +2,9 @@
 
 from datetime import date
 
-from retro.commands import ReviewOutcome
+from retro.commands import EditAction, RecordAction, ReviewOutcome
+from retro.views import BoardView
+from tui.plain_emoji import plain_emoji
 
 
 def plural(count: int, one: str, many: str | None = None) -> str:
@@ -13,8 +15,17 @@ def phones_joined(phones: int) -> str:
     return f"{plural(phones, 'phone')} joined"
 
 
+def phones_that(done: int, phones: int, participle: str) -> str:
+    """A count only, "5 of 8 phones have written": never who."""
+    return f"{done} of {plural(phones, 'phone')} {'has' if phones == 1 else 'have'} {participle}"
+
+
 def phones_written(written: int, phones: int) -> str:
-    return f"{written} of {plural(phones, 'phone')} {'has' if phones == 1 else 'have'} written"
+    return phones_that(written, phones, "written")
+
+
+def phones_voted(voted: int, phones: int) -> str:
+    return phones_that(voted, phones, "voted")
 
 
 def long_date(day: date) -> str:
@@ -24,6 +35,13 @@ def long_date(day: date) -> str:
 
 def short_date(day: date) -> str:
     return f"{day:%a} {day.day} {day:%b}"
+
+
+def action_saved(action: RecordAction | EditAction, board: BoardView) -> str:
+    """'Pair on nights — Priya, due Fri 4 Dec 2026 · for "Handovers"'."""
+    line = f"{plain_emoji(action.text)} — {plain_emoji(action.owner)}, due {long_date(action.due)}"
+    topic = next((topic.title for topic in board.topics if topic.topic_id == action.topic_id), None)
+    return f"{line} · for “{plain_emoji(topic)}”" if topic else line
 
 
 OUTCOME_LABELS: dict[ReviewOutcome, str] = {

@@ -20,6 +20,7 @@ from retro.dates import UnknownDate, parse_due
 from retro.text import MAX_ACTION_CHARS, MAX_OWNER_CHARS
 from retro.views import ActionView
 from tui.keymap import DIALOG_BINDINGS
+from tui.plain_emoji import plain_emoji
 from tui.wording import long_date
 
 NO_TOPIC = "none"
@@ -38,7 +39,9 @@ def due_echo(text: str, today: date) -> Text:
         return Text("→ not a date I know yet", style="dim italic")
 
 
-class ActionFormScreen(ModalScreen[bool]):
+class ActionFormScreen(ModalScreen[RecordAction | EditAction | None]):
+    """Dismissed with the command once it is saved (durable), or None when cancelled."""
+
     BINDINGS = [*DIALOG_BINDINGS]
 
     def __init__(
@@ -85,7 +88,10 @@ class ActionFormScreen(ModalScreen[bool]):
             yield Static(id="due-echo", markup=False)
             yield Label("Topic")
             yield Select(
-                [(Text("none"), NO_TOPIC), *((Text(title), topic_id) for topic_id, title in self._topics)],
+                [
+                    (Text("none"), NO_TOPIC),
+                    *((Text(plain_emoji(title)), topic_id) for topic_id, title in self._topics),
+                ],
                 value=self._topic_id or NO_TOPIC,
                 allow_blank=False,
                 id="action-topic",
@@ -120,7 +126,7 @@ class ActionFormScreen(ModalScreen[bool]):
         topic = self.query_one("#action-topic", Select).value
         topic_id = topic if isinstance(topic, str) and topic != NO_TOPIC else None
         try:
-            command: Command = (
+            command: RecordAction | EditAction = (
                 EditAction(
                     action_id=self._editing.action_id, text=text, owner=owner, due=due, topic_id=topic_id
                 )
@@ -135,11 +141,11 @@ class ActionFormScreen(ModalScreen[bool]):
         if refused is not None:
             self.show_error(refused)
             return
-        self.dismiss(True)
+        self.dismiss(command)
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
-        self.dismiss(False)
+        self.dismiss(None)
 
     def show_error(self, message: str) -> None:
         self.query_one("#action-error", Static).update(Text(message))

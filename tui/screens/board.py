@@ -10,7 +10,9 @@ from retro.phases import Phase
 from retro.views import BoardView
 from tui.board_data import BoardData
 from tui.keymap import BOARD_ROOM_BINDINGS
+from tui.plain_emoji import plain_emoji
 from tui.widgets.countdown import Clock
+from tui.widgets.masthead import Masthead
 from tui.widgets.panels.actions import ActionsPanel
 from tui.widgets.panels.base import PhasePanel, panel_id
 from tui.widgets.panels.check_in import CheckInPanel
@@ -28,11 +30,11 @@ LOCKED_BADGE = " Joining locked "
 
 def masthead(board: BoardView) -> Text:
     text = Text()
-    text.append(board.title, style="bold")
+    text.append(plain_emoji(board.title), style="bold")
     if board.team:
         text.append(" · ", style="dim")
-        text.append(board.team)
-    text.append(f" · {board.template_title}", style="dim")
+        text.append(plain_emoji(board.team))
+    text.append(f" · {plain_emoji(board.template_title)}", style="dim")
     return text
 
 
@@ -61,9 +63,8 @@ class BoardScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="masthead"):
-            yield Static(id="retro-title", markup=False)
+            yield Masthead(id="retro-title")
             yield Static(LOCKED_BADGE, id="lock-badge", classes="lock-badge", markup=False)
-            yield Static(id="presence", markup=False)
         yield PhaseStepper(id="stepper")
         yield Static(id="hint", markup=False)
         with ContentSwitcher(id="panels", initial=panel_id(self._data.board.phase)):
@@ -87,9 +88,8 @@ class BoardScreen(Screen[None]):
     def _paint(self) -> None:
         data = self._data
         board = data.board
-        self.query_one("#retro-title", Static).update(masthead(board))
+        self.query_one(Masthead).show(masthead(board), phones_joined(data.phones))
         self.query_one("#lock-badge", Static).display = board.joining_locked
-        self.query_one("#presence", Static).update(phones_joined(data.phones))
         self.query_one(PhaseStepper).show(board)
         self.query_one("#hint", Static).update(Text(data.view.hint, style="italic"))
         panel = self.panel

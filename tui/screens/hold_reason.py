@@ -10,6 +10,7 @@ from textual.widgets.option_list import Option
 
 from retro.text import MAX_REASON_CHARS, clean_text
 from tui.keymap import DIALOG_BINDINGS
+from tui.plain_emoji import plain_emoji
 
 HOLD_REASONS: tuple[str, ...] = (
     "Names or points at a person",
@@ -31,7 +32,7 @@ class HoldReasonScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="hold", classes="dialog"):
             yield Static("Hold this item out of the reveal", classes="dialog-title")
-            yield Static(Text(self._item_text), id="hold-item")
+            yield Static(Text(plain_emoji(self._item_text)), id="hold-item")
             yield Static(
                 "Only its author's phone is told, with this reason. "
                 "It stays out of the reveal unless they rewrite it.",

@@ -14,6 +14,7 @@ from retro.commands import HoldItem, ReleaseItem
 from retro.views import FacilitatorView, ScreenedItem
 from tui.keymap import SCREENING_BINDINGS
 from tui.messages import RunCommand
+from tui.plain_emoji import plain_emoji
 from tui.screens.hold_reason import HoldReasonScreen
 from tui.widgets.topic_list import TopicList
 from tui.wording import plural
@@ -25,11 +26,11 @@ REVEALED = "The items have been revealed; there is nothing left to screen."
 
 def screened_text(item: ScreenedItem, prompts: dict[str, str]) -> Text:
     text = Text()
-    text.append(item.text)
+    text.append(plain_emoji(item.text))
     text.append(f"  {prompts.get(item.prompt_id, '')}", style="dim italic")
     if item.held_reason is not None:
         text.append("\n    held: ", style="bold")
-        text.append(item.held_reason, style="bold")
+        text.append(plain_emoji(item.held_reason), style="bold")
     return text
 
 

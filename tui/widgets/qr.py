@@ -1,4 +1,9 @@
-"""A QR code drawn with half-block characters, always dark modules on a light ground."""
+"""A QR code drawn with half-block characters, always dark modules on a light ground.
+
+The same link can be drawn in a few sizes: the lobby picks the most robust one that fits the window.
+"""
+
+from dataclasses import dataclass
 
 import qrcode
 from rich.segment import Segment
@@ -7,11 +12,29 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 _INK = Style(color="#000000", bgcolor="#ffffff")
-_QUIET_ZONE = 4
+QUIET_ZONE = 4
+"""The light margin the QR standard asks for, in modules."""
 
 
-def qr_matrix(data: str) -> list[list[bool]]:
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=_QUIET_ZONE)
+@dataclass(frozen=True)
+class QrSize:
+    """How a code is made: its error correction and the light margin drawn around it."""
+
+    error_correction: int
+    quiet_zone: int
+
+
+SIZES = (
+    QrSize(qrcode.constants.ERROR_CORRECT_M, QUIET_ZONE),
+    QrSize(qrcode.constants.ERROR_CORRECT_L, QUIET_ZONE),
+    QrSize(qrcode.constants.ERROR_CORRECT_L, 2),
+)
+"""Most robust first. Level L still recovers 7% damage, plenty on a screen; a two-module margin is the
+last resort, still read by phone cameras and zbar."""
+
+
+def qr_matrix(data: str, size: QrSize = SIZES[0]) -> list[list[bool]]:
+    code = qrcode.QRCode(error_correction=size.error_correction, border=size.quiet_zone)
     code.add_data(data)
     code.make(fit=True)
     matrix: list[list[bool]] = code.get_matrix()
@@ -28,6 +51,11 @@ def half_block_lines(matrix: list[list[bool]]) -> list[str]:
     ]
 
 
+def drawings(data: str) -> list[list[str]]:
+    """The code for `data` in each of SIZES, as text lines; none for no data."""
+    return [half_block_lines(qr_matrix(data, size)) for size in SIZES] if data else []
+
+
 class QrCode(Widget):
     DEFAULT_CSS = """
     QrCode { width: auto; height: auto; }
@@ -35,12 +63,23 @@ class QrCode(Widget):
 
     def __init__(self, data: str = "", *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._lines: list[str] = []
+        self._drawings: list[list[str]] = []
+        self._size_index = 0
         self.data = data
 
     @property
     def lines(self) -> list[str]:
-        return list(self._lines)
+        """The code as drawn now."""
+        return list(self._drawn)
+
+    @property
+    def _drawn(self) -> list[str]:
+        return self._drawings[self._size_index] if self._drawings else []
+
+    @property
+    def dimensions(self) -> list[tuple[int, int]]:
+        """Columns and rows of the code in each of SIZES, most robust first."""
+        return [(len(lines[0]), len(lines)) for lines in self._drawings]
 
     @property
     def data(self) -> str:
@@ -49,16 +88,25 @@ class QrCode(Widget):
     @data.setter
     def data(self, value: str) -> None:
         self._data = value
-        self._lines = half_block_lines(qr_matrix(value)) if value else []
+        self._drawings = drawings(value)
+        self._size_index = 0
         self.refresh(layout=True)
 
+    def draw_size(self, index: int) -> None:
+        """Draw the code in SIZES[index]."""
+        if index != self._size_index:
+            self._size_index = index
+            self.refresh(layout=True)
+
     def get_content_width(self, container: object, viewport: object) -> int:
-        return len(self._lines[0]) if self._lines else 0
+        lines = self._drawn
+        return len(lines[0]) if lines else 0
 
     def get_content_height(self, container: object, viewport: object, width: int) -> int:
-        return len(self._lines)
+        return len(self._drawn)
 
     def render_line(self, y: int) -> Strip:
-        if y >= len(self._lines):
+        lines = self._drawn
+        if y >= len(lines):
             return Strip.blank(self.size.width)
-        return Strip([Segment(self._lines[y], _INK)])
+        return Strip([Segment(lines[y], _INK)])

@@ -6,6 +6,7 @@ Aggregates of answers follow the minimum-responses rule: below it, only how many
 from rich.text import Text
 
 from retro.views import BoardView
+from tui.plain_emoji import plain_emoji
 from tui.widgets.histogram import histogram_text, summary_line
 from tui.wording import long_date
 
@@ -28,7 +29,7 @@ def outcome_text(board: BoardView) -> Text:
         text.append("\n")
         if topic.votes is not None:
             text.append(f"● {topic.votes:<3} ", style="bold")
-        text.append(topic.title)
+        text.append(plain_emoji(topic.title))
         if topic.grouped:
             text.append(f"  ({len(topic.items)} items)", style="dim")
     heading(text, "Actions")
@@ -36,13 +37,13 @@ def outcome_text(board: BoardView) -> Text:
         text.append("\nNo actions recorded.", style="dim")
     for number, action in enumerate(board.actions, start=1):
         text.append(f"\n{number}. ")
-        text.append(action.text, style="bold")
+        text.append(plain_emoji(action.text), style="bold")
         text.append("\n   ")
-        text.append(action.owner)
+        text.append(plain_emoji(action.owner))
         text.append(f" · due {long_date(action.due)}", style="dim")
         if action.topic_title:
             text.append(" · ", style="dim")
-            text.append(action.topic_title, style="dim italic")
+            text.append(plain_emoji(action.topic_title), style="dim italic")
     return text
 
 
@@ -52,7 +53,7 @@ def feelings_text(board: BoardView) -> Text:
     heading(text, "Check-in")
     for summary in board.check_in:
         text.append("\n")
-        text.append(summary.text)
+        text.append(plain_emoji(summary.text))
         text.append("\n  ")
         text.append_text(summary_line(summary, board.min_responses))
     if board.roti is not None:

@@ -5,16 +5,28 @@ Everything here is user text, so it is built as plain Text: markup in an item is
 
 from rich.text import Text
 
-from retro.views import BoardView, ClaimView, NoteView, TopicView
+from retro.views import ActionView, BoardView, ClaimView, NoteView, TopicView
+from tui.plain_emoji import plain_emoji
 from tui.wording import plural
 
 
 def prompt_labels(board: BoardView) -> dict[str, str]:
-    return {prompt.prompt_id: prompt.text for prompt in board.prompts}
+    return {prompt.prompt_id: plain_emoji(prompt.text) for prompt in board.prompts}
 
 
 def notes_for(board: BoardView, topic_id: str) -> list[NoteView]:
     return [note for note in board.notes if note.topic_id == topic_id]
+
+
+def actions_for(board: BoardView, topic_id: str) -> list[ActionView]:
+    return [action for action in board.actions if action.topic_id == topic_id]
+
+
+def action_line(action: ActionView) -> Text:
+    text = Text("→ ", style="bold")
+    text.append(plain_emoji(action.text))
+    text.append(f" · {plain_emoji(action.owner)}", style="dim")
+    return text
 
 
 def claims_for(board: BoardView, topic: TopicView) -> list[ClaimView]:
@@ -25,7 +37,7 @@ def claims_for(board: BoardView, topic: TopicView) -> list[ClaimView]:
 
 def claim_line(claim: ClaimView, *, in_group: bool = False) -> str:
     """The author chose to say "that was me, happy to talk"; their name shows only if they gave one."""
-    who = claim.name or ("one of its authors" if in_group else "its author")
+    who = plain_emoji(claim.name) or ("one of its authors" if in_group else "its author")
     return f"✋ {who} is happy to talk"
 
 
@@ -39,10 +51,11 @@ def topic_text(
     notes: bool = False,
     labels: bool = True,
     claims: bool = False,
+    actions: bool = False,
 ) -> Text:
     """`marker` leads the first line; `votes` shows the total once voting has closed; `items` lists a
     group's items beneath it; `notes` lists the notes; `labels` names the prompt each item answered;
-    `claims` says who is happy to talk about it."""
+    `claims` says who is happy to talk about it; `actions` lists the actions recorded for it."""
     text = Text()
     if marker:
         text.append(f"{marker} ", style="bold")
@@ -50,15 +63,15 @@ def topic_text(
         text.append(f"● {topic.votes:<3} ", style="bold")
     prompts = prompt_labels(board) if labels else {}
     if topic.grouped:
-        text.append(topic.title, style="bold")
+        text.append(plain_emoji(topic.title), style="bold")
         text.append(f"  ({plural(len(topic.items), 'item')})", style="dim")
         if items:
             for item in topic.items:
                 text.append("\n      · ")
-                text.append(item.text)
+                text.append(plain_emoji(item.text))
                 text.append(f"  {prompts.get(item.prompt_id, '')}", style="dim italic")
     else:
-        text.append(topic.title)
+        text.append(plain_emoji(topic.title))
         text.append(f"  {prompts.get(topic.items[0].prompt_id, '')}", style="dim italic")
     if claims:
         for claim in claims_for(board, topic):
@@ -67,5 +80,9 @@ def topic_text(
     if notes:
         for note in notes_for(board, topic.topic_id):
             text.append("\n      ✎ ", style="dim")
-            text.append(note.text, style="italic")
+            text.append(plain_emoji(note.text), style="italic")
+    if actions:
+        for action in actions_for(board, topic.topic_id):
+            text.append("\n      ")
+            text.append_text(action_line(action))
     return text

@@ -11,6 +11,7 @@ from retro.views import ActionView, BoardView
 from tui.board_data import BoardData
 from tui.keymap import ACTIONS_BINDINGS
 from tui.messages import ActionFormRequested, RunCommand
+from tui.plain_emoji import plain_emoji
 from tui.screens.confirm import ConfirmScreen
 from tui.widgets.panels.base import PhasePanel
 from tui.wording import long_date, plural
@@ -53,10 +54,10 @@ class ActionsPanel(PhasePanel):
         for number, action in enumerate(actions, start=1):
             table.add_row(
                 Text(str(number)),
-                Text(action.text),
-                Text(action.owner),
+                Text(plain_emoji(action.text)),
+                Text(plain_emoji(action.owner)),
                 Text(long_date(action.due)),
-                Text(action.topic_title or "—", style="" if action.topic_title else "dim"),
+                Text(plain_emoji(action.topic_title or "—"), style="" if action.topic_title else "dim"),
                 key=action.action_id,
             )
         ids = [action.action_id for action in actions]

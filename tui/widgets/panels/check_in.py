@@ -9,6 +9,7 @@ from retro.aggregates import AnswerSummary
 from retro.phases import Phase
 from retro.views import QuestionView
 from tui.board_data import BoardData
+from tui.plain_emoji import plain_emoji
 from tui.widgets.histogram import histogram_text
 from tui.widgets.panels.base import PhasePanel
 
@@ -22,13 +23,13 @@ class QuestionCard(Static):
         super().__init__(id=f"question-{question_id}", classes="question-card", markup=False)
 
     def show(self, summary: AnswerSummary, question: QuestionView | None, min_responses: int) -> None:
-        self.border_title = Text(summary.text)
+        self.border_title = Text(plain_emoji(summary.text))
         text = histogram_text(summary, min_responses)
         if question is not None and summary.shown and (question.low_label or question.high_label):
             text.append(f"\n{question.low} = ", style="dim")
-            text.append(question.low_label or "—", style="dim")
+            text.append(plain_emoji(question.low_label) or "—", style="dim")
             text.append(f" · {question.high} = ", style="dim")
-            text.append(question.high_label or "—", style="dim")
+            text.append(plain_emoji(question.high_label) or "—", style="dim")
         self.update(text)
 
 

@@ -14,11 +14,20 @@ from retro.views import BoardView, TopicView
 from tui.board_data import BoardData
 from tui.keymap import DISCUSS_BINDINGS, DISCUSS_LIST_BINDINGS
 from tui.messages import ActionFormRequested, RunCommand
+from tui.plain_emoji import plain_emoji
 from tui.screens.text_prompt import TextPromptScreen
 from tui.widgets.countdown import Clock, Countdown
 from tui.widgets.panels.base import PhasePanel
 from tui.widgets.topic_list import TopicList
-from tui.widgets.topic_text import claim_line, claims_for, notes_for, prompt_labels, topic_text
+from tui.widgets.topic_text import (
+    action_line,
+    actions_for,
+    claim_line,
+    claims_for,
+    notes_for,
+    prompt_labels,
+    topic_text,
+)
 
 NOTHING_YET = "Highlight a topic and press enter to start discussing it."
 
@@ -32,13 +41,13 @@ def marker(topic: TopicView, board: BoardView) -> str:
 def current_text(topic: TopicView, board: BoardView) -> Text:
     """The topic under discussion: what people wrote, and the notes so far."""
     text = Text()
-    text.append(topic.title, style="bold")
+    text.append(plain_emoji(topic.title), style="bold")
     labels = prompt_labels(board)
     claimed = {claim.item_id: claim for claim in claims_for(board, topic)}
     if topic.grouped:
         for item in topic.items:
             text.append("\n· ")
-            text.append(item.text)
+            text.append(plain_emoji(item.text))
             text.append(f"  {labels.get(item.prompt_id, '')}", style="dim italic")
             if item.item_id in claimed:
                 text.append("\n  ")
@@ -53,7 +62,14 @@ def current_text(topic: TopicView, board: BoardView) -> Text:
         text.append("\nNone yet — press o to add one.", style="dim")
     for note in notes:
         text.append("\n✎ ")
-        text.append(note.text)
+        text.append(plain_emoji(note.text))
+    actions = actions_for(board, topic.topic_id)
+    text.append(f"\n\nActions for this topic: {len(actions)}", style="bold underline")
+    if not actions:
+        text.append("\nNone yet — press a to record one.", style="dim")
+    for action in actions:
+        text.append("\n")
+        text.append_text(action_line(action))
     return text
 
 
@@ -104,6 +120,7 @@ class DiscussPanel(PhasePanel):
                         notes=True,
                         labels=False,
                         claims=True,
+                        actions=True,
                     ),
                 )
                 for topic in board.topics
@@ -146,7 +163,8 @@ class DiscussPanel(PhasePanel):
                 self.post_message(RunCommand(AddNote(topic_id=topic.topic_id, text=text)))
 
         self.app.push_screen(
-            TextPromptScreen(f"Note on: {topic.title}", "The note", max_length=MAX_NOTE_CHARS), add
+            TextPromptScreen(f"Note on: {plain_emoji(topic.title)}", "The note", max_length=MAX_NOTE_CHARS),
+            add,
         )
 
     def action_record_action(self) -> None:

@@ -10,6 +10,7 @@ from retro.phases import Phase
 from tui.board_data import BoardData
 from tui.keymap import REVIEW_BINDINGS
 from tui.messages import RunCommand
+from tui.plain_emoji import plain_emoji
 from tui.widgets.panels.base import PhasePanel
 from tui.wording import OUTCOME_LABELS, plural, short_date
 
@@ -49,10 +50,10 @@ class ReviewPanel(PhasePanel):
         for item in review:
             outcome = OUTCOME_LABELS[item.outcome] if item.outcome else "—"
             table.add_row(
-                Text(item.text),
-                Text(item.owner),
+                Text(plain_emoji(item.text)),
+                Text(plain_emoji(item.owner)),
                 Text(short_date(item.due)),
-                Text(f"{item.from_title}, {short_date(item.from_date)}"),
+                Text(f"{plain_emoji(item.from_title)}, {short_date(item.from_date)}"),
                 Text(outcome, style="bold" if item.outcome else "dim"),
                 key=item.ref,
             )

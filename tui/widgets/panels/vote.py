@@ -9,7 +9,7 @@ from tui.board_data import BoardData
 from tui.widgets.panels.base import PhasePanel
 from tui.widgets.topic_list import TopicList
 from tui.widgets.topic_text import topic_text
-from tui.wording import phones_joined, plural
+from tui.wording import phones_joined, phones_voted, plural
 
 HIDDEN = "Voting open — totals hidden until voting closes"
 
@@ -19,6 +19,7 @@ class VotePanel(PhasePanel):
 
     def compose(self) -> ComposeResult:
         yield Static(HIDDEN, id="vote-lead")
+        yield Static(id="voted", markup=False)
         yield Static(id="vote-facts", markup=False)
         yield TopicList(id="vote-topics")
 
@@ -28,6 +29,9 @@ class VotePanel(PhasePanel):
 
     def show(self, data: BoardData) -> None:
         board = data.board
+        # Dots stay when their phone leaves, so more may have voted than are joined now.
+        voted = min(data.view.phones_voted, data.phones)
+        self.query_one("#voted", Static).update(phones_voted(voted, data.phones))
         self.query_one("#vote-facts", Static).update(
             f"{phones_joined(data.phones)} · {plural(board.votes_per_person, 'dot')} each, "
             f"at most {board.max_votes_per_topic} on one topic · {plural(len(board.topics), 'topic')}"

@@ -14,6 +14,7 @@ from retro.views import PromptView
 from tui.board_data import BoardData
 from tui.keymap import WRITE_BINDINGS
 from tui.messages import ScreeningRequested
+from tui.plain_emoji import plain_emoji
 from tui.widgets.panels.base import PhasePanel
 from tui.wording import phones_written, plural
 
@@ -22,11 +23,11 @@ class PromptCount(Vertical):
     def __init__(self, prompt: PromptView) -> None:
         super().__init__(id=f"count-{prompt.prompt_id}", classes="prompt-count")
         self.prompt = prompt
-        self.border_title = Text(prompt.text)
+        self.border_title = Text(plain_emoji(prompt.text))
 
     def compose(self) -> ComposeResult:
         yield Digits("0")
-        yield Static(Text(self.prompt.hint), classes="prompt-hint")
+        yield Static(Text(plain_emoji(self.prompt.hint)), classes="prompt-hint")
 
     def show(self, count: int) -> None:
         self.query_one(Digits).update(str(count))
