@@ -207,7 +207,8 @@ MALFORMED = {
     f' "prompt_id": "learning", "text": "\\ud83d", "owner_hash": "{OWNER}"}}}}',
     "only control characters": '{"type": "command", "id": "abcdefgh12", "command": {"kind": "add_item",'
     f' "prompt_id": "learning", "text": "\\u001b[2J\\u0007\\u0085", "owner_hash": "{OWNER}"}}}}',
-    "a facilitator command": '{"type": "command", "id": "abcdefgh12", "command": {"kind": "rotate_join_token"}}',
+    "a facilitator command": '{"type": "command", "id": "abcdefgh12",'
+    ' "command": {"kind": "rotate_join_token"}}',
     "a command nested in a command": '{"type": "command", "id": "abcdefgh12", "command": {"kind": "command",'
     ' "command": {"kind": "extend_timer"}}}',
     "a 10 KB prompt id": '{"type": "command", "id": "abcdefgh12", "command": {"kind": "add_item",'
