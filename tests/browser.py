@@ -2,8 +2,10 @@
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from importlib.resources import files
+from typing import Any
 
-from playwright.async_api import Browser, ViewportSize, async_playwright
+from playwright.async_api import Browser, Page, ViewportSize, async_playwright
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
@@ -27,3 +29,20 @@ async def chromium() -> AsyncIterator[Browser]:
             yield browser
         finally:
             await browser.close()
+
+
+AXE_SCRIPT = "axe.min.js"
+"""axe-core, as bundled by the axe-playwright-python package (a test dependency): no download at run time."""
+
+
+async def accessibility_problems(page: Page) -> list[str]:
+    """Every violation axe-core finds on the page as it is now, whatever its impact: one line per element."""
+    await page.evaluate(files("axe_playwright_python").joinpath(AXE_SCRIPT).read_text(encoding="utf-8"))
+    results: dict[str, list[dict[str, Any]]] = await page.evaluate(
+        "() => axe.run(document, { resultTypes: ['violations'] })"
+    )
+    return [
+        f"{violation['id']} ({violation['impact']}): {node['target']} {node['failureSummary']}"
+        for violation in results["violations"]
+        for node in violation["nodes"]
+    ]

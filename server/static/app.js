@@ -216,6 +216,9 @@
     gate: null,
     /** The page's own address answered 404: the link has been replaced (see probeLink). */
     linkGone: false,
+    /** The retro ended here and its link no longer lets this phone in (the host has moved on): the ended
+     * page stays as it is, reflections included, and the page stops knocking. */
+    linkClosed: false,
     /** Connections closed before a welcome since the last welcome. */
     failedConnects: 0,
     ready: false,
@@ -349,6 +352,9 @@
     return node;
   }
 
+  /** Someone's words inside a sentence of ours: isolated, so Arabic or Hebrew keeps its own direction. */
+  const userText = (text) => el('bdi', { text: str(text) });
+
   function setText(node, text) {
     const value = String(text);
     if (node.textContent !== value) node.textContent = value;
@@ -421,9 +427,24 @@
     return message;
   }
 
+  const endedHere = () => Boolean(state.board) && state.board.phase === 'ended';
+
+  /** Turned away after the end: nothing more will come, and nothing of the ended page may go. */
+  function closeLink() {
+    state.linkClosed = true;
+    state.gate = null;
+    clearTimeout(retryTimer);
+    retryTimer = null;
+    closeQuietly(socket);
+    socket = null;
+    state.ready = false;
+    render();
+  }
+
   function connect() {
     clearTimeout(retryTimer);
     retryTimer = null;
+    if (state.linkClosed) return;
     if (socket && (socket.readyState === WebSocket.CONNECTING || socket.readyState === WebSocket.OPEN)) return;
     let ws;
     try {
@@ -457,6 +478,10 @@
       if (socket !== ws) return;
       socket = null;
       // Turned away without a word, after this page's own address stopped answering: the link is gone.
+      if (!state.ready && state.linkGone && endedHere()) {
+        closeLink();
+        return;
+      }
       if (!state.ready && state.linkGone && !state.gate) state.gate = 'expired';
       // Closed before any welcome, again and again: is this page's address still there at all?
       if (!state.ready && !state.gate) {
@@ -488,7 +513,7 @@
   }
 
   function scheduleReconnect() {
-    if (retryTimer) return;
+    if (retryTimer || state.linkClosed) return;
     // Turned away at the door: knocking again soon would not help, so only now and then, or on waking.
     const delay = state.gate ? GATED_RETRY_MS : retryDelay;
     retryDelay = Math.min(RETRY_MAX_MS, retryDelay * 2);
@@ -592,7 +617,8 @@
       .then((status) => {
         if (status !== 404 || location.pathname !== path) return;
         state.linkGone = true;
-        if (state.ready) freshConnection();
+        if (endedHere() && !state.ready) closeLink();
+        else if (state.ready) freshConnection();
       })
       .catch(() => {
         // Offline for a moment: the websocket notices that on its own.
@@ -699,7 +725,12 @@
 
   function onError(error) {
     if (!state.ready && (error.code === 'joining_locked' || error.code === 'expired_link')) {
-      // Turned away at the door; the server closes the socket next. A calm page, not an error.
+      // Turned away at the door; the server closes the socket next. A calm page, not an error; and after
+      // the end, the ended page itself.
+      if (endedHere()) {
+        closeLink();
+        return;
+      }
       state.gate = error.code === 'joining_locked' ? 'locked' : 'expired';
       renderStatus();
       return;
@@ -868,6 +899,7 @@
     renderReview(phase === 'review' ? board : null);
     renderCheckIn(phase === 'check_in' ? board : null);
     renderWrite(phase === 'write' ? board : null);
+    renderHeldBanner(phase === 'write');
     renderDots(phase === 'vote' ? board : null);
     renderDiscussing(phase === 'discuss' ? board : null);
     renderTopics(TOPIC_PHASES.has(phase) ? board : null);
@@ -892,6 +924,9 @@
     if (state.ready) {
       label = 'Connected';
       key = 'connected';
+    } else if (state.linkClosed) {
+      label = 'Ended';
+      key = 'ended';
     } else if (state.everReady) {
       label = 'Reconnecting…';
       key = 'reconnecting';
@@ -915,6 +950,8 @@
     }
     show($('gate-locked'), gate === 'locked');
     show($('gate-expired'), gate === 'expired');
+    // One main landmark at a time: the gate's while it shows, else the retro's.
+    show($('main'), !gate);
     const retry = $('gate-retry');
     const checking = gate === 'locked' && socket !== null;
     retry.disabled = checking;
@@ -1001,9 +1038,9 @@
             { class: 'review-head' },
             el('span', { class: 'badge badge-' + outcome, 'data-testid': 'outcome', text: OUTCOMES[item.outcome] || 'Not yet reviewed' }),
           ),
-          el('p', { class: 'review-text', text: str(item.text) }),
-          el('p', { class: 'meta', text: str(item.owner) + ' · due ' + formatDate(item.due) }),
-          from ? el('p', { class: 'meta from', text: 'From ' + from }) : null,
+          el('p', { class: 'review-text', dir: 'auto', text: str(item.text) }),
+          el('p', { class: 'meta' }, userText(item.owner), ' · due ' + formatDate(item.due)),
+          from ? el('p', { class: 'meta from' }, 'From ', userText(from)) : null,
         );
       }),
     );
@@ -1121,14 +1158,14 @@
     const root = el(
       'div',
       { class: 'card question', 'data-testid': 'question-' + id },
-      el('h2', { class: 'question-text', id: headingId, text: str(q.text) }),
+      el('h2', { class: 'question-text', id: headingId, dir: 'auto', text: str(q.text) }),
       scale,
       q.low_label || q.high_label
         ? el(
             'div',
             { class: 'scale-labels', 'aria-hidden': 'true' },
-            el('span', { text: q.low_label ? low + ' · ' + q.low_label : '' }),
-            el('span', { text: q.high_label ? high + ' · ' + q.high_label : '' }),
+            el('span', null, ...(q.low_label ? [low + ' · ', userText(q.low_label)] : [])),
+            el('span', null, ...(q.high_label ? [high + ' · ', userText(q.high_label)] : [])),
           )
         : null,
       summary,
@@ -1189,20 +1226,48 @@
     }
   }
 
+  // ---- the held-item banner: the notice inside an item's card is easy to miss from elsewhere on the page,
+  // so while any of this phone's items is held, a banner stays at the top and takes the author to it.
+
+  let heldBannerNext = 0;
+
+  const heldRowsShown = () => Array.from(document.querySelectorAll('#write .mine-item[data-held="true"]'));
+
+  function renderHeldBanner(inWrite) {
+    const count = inWrite ? heldRowsShown().length : 0;
+    show($('held-banner'), count > 0);
+    if (count === 0) return;
+    const which = count === 1 ? 'one of your items' : count + ' of your items';
+    setText($('held-banner-text'), 'The facilitator has held ' + which + '. Only you see this.');
+    setText($('held-banner-show'), count === 1 ? 'Show it' : 'Show the next');
+  }
+
+  $('held-banner-show').addEventListener('click', () => {
+    const rows = heldRowsShown();
+    if (!rows.length) return;
+    const row = rows[heldBannerNext++ % rows.length];
+    const target = row.querySelector('[data-testid="rewrite"]:not([hidden])') || row;
+    if (target === row) row.setAttribute('tabindex', '-1');
+    const still = window.matchMedia && matchMedia('(prefers-reduced-motion: reduce)').matches;
+    row.scrollIntoView({ block: 'center', behavior: still ? 'auto' : 'smooth' });
+    target.focus({ preventScroll: true });
+  });
+
   function buildPromptCard(prompt, featured) {
     const id = prompt.prompt_id;
     const textareaId = 'text-' + id;
     const hintId = 'hint-' + id;
     const counterId = 'counter-' + id;
+    const tooLongId = 'too-long-' + id;
     const labelId = 'label-' + id;
     const textarea = el('textarea', {
       id: textareaId,
       class: 'compose',
       'data-testid': 'text-' + id,
-      maxlength: MAX_ITEM_CHARS,
+      dir: 'auto',
       rows: 3,
       placeholder: 'One thought per item',
-      'aria-describedby': (prompt.hint ? hintId + ' ' : '') + counterId,
+      'aria-describedby': (prompt.hint ? hintId + ' ' : '') + counterId + ' ' + tooLongId,
       autocomplete: 'off',
       enterkeyhint: 'enter',
     });
@@ -1210,6 +1275,7 @@
     const add = el('button', { type: 'button', class: 'button primary', 'data-testid': 'add-' + id, text: 'Add' });
     add.setAttribute('aria-label', 'Add to: ' + str(prompt.text));
     const counter = el('span', { class: 'counter', id: counterId, 'aria-live': 'polite' });
+    const tooLong = el('p', { class: 'too-long', id: tooLongId, 'data-testid': 'too-long', hidden: true });
     const count = el('p', { class: 'count' });
     const mineList = el('ul', { class: 'mine-list' });
     const mine = el(
@@ -1224,17 +1290,18 @@
       el(
         'div',
         { class: 'prompt-head' },
-        el('h2', { class: 'prompt-title' }, el('label', { for: textareaId, id: labelId, text: str(prompt.text) })),
+        el('h2', { class: 'prompt-title' }, el('label', { for: textareaId, id: labelId, dir: 'auto', text: str(prompt.text) })),
         featured ? el('span', { class: 'tag', text: 'Start here' }) : null,
       ),
-      prompt.hint ? el('p', { class: 'hint', id: hintId, text: str(prompt.hint) }) : null,
+      prompt.hint ? el('p', { class: 'hint', id: hintId, dir: 'auto', text: str(prompt.hint) }) : null,
       textarea,
+      tooLong,
       el('div', { class: 'compose-row' }, count, counter, add),
       mine,
     );
     const nudge = el('p', { class: 'nudge', 'data-testid': 'nudge', 'aria-live': 'polite', hidden: true });
     section.insertBefore(nudge, section.querySelector('.compose-row'));
-    const card = { section, textarea, add, counter, count, mine, mineList, nudge };
+    const card = { section, textarea, add, counter, tooLong, count, mine, mineList, nudge };
     textarea.addEventListener('input', () => {
       state.drafts[id] = textarea.value;
       saveDrafts();
@@ -1277,13 +1344,33 @@
     show(card.nudge, flagged);
   }
 
+  /** Characters as the server counts them (code points), in the text as it will be sent. */
+  const charCount = (text) => Array.from(text.trim()).length;
+
+  /** A live count near the limit and, past it, a plain message. Long text is never cut, and never sent as it is. */
+  function showLength(textarea, counter, tooLong) {
+    const length = charCount(textarea.value);
+    const left = MAX_ITEM_CHARS - length;
+    const over = left < 0;
+    let count = '';
+    if (over) count = -left + ' ' + plural(-left, 'character', 'characters') + ' too many';
+    else if (length >= MAX_ITEM_CHARS - 60) count = left + ' ' + plural(left, 'character', 'characters') + ' left';
+    setText(counter, count);
+    counter.classList.toggle('low', left <= 20);
+    counter.classList.toggle('over', over);
+    const message = over
+      ? 'Longer than ' + MAX_ITEM_CHARS + ' characters: shorten it by ' + -left + ' to add it. Nothing has been cut.'
+      : '';
+    setText(tooLong, message);
+    show(tooLong, over);
+    setAttr(textarea, 'aria-invalid', over ? 'true' : null);
+    return over;
+  }
+
   function updateComposer(card) {
     updateNudge(card);
-    const length = card.textarea.value.length;
-    const left = MAX_ITEM_CHARS - length;
-    setText(card.counter, length >= MAX_ITEM_CHARS - 60 ? left + ' ' + plural(left, 'character', 'characters') + ' left' : '');
-    card.counter.classList.toggle('low', left <= 20);
-    card.add.disabled = card.textarea.value.trim() === '';
+    const over = showLength(card.textarea, card.counter, card.tooLong);
+    card.add.disabled = card.textarea.value.trim() === '' || over;
     if (autoGrow) {
       card.textarea.style.height = 'auto';
       card.textarea.style.height = card.textarea.scrollHeight + 2 + 'px';
@@ -1292,7 +1379,7 @@
 
   function addItem(promptId, card) {
     const text = card.textarea.value.trim();
-    if (!text) {
+    if (!text || charCount(text) > MAX_ITEM_CHARS) {
       card.textarea.focus();
       return;
     }
@@ -1403,23 +1490,27 @@
 
   function buildMineRow(item) {
     const msgId = item.msg_id;
-    const text = el('p', { class: 'mine-text' });
+    const text = el('p', { class: 'mine-text', dir: 'auto' });
     const state_ = el('span', { class: 'mine-state' });
     const rewrite = el('button', { type: 'button', class: 'button quiet', 'data-testid': 'rewrite', text: 'Rewrite', hidden: true });
     const withdraw = el('button', { type: 'button', class: 'button quiet', 'data-testid': 'withdraw', text: 'Withdraw' });
-    const reason = el('strong', { class: 'held-reason', 'data-testid': 'held-reason' });
+    const reason = el('strong', { class: 'held-reason', 'data-testid': 'held-reason', dir: 'auto' });
     const stop = el('span');
     const textareaId = 'rewrite-' + msgId;
+    const counterId = 'rewrite-counter-' + msgId;
+    const tooLongId = 'rewrite-too-long-' + msgId;
     const textarea = el('textarea', {
       id: textareaId,
       class: 'compose rewrite-text',
       'data-testid': 'rewrite-text',
-      maxlength: MAX_ITEM_CHARS,
+      dir: 'auto',
       rows: 3,
+      'aria-describedby': counterId + ' ' + tooLongId,
       autocomplete: 'off',
     });
     const nudge = el('p', { class: 'nudge', 'data-testid': 'rewrite-nudge', 'aria-live': 'polite', hidden: true });
-    const counter = el('span', { class: 'counter', 'aria-live': 'polite' });
+    const counter = el('span', { class: 'counter', id: counterId, 'aria-live': 'polite' });
+    const tooLong = el('p', { class: 'too-long', id: tooLongId, 'data-testid': 'rewrite-too-long', hidden: true });
     const send = el('button', { type: 'button', class: 'button primary', 'data-testid': 'rewrite-send', text: 'Send rewrite' });
     const cancel = el('button', { type: 'button', class: 'button quiet', 'data-testid': 'rewrite-cancel', text: 'Cancel' });
     const editor = el(
@@ -1428,6 +1519,7 @@
       el('label', { class: 'rewrite-label', for: textareaId, text: 'Your rewrite' }),
       textarea,
       nudge,
+      tooLong,
       el('div', { class: 'rewrite-row' }, counter, cancel, send),
     );
     const held = el(
@@ -1451,7 +1543,7 @@
       held,
       el('div', { class: 'mine-meta' }, state_, el('div', { class: 'mine-buttons' }, rewrite, withdraw)),
     );
-    const row = { li, text, state: state_, rewrite, withdraw, held, reason, stop, editor, textarea, nudge, counter, send, cancel };
+    const row = { li, text, state: state_, rewrite, withdraw, held, reason, stop, editor, textarea, nudge, counter, tooLong, send, cancel };
     const itemId = () => (state.items.find((it) => it.msg_id === msgId) || {}).item_id;
     withdraw.addEventListener('click', () => withdrawItem(msgId));
     rewrite.addEventListener('click', () => {
@@ -1489,10 +1581,8 @@
     const flagged = value.trim() !== '' && pointsAtPerson(value);
     setText(row.nudge, flagged ? blameRules.suggestion : '');
     show(row.nudge, flagged);
-    const left = MAX_ITEM_CHARS - value.length;
-    setText(row.counter, value.length >= MAX_ITEM_CHARS - 60 ? left + ' ' + plural(left, 'character', 'characters') + ' left' : '');
-    row.counter.classList.toggle('low', left <= 20);
-    row.send.disabled = value.trim() === '';
+    const over = showLength(row.textarea, row.counter, row.tooLong);
+    row.send.disabled = value.trim() === '' || over;
     if (autoGrow) {
       row.textarea.style.height = 'auto';
       row.textarea.style.height = row.textarea.scrollHeight + 2 + 'px';
@@ -1565,6 +1655,10 @@
     const item = state.items.find((it) => it.msg_id === msgId);
     if (!item || !item.item_id || !state.held.has(item.item_id)) return;
     const text = row.textarea.value.trim();
+    if (charCount(text) > MAX_ITEM_CHARS) {
+      row.textarea.focus();
+      return;
+    }
     if (!text || isBlank(text)) {
       showError('That looks empty. Write a few words first, or withdraw the item.');
       row.textarea.focus();
@@ -1693,12 +1787,12 @@
   }
 
   function buildTopicCard(topicId) {
-    const kind = el('p', { class: 'topic-kind' });
+    const kind = el('p', { class: 'topic-kind', dir: 'auto' });
     const votes = el('span', { 'data-testid': 'votes', text: '0' });
     const unit = el('span', { class: 'unit', text: ' dots' });
     const total = el('p', { class: 'total', hidden: true }, votes, unit);
     const discussed = el('span', { class: 'tag discussed-tag', 'data-testid': 'discussed-mark', text: 'Discussed', hidden: true });
-    const title = el('h3', { class: 'topic-title', 'data-testid': 'topic-title' });
+    const title = el('h3', { class: 'topic-title', 'data-testid': 'topic-title', dir: 'auto' });
     const claimRow = el('div', { class: 'claim-row', hidden: true });
     const items = el('ul', { class: 'topic-items', hidden: true });
     const fill = el('span', { class: 'meter-fill' });
@@ -1748,7 +1842,7 @@
             el(
               'li',
               { class: 'topic-item' + (claimed[i].name !== null ? ' claimed' : '') },
-              el('span', { 'data-testid': 'topic-item', text: str(it.text) }),
+              el('span', { 'data-testid': 'topic-item', dir: 'auto', text: str(it.text) }),
               ...claimNodes(it, claimed[i]),
             ),
           )
@@ -1779,7 +1873,7 @@
     const notes = ctx.phase === 'group' || ctx.phase === 'vote' ? [] : ctx.notes.get(id) || [];
     show(card.notes, notes.length > 0);
     replaceIfChanged(card.notes, JSON.stringify(notes.map((n) => [n.note_id, n.text])), () =>
-      notes.map((n) => el('li', { class: 'note', 'data-testid': 'note', text: str(n.text) })),
+      notes.map((n) => el('li', { class: 'note', 'data-testid': 'note', dir: 'auto', text: str(n.text) })),
     );
 
     const voting = ctx.phase === 'vote';
@@ -1844,7 +1938,9 @@
           'p',
           { class: 'claim-badge', 'data-testid': 'claim-badge' },
           el('span', { class: 'claim-hand', 'aria-hidden': 'true', text: '✋' }),
-          ' ' + who + ' is happy to talk',
+          ' ',
+          claim.name ? userText(who) : who,
+          ' is happy to talk',
         ),
       );
     } else if (claim.canClaim) {
@@ -2009,6 +2105,7 @@
           id,
           class: 'compose reflection',
           'data-testid': 'reflection',
+          dir: 'auto',
           rows: 3,
           autocomplete: 'off',
           spellcheck: 'false',
@@ -2022,7 +2119,7 @@
             area.style.height = area.scrollHeight + 2 + 'px';
           }
         });
-        return el('div', { class: 'reflect-q' }, el('label', { class: 'reflect-label', for: id, text: question }), area);
+        return el('div', { class: 'reflect-q' }, el('label', { class: 'reflect-label', for: id, dir: 'auto', text: question }), area);
       }),
     );
   }
@@ -2032,6 +2129,7 @@
   function renderEnded(board) {
     show($('ended'), Boolean(board));
     if (!board) return;
+    show($('ended-note'), state.linkClosed);
     const topics = topicList(board);
     const actions = asArray(board.actions).filter(isObject);
     const rows = [
@@ -2074,9 +2172,9 @@
         el(
           'li',
           { class: 'action', 'data-testid': 'action' },
-          el('p', { class: 'action-text', text: str(action.text) }),
-          el('p', { class: 'action-meta', text: str(action.owner) + ' · due ' + formatDate(action.due) }),
-          action.topic_title ? el('p', { class: 'action-topic', text: 'From: ' + str(action.topic_title) }) : null,
+          el('p', { class: 'action-text', dir: 'auto', text: str(action.text) }),
+          el('p', { class: 'action-meta' }, userText(action.owner), ' · due ' + formatDate(action.due)),
+          action.topic_title ? el('p', { class: 'action-topic' }, 'From: ', userText(action.topic_title)) : null,
         ),
       ),
     );
@@ -2120,8 +2218,8 @@
         return el(
           'li',
           { class: 'card unsent-item' },
-          el('p', { class: 'item-prompt', text: promptText(entry.promptId) }),
-          el('p', { class: 'item-text selectable', text: entry.text }),
+          el('p', { class: 'item-prompt', dir: 'auto', text: promptText(entry.promptId) }),
+          el('p', { class: 'item-text selectable', dir: 'auto', text: entry.text }),
           buttons,
         );
       }),
@@ -2134,7 +2232,7 @@
     if (!card) return;
     const current = card.textarea.value.trim();
     const combined = current ? current + '\n' + entry.text : entry.text;
-    if (combined.length > MAX_ITEM_CHARS) {
+    if (charCount(combined) > MAX_ITEM_CHARS) {
       showError('That box already has text in it. Add or clear it first, then put this back.');
       return;
     }
