@@ -14,14 +14,18 @@ _TOP_BOTTOM = {" ": (False, False), "█": (True, True), "▀": (True, False), "
 _QR_GLYPHS = set("█▀▄")
 
 
+def _drawable_prefix(line: str) -> str:
+    """The start of a line up to its first character that is not a half block or a space: the words
+    beside a code are left out."""
+    for index, character in enumerate(line):
+        if character not in _TOP_BOTTOM:
+            return line[:index]
+    return line
+
+
 def qr_rows(screen_text: str) -> list[list[bool]]:
-    """Module rows of the first block of lines made only of half blocks and spaces."""
-    lines = screen_text.splitlines()
-    block = [
-        line
-        for line in lines
-        if line.strip() and set(line.strip()) <= set(_TOP_BOTTOM) and _QR_GLYPHS & set(line)
-    ]
+    """Module rows of the first code drawn with half blocks: its lines, without any words beside it."""
+    block = [prefix for prefix in map(_drawable_prefix, screen_text.splitlines()) if _QR_GLYPHS & set(prefix)]
     if not block:
         return []
     left = min(len(line) - len(line.lstrip(" ")) for line in block)

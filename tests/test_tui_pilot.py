@@ -118,24 +118,28 @@ def write(session: Session, *items: tuple[str, str]) -> dict[str, str]:
     return ids
 
 
+WAIT = 30.0
+"""A generous limit for what a busy machine may take to show; tests wait for what they expect, never
+for a fixed time."""
+
+
 async def test_lobby_shows_a_qr_code_that_scans_to_the_join_url_and_counts_phones(
     store: SqliteStore, tmp_path: Path
 ) -> None:
     app = make_app(start_fixed_session(store), tmp_path)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await serving(app)
-        await pilot.pause()
         lobby = app.screen
         assert isinstance(lobby, LobbyScreen)
-        join_url = text_of(lobby.query_one("#join-url", Static))
-        assert join_url == f"http://127.0.0.1:{app.server.port}/j/{app.session.record.join_token}"
+        join_url = f"http://127.0.0.1:{app.server.port}/j/{app.session.record.join_token}"
+        await until(lambda: text_of(lobby.query_one("#join-url", Static)) == join_url, WAIT)
         assert decode("\n".join(lobby.query_one(QrCode).lines)) == join_url
-        assert "0 phones joined" in screen_text(app)
+        await until(lambda: "0 phones joined" in screen_text(app), WAIT)
 
         phones = [await Phone.join(app.server.websocket_url) for _ in range(2)]
-        await until(lambda: "2 phones joined" in screen_text(app))
+        await until(lambda: "2 phones joined" in screen_text(app), WAIT)
         await phones[0].close()
-        await until(lambda: "1 phone joined" in screen_text(app))
+        await until(lambda: "1 phone joined" in screen_text(app), WAIT)
         assert app.phones == 1
         await phones[1].close()
 
@@ -143,6 +147,26 @@ async def test_lobby_shows_a_qr_code_that_scans_to_the_join_url_and_counts_phone
         assert isinstance(app.screen, BoardScreen)
         await pilot.press("j")
         assert isinstance(app.screen, LobbyScreen)
+
+
+async def test_at_80_columns_the_phone_count_is_never_cut_the_title_gives_way(
+    store: SqliteStore, tmp_path: Path
+) -> None:
+    title = "Night shift handover retrospective for the whole of the ward"
+    app = make_app(start_fixed_session(store, title=title, team="Ward 7 nights"), tmp_path)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await serving(app)
+        phones = [await Phone.join(app.server.websocket_url) for _ in range(12)]
+        await until(lambda: "12 phones joined" in screen_text(app), WAIT)
+        await pilot.press("b")
+        await until(lambda: screen_text(app).splitlines()[0].rstrip().endswith("  12 phones joined"), WAIT)
+        masthead = screen_text(app).splitlines()[0]
+        assert masthead.startswith(" Night shift handover") and "…" in masthead
+        await phones.pop().close()
+        await until(lambda: screen_text(app).splitlines()[0].rstrip().endswith("  11 phones joined"), WAIT)
+        for phone in phones:
+            await phone.close()
+        await until(lambda: screen_text(app).splitlines()[0].rstrip().endswith("  0 phones joined"), WAIT)
 
 
 async def test_review_marks_each_earlier_action_done_carried_over_or_dropped(
@@ -399,6 +423,77 @@ async def test_votes_stay_hidden_while_voting_then_discussion_runs_a_timer_with_
         assert late in session.state.topics
         for phone in phones:
             await phone.close()
+
+
+async def test_vote_shows_how_many_phones_have_voted_and_nothing_about_who(
+    store: SqliteStore, tmp_path: Path
+) -> None:
+    app = make_app(start_fixed_session(store), tmp_path)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await serving(app)
+        session = app.session
+        run(session, ChangePhase(to=Phase.WRITE))
+        late, checklists, room = arranged(session)
+        run(session, ChangePhase(to=Phase.VOTE))
+        phones = [await Phone.join(app.server.websocket_url) for _ in range(3)]
+        await pilot.press("b")
+        await until(lambda: "0 of 3 phones have voted" in screen_text(app), WAIT)
+
+        await phones[0].command(kind="cast_vote", topic_id=checklists)
+        await until(lambda: "1 of 3 phones have voted" in screen_text(app), WAIT)
+        await phones[0].command(kind="cast_vote", topic_id=room)
+        await phones[1].command(kind="cast_vote", topic_id=late)
+        await until(lambda: "2 of 3 phones have voted" in screen_text(app), WAIT)
+        await phones[1].command(kind="retract_vote", topic_id=late)
+        await until(lambda: "1 of 3 phones have voted" in screen_text(app), WAIT)
+        assert "●" not in screen_text(app), "totals stay hidden"
+
+        await phones[2].close()
+        await until(lambda: "1 of 2 phones have voted" in screen_text(app), WAIT)
+        for phone in phones[:2]:
+            await phone.close()
+
+
+async def test_an_action_recorded_in_discuss_is_confirmed_and_listed_with_its_topic(
+    store: SqliteStore, tmp_path: Path
+) -> None:
+    app = make_app(start_fixed_session(store), tmp_path)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await serving(app)
+        session = app.session
+        run(session, ChangePhase(to=Phase.WRITE))
+        arranged(session)
+        run(session, ChangePhase(to=Phase.VOTE), ChangePhase(to=Phase.DISCUSS))
+        phone = await Phone.join(app.server.websocket_url)
+        await pilot.press("b")
+        await pilot.press("enter")
+        current = board_of(app).query_one("#discussion-topic", Static)
+        await until(lambda: "Actions for this topic: 0" in text_of(current), WAIT)
+        topics = board_of(app).query_one("#discuss-topics", TopicList)
+        topic_id = topics.topic_ids[0]
+
+        await pilot.press("a")
+        await until(lambda: isinstance(app.screen, ActionFormScreen), WAIT)
+        await fill_action_form(app, "Pair on the night handover", "Priya", "fri")
+        await pilot.click("#save")
+        await until(lambda: "Action saved" in titles_notified(app), WAIT)
+        assert isinstance(app.screen, BoardScreen)
+        assert "Pair on the night handover — Priya, due Fri 4 Dec 2026 · for “" in notified(app)
+        assert [action.text for action in session.state.actions.values()] == ["Pair on the night handover"]
+        assert next(iter(session.state.actions.values())).topic_id == topic_id
+        await until(lambda: "Actions for this topic: 1" in text_of(current), WAIT)
+        assert "→ Pair on the night handover · Priya" in text_of(current)
+        assert "→ Pair on the night handover · Priya" in prompts_of(topics)[0]
+        assert "Actions for this topic: 1" in screen_text(app)
+        board = await phone.wait_for("board")
+        while not board["board"]["actions"]:
+            board = await phone.wait_for("board")
+        assert board["board"]["actions"][0]["text"] == "Pair on the night handover"
+        await phone.close()
+
+
+def titles_notified(app: RetroApp) -> list[str]:
+    return [notification.title for notification in app._notifications]
 
 
 async def fill_action_form(app: RetroApp, text: str, owner: str, due: str) -> None:

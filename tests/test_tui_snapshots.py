@@ -41,6 +41,7 @@ from retro.sqlite_store import SqliteStore
 from server.app import ServerConfig
 from tests.conftest import start_fixed_session
 from tui.app import RetroApp
+from tui.messages import PhonesChanged
 
 SIZE = (120, 40)
 TEAM = "Ward 7"
@@ -115,6 +116,55 @@ def test_lobby_with_joining_locked(snap_compare: Any, store: SqliteStore, tmp_pa
         facilitate(session, LockJoining(locked=True))
 
     assert snap_compare(app, terminal_size=SIZE, run_before=after(setup, app))
+
+
+LAN_BASE = "http://192.168.100.200:65535"
+"""As long as a LAN address and port get, so that the code is as large as `retro host` draws it."""
+
+
+def lan_app(session: Session, tmp_path: Path) -> RetroApp:
+    session.clock = lambda: NOW
+    return RetroApp(session, ServerConfig(host="127.0.0.1", port=0, public_url=LAN_BASE), export_dir=tmp_path)
+
+
+def test_lobby_at_80x24(snap_compare: Any, store: SqliteStore, tmp_path: Path) -> None:
+    """macOS Terminal's default size: the code beside the words, the URL beneath it."""
+    assert snap_compare(lan_app(start_fixed_session(store), tmp_path), terminal_size=(80, 24))
+
+
+def test_lobby_at_100x30(snap_compare: Any, store: SqliteStore, tmp_path: Path) -> None:
+    assert snap_compare(lan_app(start_fixed_session(store), tmp_path), terminal_size=(100, 30))
+
+
+def test_lobby_too_small_for_the_code(snap_compare: Any, store: SqliteStore, tmp_path: Path) -> None:
+    assert snap_compare(lan_app(start_fixed_session(store), tmp_path), terminal_size=(60, 16))
+
+
+def test_lobby_after_resume_in_vote(snap_compare: Any, store: SqliteStore, tmp_path: Path) -> None:
+    """Resumed mid-retro: the team shows, and the hint says that n moves the retro on."""
+    facilitate(start_fixed_session(store), ChangePhase(to=Phase.WRITE), ChangePhase(to=Phase.VOTE))
+    record = store.latest_open_retro()
+    assert record is not None
+    assert snap_compare(lan_app(Session.resume(store, record), tmp_path), terminal_size=(80, 24))
+
+
+def test_rows_with_skin_tone_and_joined_emoji_keep_their_width(
+    snap_compare: Any, store: SqliteStore, tmp_path: Path
+) -> None:
+    app = snapshot_app(start_fixed_session(store), tmp_path)
+
+    def setup(session: Session) -> None:
+        facilitate(session, ChangePhase(to=Phase.WRITE))
+        for index, text in enumerate(("👍🏽 handover went well", "👩🏾‍⚕️ nurse-led rounds", "Plain words")):
+            session.execute(
+                Participant(f"phone-{index}"),
+                AddItem(prompt_id="hard", text=text, owner_hash=owner_hash(text * 2)),
+            )
+        ids = sorted(session.state.items, key=lambda item_id: session.state.items[item_id].text)
+        facilitate(session, ChangePhase(to=Phase.GROUP), MergeTopics(topic_ids=tuple(ids), title="All"))
+        facilitate(session, Ungroup(topic_id=session.state.topic_order[0]))
+
+    assert snap_compare(app, press=["b"], terminal_size=(80, 20), run_before=after(setup, app))
 
 
 def test_review(snap_compare: Any, store: SqliteStore, tmp_path: Path) -> None:
@@ -196,16 +246,23 @@ def test_reveal_and_group(snap_compare: Any, store: SqliteStore, tmp_path: Path)
     )
 
 
-def test_vote_hides_totals(snap_compare: Any, store: SqliteStore, tmp_path: Path) -> None:
+def test_vote_hides_totals_and_counts_phones_that_have_voted(
+    snap_compare: Any, store: SqliteStore, tmp_path: Path
+) -> None:
+    """Three of the four phones joined have voted: the count shows, and nothing says which."""
     app = snapshot_app(start_fixed_session(store), tmp_path)
 
-    def setup(session: Session) -> None:
-        vote(session, reveal_and_group(session))
+    async def run_before(pilot: Pilot[None]) -> None:
+        vote(app.session, reveal_and_group(app.session))
+        app.post_message(PhonesChanged(phones=4, phones_written=0))
+        await pilot.pause()
 
-    assert snap_compare(app, press=["b"], terminal_size=SIZE, run_before=after(setup, app))
+    assert snap_compare(app, press=["b"], terminal_size=SIZE, run_before=run_before)
 
 
-def test_discuss_with_timer_and_notes(snap_compare: Any, store: SqliteStore, tmp_path: Path) -> None:
+def test_discuss_with_timer_notes_and_an_action(
+    snap_compare: Any, store: SqliteStore, tmp_path: Path
+) -> None:
     app = snapshot_app(start_fixed_session(store), tmp_path)
 
     def setup(session: Session) -> None:
@@ -218,6 +275,9 @@ def test_discuss_with_timer_and_notes(snap_compare: Any, store: SqliteStore, tmp
             AddNote(topic_id=topics[0], text="Handover sheet is out of date"),
             StartDiscussion(topic_id=topics[1]),
             AddNote(topic_id=topics[1], text="Try the checklist on nights first"),
+            RecordAction(
+                text="Try a handover checklist", owner="Priya", due=date(2026, 12, 4), topic_id=topics[1]
+            ),
         )
 
     assert snap_compare(app, press=["b"], terminal_size=SIZE, run_before=after(setup, app))
