@@ -173,6 +173,8 @@ async def test_a_long_paste_is_kept_whole_and_the_writer_is_told_before_posting(
         assert "too-long-learning" in described_by and "counter-learning" in described_by
         await expect(too_long).to_have_attribute("id", "too-long-learning")
         await expect(add).to_be_disabled()
+        await expect(too_long).to_be_in_viewport(ratio=0.95)
+        await expect(add).to_be_in_viewport(ratio=0.95)
         await page.screenshot(path=SCREENSHOTS.format("long-paste"))
         await box.press("ControlOrMeta+Enter")
         await expect(box).to_have_value(pasted)
@@ -301,7 +303,7 @@ async def test_a_held_item_gets_a_banner_that_stays_in_view_and_leads_to_it(serv
         show = page.get_by_test_id("held-banner-show")
         await expect(show).to_have_text("Show it")
         await show.click()
-        await expect(held_row).to_be_in_viewport()
+        await expect(held_row).to_be_in_viewport(ratio=1)
         await expect(held_row.get_by_test_id("rewrite")).to_be_focused()
         await expect(banner).to_be_in_viewport()
         await page.screenshot(path=SCREENSHOTS.format("held-banner-shown"))

@@ -1348,28 +1348,36 @@
   const charCount = (text) => Array.from(text.trim()).length;
 
   /** A live count near the limit and, past it, a plain message. Long text is never cut, and never sent as it is. */
-  function showLength(textarea, counter, tooLong) {
+  function showLength(textarea, counter, tooLong, buttonRow) {
     const length = charCount(textarea.value);
     const left = MAX_ITEM_CHARS - length;
     const over = left < 0;
-    let count = '';
-    if (over) count = -left + ' ' + plural(-left, 'character', 'characters') + ' too many';
-    else if (length >= MAX_ITEM_CHARS - 60) count = left + ' ' + plural(left, 'character', 'characters') + ' left';
-    setText(counter, count);
+    // Short on screen ("720 too many"), whole when read out ("720 characters too many").
+    const counted = (n, tail) => [String(n), el('span', { class: 'sr-only', text: ' ' + plural(n, 'character', 'characters') }), tail];
+    const near = length >= MAX_ITEM_CHARS - 60;
+    replaceIfChanged(counter, over ? 'over ' + -left : near ? 'left ' + left : '', () =>
+      over ? counted(-left, ' too many') : near ? [left + ' ' + plural(left, 'character', 'characters') + ' left'] : [],
+    );
     counter.classList.toggle('low', left <= 20);
     counter.classList.toggle('over', over);
     const message = over
       ? 'Longer than ' + MAX_ITEM_CHARS + ' characters: shorten it by ' + -left + ' to add it. Nothing has been cut.'
       : '';
+    const news = over && tooLong.hidden;
     setText(tooLong, message);
     show(tooLong, over);
     setAttr(textarea, 'aria-invalid', over ? 'true' : null);
+    // A long paste fills the box and pushes the message and the buttons under it out of sight: bring them
+    // into view, once, after the browser has scrolled to the caret.
+    if (news && document.activeElement === textarea) {
+      requestAnimationFrame(() => buttonRow.scrollIntoView({ block: 'nearest' }));
+    }
     return over;
   }
 
   function updateComposer(card) {
     updateNudge(card);
-    const over = showLength(card.textarea, card.counter, card.tooLong);
+    const over = showLength(card.textarea, card.counter, card.tooLong, card.add.parentNode);
     card.add.disabled = card.textarea.value.trim() === '' || over;
     if (autoGrow) {
       card.textarea.style.height = 'auto';
@@ -1581,7 +1589,7 @@
     const flagged = value.trim() !== '' && pointsAtPerson(value);
     setText(row.nudge, flagged ? blameRules.suggestion : '');
     show(row.nudge, flagged);
-    const over = showLength(row.textarea, row.counter, row.tooLong);
+    const over = showLength(row.textarea, row.counter, row.tooLong, row.send.parentNode);
     row.send.disabled = value.trim() === '' || over;
     if (autoGrow) {
       row.textarea.style.height = 'auto';
