@@ -513,3 +513,11 @@ async def test_a_new_phone_with_an_old_link_sees_that_the_link_was_replaced(serv
         await expect(page.get_by_role("heading", name=NOT_FOUND_HEADING)).to_be_visible()
         await page.screenshot(path="/tmp/phone-not-found.png")
         await context.close()
+
+
+def test_every_error_code_the_server_can_send_is_documented() -> None:
+    protocol = (Path(__file__).parents[1] / "docs" / "protocol.md").read_text(encoding="utf-8")
+    codes = protocol[protocol.index("### Error codes") :]
+    assert [code for code in sorted(ERROR_CODES) if f"`{code}`" not in codes] == []
+    for close_code in (1007, 1008, 1009, 1013):
+        assert f"| {close_code} (" in codes
