@@ -107,9 +107,9 @@ async def test_the_previous_retros_phones_keep_their_ended_page_when_the_next_re
 
             # The phone learns that its link has closed, and keeps everything the ended retro gave it.
             note = page.get_by_test_id("ended-note")
+            await expect(note).to_be_visible(timeout=NEXT_RETRO_MS)
             await expect(note).to_have_text(
-                "This retro's link has closed. What is on this page stays until you close it.",
-                timeout=NEXT_RETRO_MS,
+                "This retro's link has closed. What is on this page stays until you close it."
             )
             await expect(page.get_by_test_id("expired")).to_be_hidden()
             await expect(page.get_by_text("There is a new link")).to_be_hidden()
