@@ -7,6 +7,7 @@ import json
 import logging
 import re
 import secrets
+import ssl
 import subprocess
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -18,6 +19,7 @@ import pytest
 from playwright.async_api import expect
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
+from websockets.typing import Origin
 
 from retro.actors import Facilitator
 from retro.commands import RotateJoinToken
@@ -367,16 +369,14 @@ async def test_a_public_url_is_served_exactly(session: Session) -> None:
 async def test_a_tls_page_origin_is_served(session: Session, tmp_path: Path) -> None:
     cert, key = self_signed(tmp_path)
     async with serving(session, certfile=str(cert), keyfile=str(key)) as server:
-        import ssl
-
         trusted = ssl.create_default_context(cafile=str(cert))
-        own = server.address.base_url
+        own = Origin(server.address.base_url)
         assert own.startswith("https://127.0.0.1:")
-        async with connect(server.websocket_url, ssl=trusted, origin=own) as websocket:  # type: ignore[arg-type]
+        async with connect(server.websocket_url, ssl=trusted, origin=own) as websocket:
             await websocket.send(hello())
             assert (await first_answer(websocket))["type"] == "welcome"
         with pytest.raises(InvalidStatus) as refused:
-            async with connect(server.websocket_url, ssl=trusted, origin="https://evil.example"):  # type: ignore[arg-type]
+            async with connect(server.websocket_url, ssl=trusted, origin=Origin("https://evil.example")):
                 pass
         assert refused.value.response.status_code == 403
 
