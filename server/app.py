@@ -53,7 +53,7 @@ class RetroServer:
             WaitingRoom(config.max_waiting), config.max_participants, config.hello_timeout
         )
         self.retired_tokens = session.store.retired_tokens(session.record.retro_id)
-        """Replaced links: phones already in may still reconnect through them."""
+        """Replaced links: their page still opens, to say so; phones already in may reconnect through them."""
         session.subscribe(self._on_events)
 
     async def start(self) -> None:
