@@ -328,10 +328,11 @@ async def test_a_replaced_link_moves_phones_already_in_and_turns_new_ones_away(s
         await until(lambda: [item.text for item in server.session.state.items.values()] == [KEPT_TEXT])
         assert phone.problems == []
 
-        # A new phone with the old link: the page is gone, and so is the door.
+        # A new phone with the old link: the page still opens, and says calmly that the link was replaced.
         stranger = await new_phone(browser)
         response = await stranger.page.goto(old_url)
-        assert response is not None and response.status == 404
+        assert response is not None and response.status == 200
+        await expect(stranger.page.get_by_test_id("expired")).to_be_visible()
         async with connect(server.address.websocket_url(old_token)) as websocket:
             hello = {"type": "hello", "id": "hello-0001", "protocol": 1, "secret": "s" * 43}
             await websocket.send(json.dumps(hello))
