@@ -115,6 +115,21 @@ async def test_growing_the_window_draws_the_most_robust_code_that_fits(store: Sq
         assert scanned(app) == LAN_URL
 
 
+@pytest.mark.parametrize("size", [(80, 24), (100, 30)])
+async def test_a_notification_never_covers_the_code_or_the_url(
+    store: SqliteStore, size: tuple[int, int]
+) -> None:
+    app = lan_app(store)
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await until(lambda: LAN_URL in screen_text(app), WAIT)
+        await pilot.press("R", "y")
+        await until(lambda: "New join link" in screen_text(app), WAIT)
+        new_url = app.server.join_url
+        assert new_url != LAN_URL
+        await until(lambda: new_url in screen_text(app), WAIT)
+        assert scanned(app) == new_url
+
+
 def words_on(app: RetroApp) -> str:
     """The words on screen, read across the code beside them."""
     return " ".join(re.sub("[▀▄█]", " ", screen_text(app)).split())

@@ -46,6 +46,8 @@ class Plan:
     """Without a code: columns and rows a window would need to show the smallest one."""
     side_rows: int | None = None
     """Side by side: the rows of the code and the URL beneath it, which the words are centred beside."""
+    beside: int | None = None
+    """Columns right of the code: notifications shown there cover neither the code nor the URL."""
 
 
 def rows(text: str, width: int) -> int:
@@ -87,10 +89,11 @@ def plan(window: tuple[int, int], codes: Sequence[tuple[int, int]], text: LobbyT
     width = window[0]
     for index, code in enumerate(codes):
         if _fits(stacked_size(code, text, width), window):
-            return Plan(Arrangement.STACKED, index)
+            return Plan(Arrangement.STACKED, index, beside=(width - code[0]) // 2 - SIDE_PADDING)
         if _fits(side_size(code, text, width), window):
             url_rows = rows(text.url, width - 2 * SIDE_PADDING)
-            return Plan(Arrangement.SIDE, index, side_rows=code[1] + url_rows)
+            beside = width - code[0] - SIDE_GAP - 2 * SIDE_PADDING
+            return Plan(Arrangement.SIDE, index, side_rows=code[1] + url_rows, beside=beside)
     if not codes:
         return Plan(Arrangement.NO_CODE)
     smallest = codes[-1]

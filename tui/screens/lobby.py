@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.containers import Center, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Static
+from textual.widgets._toast import ToastRack
 
 from retro.phases import Phase
 from retro.views import BoardView
@@ -65,6 +66,7 @@ class LobbyScreen(Screen[None]):
         self._phones = phones
         self.plan = Plan(Arrangement.NO_CODE)
         """How the lobby is arranged now."""
+        self._arranged_for: tuple[object, ...] = ()
 
     @property
     def join_url(self) -> str:
@@ -115,7 +117,7 @@ class LobbyScreen(Screen[None]):
 
     def _arrange(self) -> None:
         """Choose the arrangement and the code's size for the window as it is now."""
-        width, height = self.app.size
+        window = self.app.size
         qr = self.query_one(QrCode)
         words = LobbyText(
             lead=LEAD,
@@ -123,7 +125,10 @@ class LobbyScreen(Screen[None]):
             url=self._join_url,
             hint=lobby_hint(self._board.phase),
         )
-        chosen = plan((width, height), qr.dimensions, words)
+        if (window, words) == self._arranged_for:
+            return  # Phones come and go far more often than any of this changes.
+        self._arranged_for = (window, words)
+        chosen = plan((window.width, window.height), qr.dimensions, words)
         if chosen.size is not None:
             qr.draw_size(chosen.size)
         shown = chosen.arrangement is not Arrangement.NO_CODE
@@ -132,6 +137,8 @@ class LobbyScreen(Screen[None]):
         self.query_one("#lobby-lead", Static).update(lead)
         body = self.query_one("#lobby-body")
         body.styles.height = chosen.side_rows or "1fr"
+        for toasts in self.query(ToastRack):
+            toasts.styles.width = chosen.beside or "50%"
         for arrangement in Arrangement:
             body.set_class(arrangement is chosen.arrangement, f"-{arrangement.value}")
         self.plan = chosen
