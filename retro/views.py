@@ -144,8 +144,6 @@ class FacilitatorView(_View):
     board: BoardView
     hint: str
     total_items: int
-    phones_voted: int
-    """How many have cast at least one dot: a count, never who; none once the retro has ended."""
     screening: tuple[ScreenedItem, ...]
     """Before the reveal only; in an order (by random id) that says nothing about when items came."""
 
@@ -274,6 +272,5 @@ def facilitator_view(state: RetroState) -> FacilitatorView:
         board=board_view(state),
         hint=state.phase.hint,
         total_items=len(state.items),
-        phones_voted=sum(1 for ballot in state.ballots.values() if sum(ballot.values()) > 0),
         screening=screening,
     )

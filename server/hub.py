@@ -25,7 +25,8 @@ from server.protocol import BoardMessage, FacilitatorMessage, PrivateMessage
 
 FLUSH_SECONDS = 0.05
 
-PresenceListener = Callable[[int, int], None]
+PresenceListener = Callable[[int, int, int], None]
+"""Called with phones joined, and of those how many have written and how many have voted."""
 
 
 class Hub:
@@ -64,6 +65,12 @@ class Hub:
     def phones_written(self) -> int:
         """Of the phones joined now, how many have written at least one item."""
         return len(self._joined() & self._written)
+
+    @property
+    def phones_voted(self) -> int:
+        """Of the phones joined now, how many have at least one dot on the board."""
+        ballots = self.session.state.ballots
+        return len({ballot for ballot in self._joined() if sum(ballots.get(ballot, {}).values()) > 0})
 
     @staticmethod
     def _ballots_in(session: Session) -> set[str]:
@@ -124,6 +131,7 @@ class Hub:
             server_time=self.session.clock(),
             phones=self.phones,
             phones_written=self.phones_written,
+            phones_voted=self.phones_voted,
         ).model_dump_json()
 
     async def run(self) -> None:
@@ -155,6 +163,8 @@ class Hub:
         self._all_ballots_dirty = False
 
     def _on_events(self, events: list[Event]) -> None:
+        if any(isinstance(event, VoteCast | VoteRetracted) for event in events):
+            self._presence_changed()
         for event in events:
             if isinstance(event, VoteCast | VoteRetracted | CheckInAnswered | RotiAnswered):
                 self._dirty_ballots.add(event.ballot)
@@ -164,5 +174,5 @@ class Hub:
 
     def _presence_changed(self) -> None:
         for listener in self._presence_listeners:
-            listener(self.phones, self.phones_written)
+            listener(self.phones, self.phones_written, self.phones_voted)
         self._dirty.set()

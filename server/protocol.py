@@ -80,6 +80,7 @@ class FacilitatorMessage(_Message):
     server_time: datetime
     phones: int
     phones_written: int
+    phones_voted: int
 
 
 class Ack(_Message):

@@ -450,8 +450,9 @@ async def test_vote_shows_how_many_phones_have_voted_and_nothing_about_who(
 
         await phones[2].close()
         await until(lambda: "1 of 2 phones have voted" in screen_text(app), WAIT)
-        for phone in phones[:2]:
-            await phone.close()
+        await phones[0].close()
+        await until(lambda: "0 of 1 phone has voted" in screen_text(app), WAIT)
+        await phones[1].close()
 
 
 async def test_an_action_recorded_in_discuss_is_confirmed_and_listed_with_its_topic(

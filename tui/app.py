@@ -65,6 +65,7 @@ class RetroApp(App[None]):
         self.export_dir = export_dir or Path.cwd()
         self.phones = 0
         self.phones_written = 0
+        self.phones_voted = 0
         self.last_export: Path | None = None
         self._earlier_trend: tuple[float | None, ...] | None = None
         """Earlier retros' check-in means: read once, since they cannot change during this retro."""
@@ -94,6 +95,7 @@ class RetroApp(App[None]):
             view=self.view,
             phones=self.phones,
             phones_written=self.phones_written,
+            phones_voted=self.phones_voted,
             trend=trend,
             export_path=self.last_export,
         )
@@ -120,8 +122,8 @@ class RetroApp(App[None]):
     async def on_unmount(self) -> None:
         await self.server.stop()
 
-    def _on_presence(self, phones: int, phones_written: int) -> None:
-        self.post_message(PhonesChanged(phones, phones_written))
+    def _on_presence(self, phones: int, phones_written: int, phones_voted: int) -> None:
+        self.post_message(PhonesChanged(phones, phones_written, phones_voted))
 
     def _on_events(self, events: list[Event]) -> None:
         self.post_message(RetroChanged())
@@ -154,6 +156,7 @@ class RetroApp(App[None]):
     @on(PhonesChanged)
     def show_phones(self, message: PhonesChanged) -> None:
         self.phones, self.phones_written = message.phones, message.phones_written
+        self.phones_voted = message.phones_voted
         self.refresh_views()
 
     def refused(self, command: Command) -> str | None:

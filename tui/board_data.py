@@ -13,6 +13,8 @@ class BoardData:
     """Phones joined now."""
     phones_written: int
     """Of those, how many have written at least one item: a count, never who."""
+    phones_voted: int
+    """Of those, how many have at least one dot on the board: a count, never who."""
     trend: tuple[float | None, ...] | None
     """The team's motivation mean per retro, oldest first; None when the retro has no team."""
     export_path: Path | None

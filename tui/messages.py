@@ -22,6 +22,8 @@ class PhonesChanged(Message):
     """Phones joined now."""
     phones_written: int
     """Of those, how many have written at least one item."""
+    phones_voted: int = 0
+    """Of those, how many have at least one dot on the board."""
 
 
 @dataclass

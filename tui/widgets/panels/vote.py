@@ -29,9 +29,7 @@ class VotePanel(PhasePanel):
 
     def show(self, data: BoardData) -> None:
         board = data.board
-        # Dots stay when their phone leaves, so more may have voted than are joined now.
-        voted = min(data.view.phones_voted, data.phones)
-        self.query_one("#voted", Static).update(phones_voted(voted, data.phones))
+        self.query_one("#voted", Static).update(phones_voted(data.phones_voted, data.phones))
         self.query_one("#vote-facts", Static).update(
             f"{phones_joined(data.phones)} · {plural(board.votes_per_person, 'dot')} each, "
             f"at most {board.max_votes_per_topic} on one topic · {plural(len(board.topics), 'topic')}"
