@@ -8,14 +8,14 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter
 
 from retro.phases import Phase
 from retro.text import (
+    CLEANED,
+    CLEANED_LINE,
     MAX_ACTION_CHARS,
     MAX_ITEM_CHARS,
     MAX_NOTE_CHARS,
     MAX_OWNER_CHARS,
     MAX_REASON_CHARS,
     MAX_TITLE_CHARS,
-    CLEANED,
-    CLEANED_LINE,
 )
 
 

@@ -3,23 +3,30 @@
 import csv
 import io
 import json
+import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from icalendar import Calendar
 
+from retro.aggregates import summarise
 from retro.exports.calendar import render_ics
 from retro.exports.files import CsvContent, ExportFormat, default_name
 from retro.exports.formats import render
 from retro.exports.html import render_html
 from retro.exports.outcome import OUTCOME_ADAPTER, RetroOutcome, outcome_of
+from retro.exports.paper import Paper, locale_paper
 from retro.exports.spreadsheet import neutralise, render_actions_csv, render_items_csv, render_jira_csv
+from retro.exports.wording import summary_text
 from retro.session import Session
 from retro.sqlite_store import SqliteStore
+from retro.templates import MOTIVATION
 from tests.browser import chromium
 from tests.retro_fixtures import FORMULA, NASTY, PHONES, run_retro
+from tests.test_markdown_export import vote_counted_topics, write_counted_items
 
 RETRO = [sys.executable, "-m", "tui.cli"]
 
@@ -41,6 +48,27 @@ def rows(text: str) -> list[list[str]]:
 @pytest.mark.parametrize("cell", ["=1+1", "+44 20", "-2 hours", "@SUM(A1)", "\tx", "\rx"])
 def test_cells_a_spreadsheet_would_run_are_neutralised(cell: str) -> None:
     assert neutralise(cell) == "'" + cell
+
+
+@pytest.mark.parametrize(
+    "cell", ["＝1+1", "＋44 20", "－2 hours", "＠SUM(A1)", "﹦1+1", "⁼1", " =1+1", "\u3000=1"]
+)
+def test_look_alikes_a_spreadsheet_folds_into_a_formula_are_neutralised(cell: str) -> None:
+    assert neutralise(cell) == "'" + cell
+
+
+@pytest.mark.parametrize("cell", ["Ünïcode", "１ hour", "ｒｏｔａ", "Sam = Priya"])
+def test_other_cells_are_left_alone(cell: str) -> None:
+    assert neutralise(cell) == cell
+
+
+@pytest.mark.parametrize("render_csv", [render_actions_csv, render_jira_csv])
+def test_a_full_width_formula_in_an_action_is_neutralised(
+    outcome: RetroOutcome, render_csv: Callable[[RetroOutcome], str]
+) -> None:
+    first = outcome.actions[0].model_copy(update={"text": '＝HYPERLINK("http://evil.example")'})
+    sneaky = outcome.model_copy(update={"actions": (first, *outcome.actions[1:])})
+    assert rows(render_csv(sneaky))[1][0] == '\'＝HYPERLINK("http://evil.example")'
 
 
 def test_actions_csv_has_every_action_with_neutralised_cells(outcome: RetroOutcome) -> None:
@@ -128,6 +156,39 @@ def test_ics_has_one_todo_per_action_with_its_due_date(outcome: RetroOutcome) ->
     assert "Owner: Sam" in str(todos[0]["DESCRIPTION"])
 
 
+INJECTED_EVENT = "Sprint 42\nBEGIN:VEVENT\r\nSUMMARY:injected\rEND:VEVENT\u2028x"
+ICS_OF_UNCLEANED_OUTCOME = """
+import sys
+from retro.exports.calendar import render_ics
+from retro.exports.outcome import OUTCOME_ADAPTER
+outcome = OUTCOME_ADAPTER.validate_json(sys.stdin.buffer.read())
+sys.stdout.buffer.write(render_ics(outcome.model_copy(update={"title": sys.argv[1]})))
+"""
+
+
+@pytest.mark.parametrize("optimise", [[], ["-O"]], ids=["python", "python -O"])
+def test_every_text_in_the_calendar_is_escaped_even_without_cleaning(
+    outcome: RetroOutcome, optimise: list[str]
+) -> None:
+    """icalendar checks content lines with `assert`, which `python -O` drops: escaping must not rely on it."""
+    result = subprocess.run(
+        [sys.executable, *optimise, "-c", ICS_OF_UNCLEANED_OUTCOME, INJECTED_EVENT],
+        input=render(outcome, ExportFormat.JSON),
+        capture_output=True,
+        check=True,
+    )
+    ics = result.stdout
+    assert b"\r" not in ics.replace(b"\r\n", b"")
+    calendar = Calendar.from_ical(ics)
+    assert [component.name for component in calendar.walk()] == ["VCALENDAR", "VTODO", "VTODO"]
+    assert str(calendar["X-WR-CALNAME"]).startswith(r"Actions: Sprint 42\nBEGIN:VEVENT\nSUMMARY:injected")
+    assert [line for line in ics.split(b"\r\n") if line.startswith(b"BEGIN:")] == [
+        b"BEGIN:VCALENDAR",
+        b"BEGIN:VTODO",
+        b"BEGIN:VTODO",
+    ]
+
+
 # --- HTML and PDF ---------------------------------------------------------------------------------------
 
 
@@ -185,6 +246,81 @@ def test_without_chromium_the_pdf_export_names_what_is_missing(
     assert not list(tmp_path.glob("*.pdf"))
 
 
+def pdf_words(pdf: Path) -> str:
+    extracted = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True)
+    return " ".join(extracted.stdout.split())
+
+
+def test_html_and_pdf_counts_agree_with_their_nouns(tmp_path: Path, session: Session) -> None:
+    ids = write_counted_items(session)
+    html = render_html(outcome_of(session.record.retro_id, session.state))
+    for counted in ("hard?: 1 item,", "learning here?: 2 items,", "help?: 0 items,"):
+        assert counted in html
+    vote_counted_topics(session, ids)
+    outcome = outcome_of(session.record.retro_id, session.state)
+    html = render_html(outcome)
+    for title, votes in (("hard 1", "1 vote"), ("learning 1", "2 votes"), ("learning 2", "0 votes")):
+        assert f'<h3>{title} <span class="votes">{votes}</span></h3>' in html
+    pdf = tmp_path / "retro.pdf"
+    pdf.write_bytes(render(outcome, ExportFormat.PDF))
+    words = pdf_words(pdf)
+    assert "hard 1 1 vote " in words and "learning 1 2 votes" in words and "learning 2 0 votes" in words
+
+
+def test_an_aggregate_waiting_for_one_answer_says_has() -> None:
+    waiting = summarise(MOTIVATION, [], min_responses=1)
+    assert summary_text(waiting, 1) == "0 answered; shown once 1 has answered."
+    assert summary_text(waiting, 3) == "0 answered; shown once 3 have answered."
+
+
+# --- paper ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("environment", "paper"),
+    [
+        ({}, Paper.A4),
+        ({"LANG": "C.UTF-8"}, Paper.A4),
+        ({"LANG": "en_GB.UTF-8"}, Paper.A4),
+        ({"LANG": "de_DE@euro"}, Paper.A4),
+        ({"LANG": "en_US.UTF-8"}, Paper.LETTER),
+        ({"LANG": "en_CA"}, Paper.LETTER),
+        ({"LC_MESSAGES": "fr_CA.UTF-8", "LANG": "en_GB.UTF-8"}, Paper.LETTER),
+        ({"LC_PAPER": "es_US.UTF-8", "LANG": "en_GB.UTF-8"}, Paper.LETTER),
+        ({"LC_ALL": "en_GB.UTF-8", "LC_PAPER": "en_US.UTF-8"}, Paper.A4),
+        ({"LC_ALL": "", "LANG": "en_US.UTF-8"}, Paper.LETTER),
+    ],
+)
+def test_the_locale_chooses_the_paper(environment: dict[str, str], paper: Paper) -> None:
+    assert locale_paper(environment) is paper
+
+
+@pytest.mark.parametrize(
+    ("locale", "options", "size"),
+    [
+        ("en_GB.UTF-8", [], "(A4)"),
+        ("en_US.UTF-8", [], "(letter)"),
+        ("fr_CA.UTF-8", [], "(letter)"),
+        ("en_US.UTF-8", ["--paper", "a4"], "(A4)"),
+        ("de_DE.UTF-8", ["--paper", "letter"], "(letter)"),
+    ],
+)
+def test_the_pdf_is_printed_on_the_locales_paper_or_the_one_asked_for(
+    tmp_path: Path, db_path: Path, session: Session, locale: str, options: list[str], size: str
+) -> None:
+    pdf = tmp_path / "retro.pdf"
+    environment = {k: v for k, v in os.environ.items() if k not in {"LC_ALL", "LC_PAPER", "LC_MESSAGES"}}
+    subprocess.run(
+        [*RETRO, "export", "latest", "--format", "pdf", "--db", str(db_path), "--out", str(pdf), *options],
+        env={**environment, "LANG": locale},
+        capture_output=True,
+        check=True,
+    )
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    (page_size,) = [line for line in info.splitlines() if line.startswith("Page size:")]
+    assert page_size.endswith(size)
+
+
 # --- the command ----------------------------------------------------------------------------------------
 
 
@@ -221,6 +357,7 @@ def test_export_works_at_any_phase_and_never_overwrites_without_force(
             "retro: unknown format 'docx'; choose one of md, html, pdf, csv,",
         ),
         (["export", "latest", "--out", "/proc/nope/retro.md"], "retro: cannot write /proc/nope/retro.md:"),
+        (["export", "latest", "--paper", "a5"], "retro: unknown --paper 'a5'; choose a4 or letter."),
     ],
 )
 def test_bad_exports_get_one_line_and_a_non_zero_exit(

@@ -2,11 +2,15 @@
 
 from pathlib import Path
 
-from retro.exports.markdown import render_markdown, write_markdown
+import pytest
+
+from retro.commands import CastVote, ChangePhase
+from retro.exports.markdown import escape, render_markdown, write_markdown
 from retro.exports.outcome import outcome_of
+from retro.phases import Phase
 from retro.secrets import owner_hash
 from retro.session import Session
-from tests.retro_fixtures import NASTY, PHONES, add_item, run_retro
+from tests.retro_fixtures import FACILITATOR, NASTY, PHONES, add_item, run_retro
 
 
 def markdown_of(session: Session) -> str:
@@ -66,3 +70,46 @@ def test_written_file_has_a_readable_name_and_never_overwrites(session: Session,
     assert first.name == f"ward-7-{session.state.created_on.isoformat()}-retro.md"
     assert second.name == f"ward-7-{session.state.created_on.isoformat()}-retro-2.md"
     assert first.exists() and second.exists()
+
+
+@pytest.mark.parametrize("line_break", ["\n", "\r", "\r\n", "\u2028", "\u2029", "\x85", "\v", "\f"])
+def test_no_line_break_in_user_text_starts_a_line_of_its_own(line_break: str) -> None:
+    assert escape(f"Ward 7{line_break}=== # x") == "Ward 7 === \\# x"
+
+
+def test_a_team_with_a_carriage_return_cannot_make_a_heading(session: Session) -> None:
+    """Even an outcome that skipped cleaning renders the team on its own header line."""
+    outcome = outcome_of(session.record.retro_id, session.state)
+    markdown = render_markdown(outcome.model_copy(update={"team": "Ward 7\r===\r\n- listed\u2028#"}))
+    assert "\r" not in markdown and "\u2028" not in markdown
+    assert "**Team:** Ward 7 === - listed \\#  " in markdown.splitlines()
+    assert not [line for line in markdown.splitlines() if line in {"===", "- listed"}]
+
+
+def write_counted_items(session: Session) -> dict[str, str]:
+    """One item under the first prompt, two under the second, none under the third: ids by text."""
+    return {text: add_item(session, text, prompt) for text, prompt in COUNTED_ITEMS}
+
+
+def vote_counted_topics(session: Session, ids: dict[str, str]) -> None:
+    """0, 1 and 2 votes, shown once voting has closed."""
+    session.execute(FACILITATOR, ChangePhase(to=Phase.GROUP))
+    session.execute(FACILITATOR, ChangePhase(to=Phase.VOTE))
+    for text, votes in (("hard 1", 1), ("learning 1", 2)):
+        for _ in range(votes):
+            session.execute(PHONES[0], CastVote(topic_id=ids[text]))
+    session.execute(FACILITATOR, ChangePhase(to=Phase.DISCUSS))
+
+
+COUNTED_ITEMS = (("hard 1", "hard"), ("learning 1", "learning"), ("learning 2", "learning"))
+
+
+def test_vote_and_item_counts_agree_with_their_nouns(session: Session) -> None:
+    ids = write_counted_items(session)
+    before_reveal = markdown_of(session).splitlines()
+    assert "- What has been hard?: 1 item, not yet revealed" in before_reveal
+    assert "- What's the learning here?: 2 items, not yet revealed" in before_reveal
+    assert "- What would help?: 0 items, not yet revealed" in before_reveal
+    vote_counted_topics(session, ids)
+    headings = sorted(line for line in markdown_of(session).splitlines() if line.startswith("### "))
+    assert headings == ["### hard 1 — 1 vote", "### learning 1 — 2 votes", "### learning 2 — 0 votes"]

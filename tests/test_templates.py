@@ -91,3 +91,29 @@ def test_the_documented_example_template_loads() -> None:
     example = Path(__file__).parent.parent / "docs" / "examples" / "ward-weekly.toml"
     template = load_template(example)
     assert [q.id for q in template.questions] == ["motivation", "rested"]
+
+
+def test_a_template_files_text_is_cleaned_and_kept_on_one_line(tmp_path: Path) -> None:
+    hostile = (
+        GOOD.replace('title = "Ward weekly"', 'title = "\\u001b]0;pwned\\u0007Ward\\nweekly"')
+        .replace('"What did you notice?"', '"What did you\\r\\u2028notice?\\u202e"')
+        .replace('hint = "Be curious."', 'hint = "Be\\u009b31m curious.\\u0007"')
+        .replace('text = "How rested do you feel?"', 'text = "How rested\\u0085do you feel?"')
+    )
+    path = tmp_path / "ward.toml"
+    path.write_text(hostile)
+    template = load_template(path)
+    assert template.title == "Ward weekly"
+    assert [(p.text, p.hint) for p in template.prompts] == [
+        ("What did you notice?", ""),
+        ("What's the learning here?", "Be curious."),
+    ]
+    assert template.checkin[0].text == "How rested do you feel?"
+
+
+def test_a_template_title_of_nothing_but_escapes_names_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "ward.toml"
+    path.write_text(GOOD.replace('title = "Ward weekly"', 'title = "\\u001b[2J\\u0007"'))
+    with pytest.raises(TemplateError) as refused:
+        load_template(path)
+    assert ":3: title: String should have at least 1 character" in str(refused.value)

@@ -77,7 +77,7 @@ def crafted_export(session: Session, tmp_path: Path) -> Path:
             item["text"] = CRAFTED
     for action in outcome["actions"]:
         action.update(text=CRAFTED, owner=CRAFTED, topic=CRAFTED)
-    outcome["actions"][0]["text"] = "＝HYPERLINK(\"http://evil.example\",\"click\")"
+    outcome["actions"][0]["text"] = '＝HYPERLINK("http://evil.example","click")'
     path = tmp_path / "crafted.json"
     path.write_text(json.dumps(outcome), encoding="utf-8")
     return path
@@ -86,7 +86,9 @@ def crafted_export(session: Session, tmp_path: Path) -> Path:
 @pytest.fixture
 def imported_db(tmp_path: Path, session: Session, capsys: pytest.CaptureFixture[str]) -> Iterator[Path]:
     other_db = tmp_path / "other.db"
-    code, out, err = retro("import", str(crafted_export(session, tmp_path)), "--db", str(other_db), capsys=capsys)
+    code, out, err = retro(
+        "import", str(crafted_export(session, tmp_path)), "--db", str(other_db), capsys=capsys
+    )
     assert (code, err) == (0, "") and "feedfacefeedface" in out
     assert not unsafe_in(out)
     yield other_db
@@ -149,7 +151,7 @@ def test_an_imported_csv_export_has_no_control_and_no_formula(
     assert len(table) == rows
     assert not [cell for row in table for cell in row if unsafe_in(cell)]
     if "items" not in options:
-        assert table[1][0] == "'＝HYPERLINK(\"http://evil.example\",\"click\")"
+        assert table[1][0] == '\'＝HYPERLINK("http://evil.example","click")'
 
 
 def test_an_imported_calendar_has_no_bare_cr_and_no_control(
