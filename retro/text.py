@@ -28,7 +28,9 @@ _TERMINAL_ESCAPES = re.compile(
 _LINE_BREAKS = re.compile(r"\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
 _EMOJI_TAG_SEQUENCE = re.compile("\U0001f3f4[\U000e0020-\U000e007e]+\U000e007f")
 """Subdivision flags (England, Scotland, Wales): the only legitimate use of the invisible tag characters."""
-_DROPPED_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn"}
+_DROPPED_CATEGORIES = {"Cc", "Cf", "Cs", "Co"}
+"""Controls, invisible formatting, surrogates and private use. Unassigned code points stay: to this Python's
+Unicode tables, emoji newer than they are (🩷, 🫎) are unassigned, and a phone's newer tables draw them."""
 _KEPT_FORMAT_CHARACTERS = {"\u200c", "\u200d"}
 """Zero-width non-joiner (Persian and other scripts) and zero-width joiner (emoji sequences)."""
 
@@ -56,13 +58,18 @@ def _drop_invisible(text: str) -> str:
     return "".join(kept)
 
 
+def _is_noncharacter(char: str) -> bool:
+    code = ord(char)
+    return 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE
+
+
 def _visible(text: str) -> str:
     return "".join(
         char
         for char in text
         if char == "\n"
         or char in _KEPT_FORMAT_CHARACTERS
-        or unicodedata.category(char) not in _DROPPED_CATEGORIES
+        or (unicodedata.category(char) not in _DROPPED_CATEGORIES and not _is_noncharacter(char))
     )
 
 

@@ -219,6 +219,28 @@ async def test_html_renders_in_chromium_without_any_external_request(
     assert f"{NASTY} 2 votes" in headings
 
 
+@pytest.mark.browser
+async def test_right_to_left_text_in_the_html_reads_right_to_left(
+    tmp_path: Path, outcome: RetroOutcome
+) -> None:
+    arabic = "التسليم كان متأخرا مرة أخرى"
+    first = outcome.topics[0].model_copy(update={"notes": (arabic, "Try the shared template")})
+    action = outcome.actions[0].model_copy(update={"text": arabic})
+    page_file = tmp_path / "retro.html"
+    rtl = outcome.model_copy(update={"topics": (first, *outcome.topics[1:]), "actions": (action,)})
+    page_file.write_text(render_html(rtl), encoding="utf-8")
+    async with chromium() as browser:
+        page = await browser.new_page()
+        await page.goto(page_file.as_uri())
+        directions = await page.evaluate(
+            """() => [...document.querySelectorAll('li, td')].map(
+                (element) => [element.textContent.trim(), getComputedStyle(element).direction])"""
+        )
+        await page.close()
+    assert [arabic, "rtl"] in directions and ["Try the shared template", "ltr"] in directions
+    assert directions.count([arabic, "rtl"]) == 2, "the note and the action both read right to left"
+
+
 def test_pdf_is_printed_by_chromium_and_holds_the_text(tmp_path: Path, outcome: RetroOutcome) -> None:
     pdf = tmp_path / "retro.pdf"
     pdf.write_bytes(render(outcome, ExportFormat.PDF))
@@ -260,7 +282,7 @@ def test_html_and_pdf_counts_agree_with_their_nouns(tmp_path: Path, session: Ses
     outcome = outcome_of(session.record.retro_id, session.state)
     html = render_html(outcome)
     for title, votes in (("hard 1", "1 vote"), ("learning 1", "2 votes"), ("learning 2", "0 votes")):
-        assert f'<h3>{title} <span class="votes">{votes}</span></h3>' in html
+        assert f'<h3 dir="auto">{title} <span class="votes">{votes}</span></h3>' in html
     pdf = tmp_path / "retro.pdf"
     pdf.write_bytes(render(outcome, ExportFormat.PDF))
     words = pdf_words(pdf)

@@ -81,3 +81,25 @@ async def test_every_format_is_written_from_the_dialog_and_its_path_shown(
     assert len([c for c in Calendar.from_ical(written["ics"].read_bytes()).walk() if c.name == "VTODO"]) == 2
     assert "Sam forgot the release again" in written["md"].read_text(), "a warning, never a block"
     assert COPY_MARKDOWN not in written
+
+
+async def test_after_a_keep_outcome_retro_ends_the_dialog_exports_no_participant_words(
+    store: SqliteStore, tmp_path: Path
+) -> None:
+    store.set_retention("Ward 7", "outcome")
+    session = start_fixed_session(store)
+    session.execute(Facilitator(), ChangePhase(to=Phase.WRITE))
+    add_item(session, "Handover sheets went missing on nights", "hard")
+    run_retro(session, end=True)
+    app = RetroApp(session, ServerConfig(host="127.0.0.1", port=0), export_dir=tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("b")
+        await pilot.press("x")
+        await pilot.pause()
+        app.screen.query_one(OptionList).highlighted = 0
+        await pilot.press("enter")
+        await until(lambda: app.last_export is not None, timeout=30)
+    assert app.last_export is not None
+    markdown = app.last_export.read_text()
+    assert "# Sprint 42" in markdown and "## Actions" in markdown
+    assert "Handover sheets went missing" not in markdown

@@ -8,6 +8,7 @@ from retro.exports.formats import render
 from retro.exports.outcome import RetroOutcome, outcome_of
 from retro.exports.pdf import PdfUnavailable
 from retro.history import action_statuses
+from retro.retention import Keep, retention_of, stripped
 from retro.session import Session
 
 
@@ -43,9 +44,14 @@ def export_error(error: BaseException | None) -> str:
 
 
 def current_outcome(session: Session) -> RetroOutcome:
+    """The outcome as the team keeps it: once a retro of a keep-outcome team has ended, without any
+    participant's words, although the session still holds them in memory."""
     state = session.state
     statuses = action_statuses(session.store, session.record.retro_id, state.team) if state.team else None
-    return outcome_of(session.record.retro_id, state, statuses)
+    outcome = outcome_of(session.record.retro_id, state, statuses)
+    if state.ended and retention_of(session.store, state.team) is Keep.OUTCOME:
+        return stripped(outcome)
+    return outcome
 
 
 def write_choice(outcome: RetroOutcome, choice: ExportChoice, directory: Path) -> Path:

@@ -26,7 +26,7 @@ def render_html(outcome: RetroOutcome, paper: Paper | None = None) -> str:
         '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{e(outcome.title)}</title><style>{style}</style></head><body>",
-        f"<h1>{e(outcome.title)}</h1>",
+        f'<h1 dir="auto">{e(outcome.title)}</h1>',
         f'<p class="facts">{"".join(facts)}</p>',
         *_review(outcome),
         "<h2>Check-in</h2>",
@@ -58,7 +58,7 @@ def _review(outcome: RetroOutcome) -> list[str]:
     if not outcome.review:
         return []
     rows = "".join(
-        f"<tr><td>{escape(item.text)}</td><td>{escape(item.owner)}</td>"
+        f'<tr><td dir="auto">{escape(item.text)}</td><td dir="auto">{escape(item.owner)}</td>'
         f"<td class='date'>{item.due.isoformat()}</td>"
         f"<td>{OUTCOME_WORDS[item.outcome] if item.outcome else 'not reviewed'}</td></tr>"
         for item in outcome.review
@@ -82,17 +82,18 @@ def _topics(outcome: RetroOutcome) -> list[str]:
 
 def _topic(topic: ExportedTopic, prompts: dict[str, str]) -> str:
     votes = "" if topic.votes is None else f' <span class="votes">{counted(topic.votes, "vote")}</span>'
-    html = [f'<section class="topic"><h3>{escape(topic.title)}{votes}</h3>']
+    html = [f'<section class="topic"><h3 dir="auto">{escape(topic.title)}{votes}</h3>']
     if topic.grouped:
         items = "".join(
-            f'<li>{escape(item.text)} <span class="prompt">({escape(prompts[item.prompt_id])})</span></li>'
+            f'<li dir="auto">{escape(item.text)} '
+            f'<span class="prompt">({escape(prompts[item.prompt_id])})</span></li>'
             for item in topic.items
         )
         html.append(f"<ul>{items}</ul>")
     elif topic.items:
         html.append(f'<p class="prompt">{escape(prompts[topic.items[0].prompt_id])}</p>')
     if topic.notes:
-        notes = "".join(f"<li>{escape(note)}</li>" for note in topic.notes)
+        notes = "".join(f'<li dir="auto">{escape(note)}</li>' for note in topic.notes)
         html.append(f'<p class="muted">Notes</p><ul>{notes}</ul>')
     html.append("</section>")
     return "".join(html)
@@ -103,8 +104,9 @@ def _actions(outcome: RetroOutcome) -> list[str]:
         return ["<h2>Actions</h2>", '<p class="muted">No actions recorded.</p>']
     head = "<tr><th>Action</th><th>Owner</th><th>Due</th><th>Status</th><th>Topic</th></tr>"
     rows = "".join(
-        f"<tr><td>{escape(a.text)}</td><td>{escape(a.owner)}</td><td class='date'>{a.due.isoformat()}</td>"
-        f"<td>{a.status.value}</td><td>{escape(a.topic or '')}</td></tr>"
+        f'<tr><td dir="auto">{escape(a.text)}</td><td dir="auto">{escape(a.owner)}</td>'
+        f'<td class="date">{a.due.isoformat()}</td>'
+        f'<td>{a.status.value}</td><td dir="auto">{escape(a.topic or "")}</td></tr>'
         for a in outcome.actions
     )
     return ["<h2>Actions</h2>", f"<table>{head}{rows}</table>"]

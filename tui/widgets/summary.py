@@ -8,7 +8,7 @@ from rich.text import Text
 from retro.views import BoardView
 from tui.plain_emoji import plain_emoji
 from tui.widgets.histogram import histogram_text, summary_line
-from tui.wording import long_date
+from tui.wording import long_date, plural
 
 
 def heading(text: Text, title: str) -> None:
@@ -31,7 +31,7 @@ def outcome_text(board: BoardView) -> Text:
             text.append(f"● {topic.votes:<3} ", style="bold")
         text.append(plain_emoji(topic.title))
         if topic.grouped:
-            text.append(f"  ({len(topic.items)} items)", style="dim")
+            text.append(f"  ({plural(len(topic.items), 'item')})", style="dim")
     heading(text, "Actions")
     if not board.actions:
         text.append("\nNo actions recorded.", style="dim")
