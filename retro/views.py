@@ -12,6 +12,7 @@ from retro.aggregates import ROTI_QUESTION, AnswerSummary, summarise
 from retro.commands import ReviewOutcome
 from retro.phases import CLOSING_QUESTIONS, FLOW, Phase, is_past
 from retro.state import RetroState, Topic
+from retro.text import MAX_ITEM_CHARS
 
 
 class _View(BaseModel):
@@ -129,6 +130,10 @@ class BoardView(_View):
     min_responses: int
     claims: tuple[ClaimView, ...]
     joining_locked: bool
+    max_item_chars: int = MAX_ITEM_CHARS
+    """The longest item or rewrite the server takes: the phone counts against it as you type."""
+    featured_prompt: str = "learning"
+    """The prompt the phone puts first and marks "Start here", when the template has it."""
 
 
 class PrivateView(_View):
