@@ -126,7 +126,7 @@ def test_an_imported_html_export_has_no_control(
 ) -> None:
     html = export(imported_db, tmp_path, capsys, "--format", "html").decode()
     assert not unsafe_in(html)
-    assert f"<h1>{CRAFTED_LINE}</h1>" in html
+    assert f'<h1 dir="auto">{CRAFTED_LINE}</h1>' in html
 
 
 def test_an_imported_pdf_export_has_no_control(
