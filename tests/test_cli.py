@@ -14,7 +14,7 @@ from retro.phases import Phase
 from retro.session import Session
 from retro.sqlite_store import SqliteStore
 
-RETRO = [sys.executable, "-m", "tui.cli"]
+RETRO = [sys.executable, "-m", "cli"]
 
 
 def test_schema_prints_the_protocol_json_schema() -> None:

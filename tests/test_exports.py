@@ -17,10 +17,10 @@ from retro.exports.calendar import render_ics
 from retro.exports.files import CsvContent, ExportFormat, default_name
 from retro.exports.formats import render
 from retro.exports.html import render_html
-from retro.exports.outcome import OUTCOME_ADAPTER, RetroOutcome, outcome_of
 from retro.exports.paper import Paper, locale_paper
 from retro.exports.spreadsheet import neutralise, render_actions_csv, render_items_csv, render_jira_csv
 from retro.exports.wording import summary_text
+from retro.outcome import OUTCOME_ADAPTER, RetroOutcome, outcome_of
 from retro.session import Session
 from retro.sqlite_store import SqliteStore
 from retro.templates import MOTIVATION
@@ -28,7 +28,7 @@ from tests.browser import chromium
 from tests.retro_fixtures import FORMULA, NASTY, PHONES, run_retro
 from tests.test_markdown_export import vote_counted_topics, write_counted_items
 
-RETRO = [sys.executable, "-m", "tui.cli"]
+RETRO = [sys.executable, "-m", "cli"]
 
 
 @pytest.fixture
@@ -160,7 +160,7 @@ INJECTED_EVENT = "Sprint 42\nBEGIN:VEVENT\r\nSUMMARY:injected\rEND:VEVENT\u2028x
 ICS_OF_UNCLEANED_OUTCOME = """
 import sys
 from retro.exports.calendar import render_ics
-from retro.exports.outcome import OUTCOME_ADAPTER
+from retro.outcome import OUTCOME_ADAPTER
 outcome = OUTCOME_ADAPTER.validate_json(sys.stdin.buffer.read())
 sys.stdout.buffer.write(render_ics(outcome.model_copy(update={"title": sys.argv[1]})))
 """

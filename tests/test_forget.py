@@ -34,7 +34,7 @@ from retro.secrets import owner_hash
 from retro.session import Session
 from retro.sqlite_store import SqliteStore
 from retro.state import replay
-from tui.cli import main
+from cli.main import main
 
 TEAM = "Ward 7"
 FACILITATOR = Facilitator()

@@ -14,7 +14,7 @@ from retro.session import Session
 from retro.sqlite_store import SqliteStore
 from tests.retro_fixtures import FORMULA, NASTY, run_retro
 
-RETRO = [sys.executable, "-m", "tui.cli"]
+RETRO = [sys.executable, "-m", "cli"]
 
 
 def file_bytes(db_path: Path) -> bytes:

@@ -23,18 +23,18 @@ from typing import Any
 import pytest
 from icalendar import Calendar
 
+from cli.config import RunConfig
+from cli.main import main
 from retro.exports.files import ExportFormat
 from retro.exports.formats import render
-from retro.exports.outcome import outcome_of
 from retro.history import open_actions
+from retro.outcome import outcome_of
 from retro.session import Session
 from retro.sqlite_store import SqliteStore
 from retro.state import replay
 from tests.retro_fixtures import run_retro
-from tui.cli import main
-from tui.config import RunConfig
 
-RETRO = [sys.executable, "-m", "tui.cli"]
+RETRO = [sys.executable, "-m", "cli"]
 ROOT = Path(__file__).parent.parent
 
 WINDOW_TITLE = "\x1b]0;pwned\x07"
@@ -270,7 +270,7 @@ def test_an_older_database_exports_a_calendar_with_no_injected_event(
 ) -> None:
     out = tmp_path / "retro.ics"
     result = subprocess.run(
-        [sys.executable, *optimise, "-m", "tui.cli", "export", "latest", "--format", "ics"]
+        [sys.executable, *optimise, "-m", "cli", "export", "latest", "--format", "ics"]
         + ["--db", str(old_db), "--out", str(out)],
         capture_output=True,
         text=True,

@@ -7,17 +7,17 @@ from collections.abc import Sequence
 
 from pydantic import ValidationError
 
+from cli.config import RunConfig
+from cli.outcomes import run_export, run_forget, run_import
 from retro.builtin_templates import BUILT_IN
-from retro.exports.outcome import outcome_schema_text
 from retro.history import history_rows
 from retro.launch import NothingToResume, open_session
+from retro.outcome import outcome_schema_text
 from retro.session import Session
 from retro.settings import RetroSettings
 from retro.sqlite_store import SqliteStore
 from retro.template_files import TemplateError, resolve_template
 from server.app import ServerConfig
-from tui.config import RunConfig
-from tui.export_command import run_export, run_forget, run_import
 
 DEFAULT_PORT = 8765
 

@@ -1,0 +1,1 @@
+"""The `retro` command: every subcommand, headless unless it hosts the TUI."""
