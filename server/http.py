@@ -8,6 +8,8 @@ import logging
 from collections.abc import Callable
 from http import HTTPStatus
 from importlib.resources import files
+from importlib.resources.abc import Traversable
+from pathlib import PurePosixPath
 
 from websockets.asyncio.server import ServerConnection
 from websockets.http11 import Request, Response
@@ -17,10 +19,11 @@ from server.responses import HTML, TEXT, not_found, refusal, respond
 BLAME_RULES = "blame_rules.json"
 """The blame-nudge rules, shared with the Python side (retro.nudge): the phone runs them as you type."""
 
-ASSETS = {
-    "app.js": "text/javascript; charset=utf-8",
-    "app.css": "text/css; charset=utf-8",
+CONTENT_TYPES = {
+    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
 }
+"""What the phone page is made of: its ES modules and stylesheets. Nothing else under static/ is served."""
 
 SINGLE_HEADERS = ("Host", "Origin", "Connection", "Upgrade", "Sec-WebSocket-Key", "Sec-WebSocket-Version")
 """Headers a request may carry at most once. A list in one Connection header is fine; a second one is not."""
@@ -30,6 +33,26 @@ logger = logging.getLogger("retro.server")
 
 def _static(name: str) -> bytes:
     return files("server").joinpath("static", name).read_bytes()
+
+
+def page_assets() -> dict[str, tuple[bytes, str]]:
+    """Every script and stylesheet shipped under server/static, by its path there, read once at start-up.
+
+    This is the allowlist: a request names one of these paths exactly, or it is not found.
+    """
+    assets: dict[str, tuple[bytes, str]] = {}
+
+    def walk(folder: Traversable, prefix: str) -> None:
+        for entry in folder.iterdir():
+            if entry.name.startswith("."):
+                continue
+            if entry.is_dir():
+                walk(entry, f"{prefix}{entry.name}/")
+            elif (kind := CONTENT_TYPES.get(PurePosixPath(entry.name).suffix)) is not None:
+                assets[prefix + entry.name] = (entry.read_bytes(), kind)
+
+    walk(files("server").joinpath("static"), "")
+    return assets
 
 
 def asks_to_upgrade(request: Request) -> bool:
@@ -55,7 +78,7 @@ class Router:
         self._retired_tokens = retired_tokens
         self._origin_allowed = origin_allowed
         self._page = _static("index.html")
-        self._assets = {name: (_static(name), kind) for name, kind in ASSETS.items()}
+        self._assets = page_assets()
         self._assets[BLAME_RULES] = (files("retro").joinpath(BLAME_RULES).read_bytes(), "application/json")
 
     def __call__(self, connection: ServerConnection, request: Request) -> Response | None:

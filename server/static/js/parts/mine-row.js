@@ -1,0 +1,121 @@
+// One of this phone's own items, in its prompt's "Yours" list: its state, Withdraw, and, when the
+// facilitator has held it, the notice only this phone can read, with a box to rewrite it.
+
+import { ownItemStatus } from '../choices.js';
+import { el, icon, prefersStillness, setAttr, setText, show } from '../dom.js';
+import { cancelRewrite, openRewrite, sendRewrite, typeRewrite, withdrawItem } from '../intents.js';
+import { state } from '../state.js';
+import { composerParts, sendOnCtrlEnter, updateComposer } from './composer.js';
+
+const PAUSE = 'M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20Zm-3 6h2v8H9V8Zm4 0h2v8h-2V8Z';
+
+export function buildMineRow(item) {
+  const msgId = item.msg_id;
+  const button = (testid, text, primary = false) =>
+    el('button', { type: 'button', class: 'button ' + (primary ? 'primary' : 'quiet'), 'data-testid': testid, text });
+  const row = {
+    text: el('p', { class: 'mine-text', dir: 'auto' }),
+    state: el('span', { class: 'mine-state' }),
+    rewrite: button('rewrite', 'Rewrite'),
+    withdraw: button('withdraw', 'Withdraw'),
+    reason: el('strong', { class: 'held-reason', 'data-testid': 'held-reason', dir: 'auto' }),
+    stop: el('span'),
+    textarea: el('textarea', {
+      id: 'rewrite-' + msgId,
+      class: 'compose rewrite-text',
+      'data-testid': 'rewrite-text',
+      dir: 'auto',
+      rows: 3,
+      'aria-describedby': 'rewrite-counter-' + msgId + ' rewrite-too-long-' + msgId,
+      autocomplete: 'off',
+    }),
+    parts: { ...composerParts('rewrite-', msgId), button: button('rewrite-send', 'Send rewrite', true) },
+    cancel: button('rewrite-cancel', 'Cancel'),
+  };
+  row.rewrite.hidden = true;
+  const { nudge, tooLong, counter } = row.parts;
+  row.editor = el(
+    'div',
+    { class: 'rewrite', hidden: true },
+    el('label', { class: 'rewrite-label', for: row.textarea.id, text: 'Your rewrite' }),
+    row.textarea,
+    nudge,
+    tooLong,
+    el('div', { class: 'rewrite-row' }, counter, row.cancel, row.parts.button),
+  );
+  row.held = el(
+    'div',
+    { class: 'held', 'data-testid': 'held', hidden: true },
+    el('p', { class: 'held-title' }, icon('held-icon', 16, PAUSE), 'Held · only you see this'),
+    el(
+      'p',
+      { class: 'held-text' },
+      'The facilitator has held this item: ',
+      row.reason,
+      row.stop,
+      " It won't be shown at the reveal unless you rewrite it. You can rewrite or withdraw it.",
+    ),
+    row.editor,
+  );
+  row.root = el(
+    'li',
+    { class: 'mine-item', 'data-testid': 'mine' },
+    row.text,
+    row.held,
+    el('div', { class: 'mine-meta' }, row.state, el('div', { class: 'mine-buttons' }, row.rewrite, row.withdraw)),
+  );
+  const send = () => {
+    if (!sendRewrite(msgId, row.textarea.value)) row.textarea.focus();
+  };
+  row.withdraw.addEventListener('click', () => withdrawItem(msgId));
+  row.rewrite.addEventListener('click', () => openRewrite(msgId));
+  row.cancel.addEventListener('click', () => cancelRewrite(msgId));
+  row.parts.button.addEventListener('click', send);
+  row.textarea.addEventListener('input', () => typeRewrite(msgId, row.textarea.value));
+  sendOnCtrlEnter(row.textarea, send);
+  return row;
+}
+
+function statusLine(item, status) {
+  const ready = state.link.ready;
+  if (!item.acked) return ready ? 'Sending…' : 'Waiting for connection…';
+  if (status.withdrawing) return ready ? 'Withdrawing…' : 'Withdraws when reconnected…';
+  if (status.rewriting) return ready ? 'Sending your rewrite…' : 'Sends your rewrite when reconnected…';
+  return '';
+}
+
+export function updateMineRow(row, item, limit) {
+  const status = ownItemStatus(item);
+  setText(row.text, item.text);
+  setText(row.state, statusLine(item, status));
+  row.root.classList.toggle('pending', !item.acked || status.withdrawing || status.rewriting);
+  row.root.classList.toggle('held-item', status.held);
+  setAttr(row.root, 'data-held', status.held ? 'true' : null);
+  setAttr(row.withdraw, 'aria-label', 'Withdraw: ' + item.text);
+  row.withdraw.disabled = !item.acked || !item.item_id || status.withdrawing;
+  show(row.held, status.held);
+  if (status.held) {
+    setText(row.reason, status.reason || 'no reason given');
+    setText(row.stop, /[.!?…]$/.test(status.reason) ? '' : '.');
+  }
+  if (status.editing && row.editor.hidden) {
+    const draft = state.rewriteDrafts[item.item_id];
+    row.textarea.value = typeof draft === 'string' ? draft : item.text;
+  }
+  show(row.editor, status.editing);
+  show(row.rewrite, status.held && !status.editing);
+  setAttr(row.rewrite, 'aria-label', 'Rewrite: ' + item.text);
+  if (status.editing) updateComposer(row.parts, row.textarea, limit);
+}
+
+/** Focus asked for by key: "rewrite:<msg>" is the rewrite box, "held:<msg>" the held item itself. */
+export function focusMineRow(row, kind) {
+  if (kind === 'rewrite') {
+    row.textarea.focus();
+    return;
+  }
+  const target = row.rewrite.hidden ? row.root : row.rewrite;
+  if (target === row.root) row.root.setAttribute('tabindex', '-1');
+  row.root.scrollIntoView({ block: 'center', behavior: prefersStillness() ? 'auto' : 'smooth' });
+  target.focus({ preventScroll: true });
+}

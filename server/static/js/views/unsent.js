@@ -1,0 +1,50 @@
+// Not sent: drafts left when writing closed, and text the server refused. Only on this phone; copy it,
+// put it back in its box (while writing), or discard it.
+
+import { promptText } from '../choices.js';
+import { $, el, keyed, setAttr, setText, show } from '../dom.js';
+import { discardDraft, discardRescued, putBack } from '../intents.js';
+import { state } from '../state.js';
+
+function entriesOf(inWrite) {
+  const entries = [];
+  if (!inWrite) {
+    for (const [promptId, text] of Object.entries(state.drafts)) {
+      if (text.trim()) entries.push({ kind: 'draft', promptId, text });
+    }
+  }
+  state.rescued.forEach((r, index) => entries.push({ kind: 'rescued', promptId: r.prompt_id, text: r.text, index }));
+  return entries;
+}
+
+function createEntry() {
+  const row = {
+    prompt: el('p', { class: 'item-prompt', dir: 'auto' }),
+    text: el('p', { class: 'item-text selectable', dir: 'auto' }),
+    putBack: el('button', { type: 'button', class: 'button quiet', text: 'Put back' }),
+    discard: el('button', { type: 'button', class: 'button quiet', text: 'Discard' }),
+    entry: null,
+  };
+  row.putBack.addEventListener('click', () => putBack(row.entry.index));
+  row.discard.addEventListener('click', () => (row.entry.kind === 'draft' ? discardDraft(row.entry.promptId) : discardRescued(row.entry.index)));
+  row.root = el('li', { class: 'card unsent-item' }, row.prompt, row.text, el('div', { class: 'unsent-buttons' }, row.putBack, row.discard));
+  return row;
+}
+
+function updateEntry(row, entry, inWrite) {
+  row.entry = entry;
+  setText(row.prompt, promptText(entry.promptId));
+  setText(row.text, entry.text);
+  show(row.putBack, inWrite && entry.kind === 'rescued');
+  setAttr(row.putBack, 'aria-label', 'Put back to edit: ' + entry.text);
+  setAttr(row.discard, 'aria-label', 'Discard: ' + entry.text);
+}
+
+export function render() {
+  const board = state.board;
+  const inWrite = Boolean(board) && board.phase === 'write';
+  const entries = board ? entriesOf(inWrite) : [];
+  show($('unsent'), entries.length > 0);
+  const key = (entry, index) => entry.kind + ':' + (entry.kind === 'draft' ? entry.promptId : index);
+  keyed($('unsent-list'), entries, key, createEntry, (row, entry) => updateEntry(row, entry, inWrite));
+}
