@@ -5,7 +5,7 @@ from datetime import date
 
 from retro.commands import ReviewOutcome
 from retro.events import ReviewItem
-from retro.exports.outcome import OUTCOME_ADAPTER, ActionStatus, RetroOutcome, outcome_of
+from retro.outcome import OUTCOME_ADAPTER, ActionStatus, RetroOutcome, outcome_of
 from retro.state import replay
 from retro.store import EventStore
 from retro.templates import MOTIVATION

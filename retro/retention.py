@@ -9,8 +9,8 @@ title ("Untitled topic 2"); if nobody voted on it, took notes on it or attached 
 from enum import StrEnum
 from itertools import count
 
-from retro.exports.outcome import ExportedAction, ExportedTopic, RetroOutcome
 from retro.exports.sources import find_outcome
+from retro.outcome import ExportedAction, ExportedTopic, RetroOutcome
 from retro.store import EventStore
 
 

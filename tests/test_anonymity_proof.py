@@ -25,7 +25,7 @@ from retro.commands import (
 )
 from retro.exports.files import CsvContent, ExportFormat
 from retro.exports.formats import render
-from retro.exports.outcome import outcome_of
+from retro.outcome import outcome_of
 from retro.phases import Phase
 from retro.secrets import owner_hash, pseudonym
 from retro.session import Session

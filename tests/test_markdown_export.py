@@ -6,7 +6,7 @@ import pytest
 
 from retro.commands import CastVote, ChangePhase
 from retro.exports.markdown import escape, render_markdown, write_markdown
-from retro.exports.outcome import outcome_of
+from retro.outcome import outcome_of
 from retro.phases import Phase
 from retro.secrets import owner_hash
 from retro.session import Session

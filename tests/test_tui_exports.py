@@ -10,7 +10,7 @@ from retro.actors import Facilitator
 from retro.commands import ChangePhase
 from retro.exports.files import default_name
 from retro.exports.markdown import render_markdown
-from retro.exports.outcome import OUTCOME_ADAPTER
+from retro.outcome import OUTCOME_ADAPTER
 from retro.phases import Phase
 from retro.sqlite_store import SqliteStore
 from server.app import ServerConfig

@@ -13,9 +13,9 @@ from retro.commands import ChangePhase, Command, EditAction, LockJoining, Record
 from retro.errors import RuleViolation
 from retro.events import Event, JoinTokenRotated
 from retro.exports.markdown import render_markdown
-from retro.exports.outcome import RetroOutcome
 from retro.exports.warnings import items_pointing_at_people
 from retro.history import check_in_trend
+from retro.outcome import RetroOutcome
 from retro.phases import Phase
 from retro.session import Session
 from retro.views import FacilitatorView, facilitator_view

@@ -5,9 +5,9 @@ from pathlib import Path
 
 from retro.exports.files import CsvContent, ExportFormat, default_name, unused_path
 from retro.exports.formats import render
-from retro.exports.outcome import RetroOutcome, outcome_of
 from retro.exports.pdf import PdfUnavailable
 from retro.history import action_statuses
+from retro.outcome import RetroOutcome, outcome_of
 from retro.retention import Keep, retention_of, stripped
 from retro.session import Session
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from icalendar import Calendar, Component, Todo, vText
 
-from retro.exports.outcome import ActionStatus, RetroOutcome
+from retro.outcome import ActionStatus, RetroOutcome
 
 _STATUS = {
     ActionStatus.OPEN: "NEEDS-ACTION",

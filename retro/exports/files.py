@@ -4,7 +4,7 @@ import re
 from enum import StrEnum
 from pathlib import Path
 
-from retro.exports.outcome import RetroOutcome
+from retro.outcome import RetroOutcome
 
 
 class ExportFormat(StrEnum):

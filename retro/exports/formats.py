@@ -6,10 +6,10 @@ from retro.exports.calendar import render_ics
 from retro.exports.files import CsvContent, ExportFormat
 from retro.exports.html import render_html
 from retro.exports.markdown import render_markdown
-from retro.exports.outcome import RetroOutcome
 from retro.exports.paper import Paper, locale_paper
 from retro.exports.pdf import render_pdf
 from retro.exports.spreadsheet import render_actions_csv, render_items_csv, render_jira_csv
+from retro.outcome import RetroOutcome
 
 
 def render(

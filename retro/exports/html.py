@@ -7,9 +7,9 @@ from html import escape
 from importlib.resources import files
 
 from retro.aggregates import AnswerSummary
-from retro.exports.outcome import ExportedTopic, RetroOutcome
 from retro.exports.paper import Paper
 from retro.exports.wording import OUTCOME_WORDS, counted, summary_text
+from retro.outcome import ExportedTopic, RetroOutcome
 
 STYLE = files("retro.exports").joinpath("export.css").read_text(encoding="utf-8")
 

@@ -4,8 +4,8 @@ import re
 from pathlib import Path
 
 from retro.exports.files import ExportFormat, default_name, unused_path
-from retro.exports.outcome import ExportedTopic, RetroOutcome, outcome_of
 from retro.exports.wording import OUTCOME_WORDS, counted, summary_text
+from retro.outcome import ExportedTopic, RetroOutcome, outcome_of
 from retro.state import RetroState
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#])")

@@ -7,8 +7,8 @@ import tempfile
 from pathlib import Path
 
 from retro.exports.html import render_html
-from retro.exports.outcome import RetroOutcome
 from retro.exports.paper import Paper
+from retro.outcome import RetroOutcome
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 

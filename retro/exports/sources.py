@@ -2,8 +2,8 @@
 
 from pydantic import ValidationError
 
-from retro.exports.outcome import OUTCOME_ADAPTER, RetroOutcome, outcome_of
 from retro.history import action_statuses, past_outcomes
+from retro.outcome import OUTCOME_ADAPTER, RetroOutcome, outcome_of
 from retro.state import replay
 from retro.store import EventStore
 

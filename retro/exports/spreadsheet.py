@@ -10,7 +10,7 @@ import io
 import re
 import unicodedata
 
-from retro.exports.outcome import RetroOutcome
+from retro.outcome import RetroOutcome
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 BOM = "\ufeff"

@@ -5,8 +5,8 @@ A warning, never a block: the export is written all the same.
 
 from collections.abc import Callable
 
-from retro.exports.outcome import RetroOutcome
 from retro.nudge import points_at_person
+from retro.outcome import RetroOutcome
 
 
 def items_pointing_at_people(
