@@ -1,15 +1,15 @@
 """Session.execute: the one path by which anything in a retro changes."""
 
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from retro.actors import Actor
 from retro.builtin_templates import DEFAULT_TEMPLATE
-from retro.commands import Command
-from retro.events import Event, JoinTokenRotated, RetroStarted, ReviewItem
+from retro.commands import AddItem, Command
+from retro.events import Event, ItemAdded, JoinTokenRotated, RetroStarted, ReviewItem
 from retro.records import RetroRecord
-from retro.retention import Keep, forget_retro, retention_of
 from retro.rules import decide
 from retro.secrets import new_id, new_key, new_token, pseudonym
 from retro.settings import RetroSettings
@@ -19,6 +19,12 @@ from retro.templates import Template
 
 Listener = Callable[[list[Event]], None]
 Clock = Callable[[], datetime]
+Erasure = Callable[[EventStore, str, RetroState], None]
+"""What an ended retro's erasure does, given the store, the retro's id and its state: one single step."""
+
+
+def forget_who_is_who(store: EventStore, retro_id: str, state: RetroState) -> None:
+    store.forget_pseudonyms(retro_id)
 
 
 def utc_now() -> datetime:
@@ -32,16 +38,24 @@ class Outcome:
     events: list[Event]
     duplicate: bool = False
     """True when the message id had been applied before: nothing changed this time."""
+    item_id: str | None = None
+    """The item the command added; for a duplicate, the item that the same command added before."""
 
 
 class Session:
     def __init__(
-        self, store: EventStore, record: RetroRecord, state: RetroState, clock: Clock = utc_now
+        self,
+        store: EventStore,
+        record: RetroRecord,
+        state: RetroState,
+        clock: Clock = utc_now,
+        erase: Erasure = forget_who_is_who,
     ) -> None:
         self.store = store
         self.record = record
         self.state = state
         self.clock = clock
+        self._erase = erase
         self._listeners: list[Listener] = []
 
     @classmethod
@@ -56,6 +70,7 @@ class Session:
         review: tuple[ReviewItem, ...] = (),
         today: date | None = None,
         clock: Clock = utc_now,
+        erase: Erasure = forget_who_is_who,
     ) -> "Session":
         created_on = today or date.today()
         record = RetroRecord(
@@ -76,21 +91,27 @@ class Session:
             review=review,
         )
         store.create_retro(record, [started])
-        return cls(store, record, replay(record.retro_id, [started]), clock)
+        return cls(store, record, replay(record.retro_id, [started]), clock, erase)
 
     @classmethod
-    def resume(cls, store: EventStore, record: RetroRecord, clock: Clock = utc_now) -> "Session":
-        session = cls(store, record, replay(record.retro_id, store.events(record.retro_id)), clock)
+    def resume(
+        cls,
+        store: EventStore,
+        record: RetroRecord,
+        clock: Clock = utc_now,
+        erase: Erasure = forget_who_is_who,
+    ) -> "Session":
+        session = cls(store, record, replay(record.retro_id, store.events(record.retro_id)), clock, erase)
         session._forget_if_ended()
         return session
 
     def execute(self, actor: Actor, command: Command, message_id: str | None = None) -> Outcome:
         """Validate, persist durably, apply, notify. Raises RuleViolation when a rule says no."""
         if message_id is not None and self.store.was_applied(self.record.retro_id, message_id):
-            return Outcome(events=[], duplicate=True)
+            return Outcome(events=[], duplicate=True, item_id=self._item_added_before(command))
         events = decide(self.state, actor, command, self.clock())
         if not self.store.append(self.record.retro_id, events, message_id):
-            return Outcome(events=[], duplicate=True)
+            return Outcome(events=[], duplicate=True, item_id=self._item_added_before(command))
         for event in events:
             self.state.apply(event)
             if isinstance(event, JoinTokenRotated):
@@ -98,7 +119,8 @@ class Session:
         self._forget_if_ended()
         for listener in list(self._listeners):
             listener(events)
-        return Outcome(events=events)
+        added = next((event.item_id for event in events if isinstance(event, ItemAdded)), None)
+        return Outcome(events=events, item_id=added)
 
     def _rotate_join_token(self) -> None:
         token = new_token()
@@ -107,14 +129,12 @@ class Session:
 
     def _forget_if_ended(self) -> None:
         """Once the retro has ended, erase what could tie anything to a person. Also run on resume, so
-        that a crash between the end and the erasure cannot leave anything behind. A team that keeps only
-        outcomes forgets the raw items in the same single step, so no crash can leave them behind either."""
+        that a crash between the end and the erasure cannot leave anything behind. Where sessions are opened
+        (retro.launch), the erasure of a team that keeps only outcomes forgets the raw items in the same
+        single step, so no crash can leave them behind either."""
         if not self.state.ended or self.record.retro_key is None:
             return
-        if retention_of(self.store, self.state.team) is Keep.OUTCOME:
-            forget_retro(self.store, self.record.retro_id)
-        else:
-            self.store.forget_pseudonyms(self.record.retro_id)
+        self._erase(self.store, self.record.retro_id, self.state)
         self.record = self.record.model_copy(update={"retro_key": None, "closed": True})
 
     def pseudonym_for(self, participant_secret: str) -> str | None:
@@ -126,3 +146,40 @@ class Session:
     def subscribe(self, listener: Listener) -> Callable[[], None]:
         self._listeners.append(listener)
         return lambda: self._listeners.remove(listener)
+
+    def _item_added_before(self, command: Command) -> str | None:
+        """The owner hash is the writing phone's own: it finds the one item that its add_item made."""
+        if not isinstance(command, AddItem):
+            return None
+        items = self.state.items.values()
+        return next((item.item_id for item in items if item.owner_hash == command.owner_hash), None)
+
+    @property
+    def join_token(self) -> str:
+        return self.record.join_token
+
+    @property
+    def closed(self) -> bool:
+        """True once the retro has ended and forgotten who is who: no one can act as a participant."""
+        return self.record.retro_key is None
+
+    @property
+    def joining_locked(self) -> bool:
+        return self.state.joining_locked
+
+    def admits_facilitator(self, key: str) -> bool:
+        return secrets.compare_digest(key.encode(), self.record.facilitator_key.encode())
+
+    def known_phones(self) -> set[str]:
+        """Phones that have joined, by ballot: those on disk and those with anything in the state."""
+        state = self.state
+        answers = {ballot for per_question in state.check_in.values() for ballot in per_question}
+        remembered = self.store.known_phones(self.record.retro_id)
+        return remembered | set(state.ballots) | answers | set(state.roti)
+
+    def remember_phone(self, ballot: str) -> None:
+        self.store.remember_phone(self.record.retro_id, ballot)
+
+    def voters(self) -> set[str]:
+        """Ballots with at least one dot on the board."""
+        return {ballot for ballot, dots in self.state.ballots.items() if sum(dots.values()) > 0}

@@ -1,11 +1,10 @@
 """Fan-out: after a change, mark views dirty and flush at most every FLUSH_SECONDS.
 
 Each distinct view is computed and serialised once and sent to every connection that shares it.
-Presence (phones joined, phones that have written) is kept in memory only, as counts' raw material.
+Presence (server.presence) is computed here, from ballots kept in memory only.
 """
 
 import asyncio
-from collections.abc import Callable
 
 from websockets.asyncio.server import ServerConnection, broadcast
 
@@ -21,12 +20,10 @@ from retro.events import (
 from retro.screening import held_notices, new_nonce
 from retro.session import Session
 from retro.views import board_view, facilitator_view, private_view
+from server.presence import Presence, PresenceListener
 from server.protocol import BoardMessage, FacilitatorMessage, PrivateMessage
 
 FLUSH_SECONDS = 0.05
-
-PresenceListener = Callable[[int, int, int], None]
-"""Called with phones joined, and of those how many have written and how many have voted."""
 
 
 class Hub:
@@ -40,9 +37,7 @@ class Hub:
         self._dirty_ballots: set[str] = set()
         self._all_ballots_dirty = False
         self._presence_listeners: list[PresenceListener] = []
-        self._known: set[str] = self._ballots_in(session) | session.store.known_phones(
-            session.record.retro_id
-        )
+        self._known: set[str] = session.known_phones()
         """Phones that have joined: they stay in when joining is locked or the link is rotated."""
         session.subscribe(self._on_events)
 
@@ -50,33 +45,15 @@ class Hub:
     def phones_in(self) -> int:
         """What the cap on phones counts: phones joined now, and each connection that joined after the end."""
         late = sum(1 for ballot in self._participants.values() if ballot is None)
-        return self.phones + late
+        return len(self._joined()) + late
 
     @property
-    def closed(self) -> bool:
-        return self.session.record.retro_key is None
+    def presence(self) -> Presence:
+        return Presence.of(self._joined(), self._written, self.session.voters())
 
     @property
-    def phones(self) -> int:
-        """Phones joined now: distinct participants, however many tabs each has open."""
-        return len(self._joined())
-
-    @property
-    def phones_written(self) -> int:
-        """Of the phones joined now, how many have written at least one item."""
-        return len(self._joined() & self._written)
-
-    @property
-    def phones_voted(self) -> int:
-        """Of the phones joined now, how many have at least one dot on the board."""
-        ballots = self.session.state.ballots
-        return len({ballot for ballot in self._joined() if sum(ballots.get(ballot, {}).values()) > 0})
-
-    @staticmethod
-    def _ballots_in(session: Session) -> set[str]:
-        state = session.state
-        answers = {ballot for per_question in state.check_in.values() for ballot in per_question}
-        return set(state.ballots) | answers | set(state.roti)
+    def join_path(self) -> str:
+        return f"/j/{self.session.join_token}"
 
     def is_known(self, ballot: str) -> bool:
         return ballot in self._known
@@ -87,7 +64,7 @@ class Hub:
     def remember_phone(self, ballot: str) -> None:
         """Known from now on, on disk too: a phone in stays in after a restart, a lock or a new link."""
         if ballot not in self._known:
-            self.session.store.remember_phone(self.session.record.retro_id, ballot)
+            self.session.remember_phone(ballot)
             self._known.add(ballot)
 
     def add_participant(self, connection: ServerConnection, ballot: str | None, wrote: bool = False) -> None:
@@ -117,7 +94,7 @@ class Hub:
         return BoardMessage(
             board=board_view(state),
             server_time=self.session.clock(),
-            join_path=f"/j/{self.session.record.join_token}",
+            join_path=self.join_path,
             notice_nonce=nonce,
             held_notices=held_notices(state, nonce),
         ).model_dump_json()
@@ -126,12 +103,13 @@ class Hub:
         return PrivateMessage(private=private_view(self.session.state, ballot)).model_dump_json()
 
     def facilitator_json(self) -> str:
+        presence = self.presence
         return FacilitatorMessage(
             view=facilitator_view(self.session.state),
             server_time=self.session.clock(),
-            phones=self.phones,
-            phones_written=self.phones_written,
-            phones_voted=self.phones_voted,
+            phones=presence.joined,
+            phones_written=presence.written,
+            phones_voted=presence.voted,
         ).model_dump_json()
 
     async def run(self) -> None:
@@ -151,7 +129,7 @@ class Hub:
         return {ballot for ballot in self._participants.values() if ballot is not None}
 
     def _flush_private(self) -> None:
-        if self.closed:
+        if self.session.closed:
             return
         by_ballot: dict[str, list[ServerConnection]] = {}
         for connection, ballot in self._participants.items():
@@ -173,6 +151,8 @@ class Hub:
         self._dirty.set()
 
     def _presence_changed(self) -> None:
-        for listener in self._presence_listeners:
-            listener(self.phones, self.phones_written, self.phones_voted)
+        if self._presence_listeners:
+            presence = self.presence
+            for listener in self._presence_listeners:
+                listener(presence)
         self._dirty.set()

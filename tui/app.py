@@ -13,13 +13,14 @@ from retro.commands import ChangePhase, Command, EditAction, LockJoining, Record
 from retro.errors import RuleViolation
 from retro.events import Event, JoinTokenRotated
 from retro.exports.markdown import render_markdown
-from retro.exports.warnings import items_pointing_at_people
 from retro.history import check_in_trend
+from retro.nudge import unframed_items
 from retro.outcome import RetroOutcome
 from retro.phases import Phase
 from retro.session import Session
 from retro.views import FacilitatorView, facilitator_view
 from server.app import RetroServer, ServerConfig
+from server.presence import Presence
 from tui.board_data import BoardData
 from tui.exporting import (
     COPY_MARKDOWN,
@@ -122,8 +123,8 @@ class RetroApp(App[None]):
     async def on_unmount(self) -> None:
         await self.server.stop()
 
-    def _on_presence(self, phones: int, phones_written: int, phones_voted: int) -> None:
-        self.post_message(PhonesChanged(phones, phones_written, phones_voted))
+    def _on_presence(self, presence: Presence) -> None:
+        self.post_message(PhonesChanged(presence.joined, presence.written, presence.voted))
 
     def _on_events(self, events: list[Event]) -> None:
         self.post_message(RetroChanged())
@@ -295,7 +296,7 @@ class RetroApp(App[None]):
         self.push_screen(ConfirmScreen(*NEW_LINK_CONFIRM, yes="New link"), answered)
 
     def action_export(self) -> None:
-        warnings = items_pointing_at_people(current_outcome(self.session))
+        warnings = unframed_items(current_outcome(self.session).item_texts)
         self.push_screen(ExportScreen(warnings), self._export_chosen)
 
     def _export_chosen(self, key: str | None) -> None:
