@@ -16,6 +16,7 @@ from retro.session import Session
 from retro.settings import RetroSettings
 from retro.sqlite_store import SqliteStore
 from server.app import RetroServer, ServerConfig
+from tests.support.client import Clients, serving
 
 FIXED_JOIN_TOKEN = "JoinToken-ForTests-0001"
 FIXED_FACILITATOR_KEY = "FacilitatorKey-ForTests-01"
@@ -65,3 +66,21 @@ async def server(session: Session) -> AsyncIterator[RetroServer]:
     await running.start()
     yield running
     await running.stop()
+
+
+@pytest.fixture
+async def clients(server: RetroServer) -> AsyncIterator[Clients]:
+    """Websocket clients of the server fixture, closed at teardown."""
+    pool = Clients(server)
+    yield pool
+    await pool.close_all()
+
+
+@pytest.fixture
+async def capped(store: SqliteStore) -> AsyncIterator[Clients]:
+    """A retro in Write where each phone has 3 dots and at most 2 of them may go on one topic."""
+    settings = RetroSettings(votes_per_person=3, max_votes_per_topic=2)
+    session = Session.start(store, title="Capped", team="Ward 7", settings=settings)
+    session.execute(Facilitator(), ChangePhase(to=Phase.WRITE))
+    async with serving(session) as pool:
+        yield pool

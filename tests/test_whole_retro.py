@@ -25,7 +25,8 @@ from retro.sqlite_store import SqliteStore
 from retro.state import replay
 from retro.views import board_view
 from server.app import RetroServer, ServerConfig
-from tests.test_server import Client, Clients, Message, Predicate, board_in, new_secret, seconds_between
+from tests.support.boards import seconds_between
+from tests.support.client import Client, Clients, Message, Predicate, board_in, new_secret
 
 TEAM = "Ward 7"
 SEED = ReviewItem(
@@ -130,15 +131,15 @@ async def review_and_check_in(room: Room) -> None:
             (SEED.ref, "Write the on-call runbook", "Priya", "2026-11-20", None)
         ]
         assert board["review"][0]["from_title"] == "Sprint 41"
-    await room.facilitator.ok("review_action", ref=SEED.ref, outcome="done")
+    await room.facilitator.command("review_action", ref=SEED.ref, outcome="done")
     await room.all_see(lambda board: board["review"][0]["outcome"] == "done")
 
     await room.move("check_in")
-    await room.phones[0].ok("answer_check_in", question_id="motivation", value=1)
+    await room.phones[0].command("answer_check_in", question_id="motivation", value=1)
     for phone, value in zip(room.phones, MOTIVATION, strict=True):
-        await phone.ok("answer_check_in", question_id="motivation", value=value)
+        await phone.command("answer_check_in", question_id="motivation", value=value)
     for phone, value in zip(room.phones, SUPPORTED, strict=False):
-        await phone.ok("answer_check_in", question_id="supported", value=value)
+        await phone.command("answer_check_in", question_id="supported", value=value)
     boards = await room.all_see(
         lambda board: (
             question(board, "motivation")["answered"] == 6 and question(board, "supported")["answered"] == 2
@@ -174,7 +175,7 @@ async def write(room: Room) -> None:
     withdrawn_secret = new_secret()
     room.item_secrets.append(withdrawn_secret)
     withdrawn = await room.phones[3].add_item(WITHDRAWN, "hard", withdrawn_secret)
-    await room.phones[3].ok("withdraw_item", item_id=withdrawn, item_secret=withdrawn_secret)
+    await room.phones[3].command("withdraw_item", item_id=withdrawn, item_secret=withdrawn_secret)
 
     boards = await room.all_see(lambda board: sum(board["counts"].values()) == 9)
     for board in boards:
@@ -207,7 +208,7 @@ async def reveal_and_group(room: Room) -> None:
         ), "screening shows the facilitator text with no link to anyone"
 
     merged = [room.item_ids[text] for text in MERGED]
-    await room.facilitator.ok("merge_topics", topic_ids=merged, title=MERGED_TITLE)
+    await room.facilitator.command("merge_topics", topic_ids=merged, title=MERGED_TITLE)
     boards = await room.all_see(lambda board: len(board["topics"]) == 8)
     for board in boards:
         [grouped] = [topic for topic in board["topics"] if topic["grouped"]]
@@ -224,7 +225,7 @@ async def vote(room: Room) -> None:
     await room.move("vote")
     for phone, dots in zip(room.phones, DOTS, strict=True):
         for title in dots:
-            await phone.ok("cast_vote", topic_id=room.topic_ids[title])
+            await phone.command("cast_vote", topic_id=room.topic_ids[title])
     await room.phones[5].refused("cast_vote", "no_dots_left", topic_id=room.topic_ids["More pairing time"])
     await room.drain()
     for phone, dots in zip(room.phones, DOTS, strict=True):
@@ -251,13 +252,13 @@ async def discuss(room: Room) -> None:
 
     top = boards[0]["topics"][0]["topic_id"]
     assert top == room.topic_ids[MERGED_TITLE]
-    await room.facilitator.ok("start_discussion", topic_id=top)
-    phone_sees = await room.phones[0].receive_until("board", lambda m: m["board"]["discussion"] is not None)
+    await room.facilitator.command("start_discussion", topic_id=top)
+    phone_sees = await room.phones[0].wait_for("board", lambda m: m["board"]["discussion"] is not None)
     started = phone_sees["board"]["discussion"]
     assert started["topic_id"] == top
     assert 298 <= seconds_between(phone_sees["server_time"], started["ends_at"]) <= 300
-    await room.facilitator.ok("extend_timer")
-    await room.facilitator.ok("add_note", topic_id=top, text="Nobody wants to deploy on a Friday")
+    await room.facilitator.command("extend_timer")
+    await room.facilitator.command("add_note", topic_id=top, text="Nobody wants to deploy on a Friday")
     boards = await room.all_see(lambda board: len(board["notes"]) == 1)
     for board in boards:
         assert board["discussion"]["topic_id"] == top
@@ -271,7 +272,7 @@ async def discuss(room: Room) -> None:
 async def record_actions(room: Room) -> None:
     await room.move("actions")
     for text, owner, due, topic in ACTIONS:
-        await room.facilitator.ok(
+        await room.facilitator.command(
             "record_action", text=text, owner=owner, due=due, topic_id=room.topic_ids[topic]
         )
     boards = await room.all_see(lambda board: len(board["actions"]) == 2)
@@ -284,7 +285,7 @@ async def close(room: Room) -> None:
     boards = await room.move("close")
     assert all(len(board["closing_questions"]) == 3 for board in boards)
     for phone, value in zip(room.phones, ROTI, strict=False):
-        await phone.ok("answer_roti", value=value)
+        await phone.command("answer_roti", value=value)
     boards = await room.all_see(lambda board: (board["roti"] or {}).get("answered") == len(ROTI))
     for board in boards:
         assert (board["roti"]["shown"], board["roti"]["mean"]) == (True, 4.0)
@@ -389,14 +390,14 @@ async def the_next_retro_reviews_the_actions(store: SqliteStore, first_id: str) 
     pool = Clients(server)
     try:
         phone = await pool.join()
-        board = (await phone.receive_until("board"))["board"]
+        board = (await phone.wait_for("board"))["board"]
         assert (board["title"], board["phase"]) == ("Sprint 43", "review")
         review = [(r["text"], r["owner"], r["due"], r["from_title"], r["outcome"]) for r in board["review"]]
         assert review == [(text, owner, due, "Sprint 42", None) for text, owner, due, _ in ACTIONS]
         assert all(r["ref"].startswith(f"{first_id}/") for r in board["review"])
         facilitator = await pool.facilitator()
-        await facilitator.ok("review_action", ref=board["review"][0]["ref"], outcome="done")
-        reviewed = await phone.receive_until("board", lambda m: m["board"]["review"][0]["outcome"] == "done")
+        await facilitator.command("review_action", ref=board["review"][0]["ref"], outcome="done")
+        reviewed = await phone.wait_for("board", lambda m: m["board"]["review"][0]["outcome"] == "done")
         assert reviewed["board"]["review"][1]["outcome"] is None
     finally:
         await pool.close_all()
@@ -435,7 +436,7 @@ async def test_an_end_interrupted_by_a_crash_still_erases_the_pseudonyms_on_rest
         pool = Clients(server)
         try:
             phone = await pool.join(secret=secret)
-            assert (await phone.receive_until("board"))["board"]["phase"] == "ended"
+            assert (await phone.wait_for("board"))["board"]["phase"] == "ended"
             await phone.refused("answer_roti", "closed", value=1)
             await phone.drain()
             assert "private" not in [m["type"] for m in phone.messages()]

@@ -1,0 +1,1 @@
+"""What the tests share: one websocket client, fixed sessions, a browser, waiting, and ready-made retros."""
