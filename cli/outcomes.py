@@ -9,10 +9,9 @@ from retro.exports.files import CsvContent, ExportExists, ExportFormat, default_
 from retro.exports.formats import render
 from retro.exports.paper import Paper, locale_paper
 from retro.exports.pdf import PdfUnavailable
-from retro.exports.sources import BadImport, NoSuchRetro, find_outcome, import_outcome
-from retro.exports.warnings import items_pointing_at_people
+from retro.history import BadImport, NoSuchRetro, find_outcome, forget_retro, import_outcome
+from retro.nudge import unframed_items
 from retro.paths import default_db_path
-from retro.retention import forget_retro
 from retro.sqlite_store import SqliteStore
 
 
@@ -47,7 +46,7 @@ def run_export(args: argparse.Namespace) -> int:
         return _fail(str(exc))
     finally:
         store.close()
-    for text in items_pointing_at_people(outcome):
+    for text in unframed_items(outcome.item_texts):
         print(f"retro: note: this item may point at a person: {text!r}", file=sys.stderr)
     path = Path(args.out) if args.out else Path.cwd() / default_name(outcome, export_format, what)
     try:

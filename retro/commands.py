@@ -213,13 +213,3 @@ FacilitatorCommand = (
 Command = Annotated[ParticipantCommand | FacilitatorCommand, Field(discriminator="kind")]
 
 COMMAND_ADAPTER: TypeAdapter[Command] = TypeAdapter(Command)
-PARTICIPANT_COMMANDS = (
-    AnswerCheckIn,
-    AddItem,
-    WithdrawItem,
-    RewriteItem,
-    ClaimItem,
-    CastVote,
-    RetractVote,
-    AnswerRoti,
-)

@@ -1,14 +1,26 @@
-"""A team's history: its retros (hosted here or imported), its open actions, and its check-in trend."""
+"""A team's history: its retros (hosted here or imported), its open actions and its check-in trend;
+finding one retro's outcome, importing one, and forgetting one's raw items."""
 
 from dataclasses import dataclass
 from datetime import date
 
+from pydantic import ValidationError
+
 from retro.commands import ReviewOutcome
 from retro.events import ReviewItem
 from retro.outcome import OUTCOME_ADAPTER, ActionStatus, RetroOutcome, outcome_of
-from retro.state import replay
+from retro.retention import Keep, forget_outcome, retention_of, stripped
+from retro.state import RetroState, replay
 from retro.store import EventStore
 from retro.templates import MOTIVATION
+
+
+class NoSuchRetro(Exception):
+    pass
+
+
+class BadImport(Exception):
+    pass
 
 
 @dataclass(frozen=True)
@@ -111,3 +123,53 @@ def history_rows(store: EventStore, team: str | None = None) -> list[HistoryRow]
             )
         )
     return rows
+
+
+def hosted_outcome(store: EventStore, retro_id: str, state: RetroState) -> RetroOutcome:
+    """A retro hosted here, as the team keeps it: with what later retros decided about its actions, and once a
+    retro of a keep-outcome team has ended, without any participant's words (even while its state, in a
+    session's memory or in a file an end cut short, still holds them)."""
+    statuses = action_statuses(store, retro_id, state.team) if state.team else None
+    outcome = outcome_of(retro_id, state, statuses)
+    if state.ended and retention_of(store, state.team) is Keep.OUTCOME:
+        return stripped(outcome)
+    return outcome
+
+
+def find_outcome(store: EventStore, ref: str) -> RetroOutcome:
+    """`latest`, a retro id, or an unambiguous start of one (as `retro history` shows them)."""
+    hosted = store.retros()
+    if ref == "latest":
+        if not hosted:
+            raise NoSuchRetro("There are no retros yet; run `retro host` to start one.")
+        return _replayed_outcome(store, hosted[-1].retro_id)
+    matches = [record for record in hosted if record.retro_id.startswith(ref)] if len(ref) >= 4 else []
+    if len(matches) == 1:
+        return _replayed_outcome(store, matches[0].retro_id)
+    imported = [o for o in past_outcomes(store, None) if o.retro_id.startswith(ref)] if len(ref) >= 4 else []
+    if not matches and len(imported) == 1:
+        return imported[0]
+    if matches or len(imported) > 1:
+        raise NoSuchRetro(f"{ref!r} matches more than one retro; give more of its id (see `retro history`).")
+    raise NoSuchRetro(f"No retro {ref!r}; `retro history` lists them, or use `latest`.")
+
+
+def _replayed_outcome(store: EventStore, retro_id: str) -> RetroOutcome:
+    return hosted_outcome(store, retro_id, replay(retro_id, store.events(retro_id)))
+
+
+def import_outcome(store: EventStore, raw: bytes) -> RetroOutcome:
+    try:
+        outcome = OUTCOME_ADAPTER.validate_json(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "file"
+        raise BadImport(f"not a retro JSON export: {where}: {first['msg']}") from exc
+    if not store.save_imported(outcome.retro_id, outcome.team, outcome.date, outcome.model_dump_json()):
+        raise BadImport(f"retro {outcome.retro_id} ({outcome.title!r}) is already in this history.")
+    return outcome
+
+
+def forget_retro(store: EventStore, ref: str) -> RetroOutcome:
+    """`retro forget`: the retro's raw items and secrets go for good, in one step; its outcome stays."""
+    return forget_outcome(store, find_outcome(store, ref))

@@ -115,5 +115,6 @@ def points_at_person(text: str) -> bool:
 
 
 def unframed_items(texts: Iterable[str]) -> list[str]:
-    """The texts that still point at a person, in their original order, for the warning before an export."""
+    """The texts that still point at a person, in their original order: the warning before an export, which
+    never blocks it (the export is written all the same)."""
     return [text for text in texts if points_at_person(text)]

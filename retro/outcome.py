@@ -122,6 +122,11 @@ class RetroOutcome(_Exported):
     def items(self) -> int:
         return sum(self.counts.values())
 
+    @property
+    def item_texts(self) -> tuple[str, ...]:
+        """What every participant wrote, topic by topic; nothing once the raw items are forgotten."""
+        return tuple(item.text for topic in self.topics for item in topic.items)
+
 
 OUTCOME_ADAPTER: TypeAdapter[RetroOutcome] = TypeAdapter(RetroOutcome)
 

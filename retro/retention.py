@@ -9,7 +9,6 @@ title ("Untitled topic 2"); if nobody voted on it, took notes on it or attached 
 from enum import StrEnum
 from itertools import count
 
-from retro.exports.sources import find_outcome
 from retro.outcome import ExportedAction, ExportedTopic, RetroOutcome
 from retro.store import EventStore
 
@@ -62,8 +61,8 @@ def _under_topic(action: ExportedAction, names: set[str], renamed: dict[str, str
     return action.model_copy(update={"topic": renamed.get(action.topic)})
 
 
-def forget_retro(store: EventStore, ref: str) -> RetroOutcome:
+def forget_outcome(store: EventStore, outcome: RetroOutcome) -> RetroOutcome:
     """Drop a retro's raw items and secrets for good, in one step; keep its stripped outcome in history."""
-    outcome = stripped(find_outcome(store, ref))
-    store.forget_raw(outcome.retro_id, outcome.team, outcome.date, outcome.model_dump_json())
-    return outcome
+    kept = stripped(outcome)
+    store.forget_raw(kept.retro_id, kept.team, kept.date, kept.model_dump_json())
+    return kept

@@ -2,11 +2,11 @@
 
 import random
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from retro.actors import Actor, Facilitator, Participant
 from retro.commands import (
-    PARTICIPANT_COMMANDS,
     AddItem,
     AddNote,
     AnswerCheckIn,
@@ -64,66 +64,57 @@ from retro.events import (
 from retro.phases import ORDER, STEPS_BACK, Phase, is_forward, is_past
 from retro.secrets import new_id, owner_hash
 from retro.state import Item, RetroState, Topic
-from retro.text import clean_text
 
-ALLOWED_PHASES: dict[type[Command], tuple[Phase, ...]] = {
-    AnswerCheckIn: (Phase.CHECK_IN,),
-    AddItem: (Phase.WRITE,),
-    WithdrawItem: (Phase.WRITE,),
-    RewriteItem: (Phase.WRITE,),
-    ClaimItem: (Phase.DISCUSS,),
-    HoldItem: (Phase.WRITE,),
-    ReleaseItem: (Phase.WRITE,),
-    LockJoining: tuple(ORDER),
-    RotateJoinToken: tuple(ORDER),
-    CastVote: (Phase.VOTE,),
-    RetractVote: (Phase.VOTE,),
-    AnswerRoti: (Phase.CLOSE,),
-    ChangePhase: tuple(ORDER),
-    ReviewAction: (Phase.REVIEW,),
-    MergeTopics: (Phase.GROUP,),
-    RenameTopic: (Phase.GROUP, Phase.DISCUSS),
-    Ungroup: (Phase.GROUP,),
-    StartDiscussion: (Phase.DISCUSS,),
-    ExtendTimer: (Phase.DISCUSS,),
-    AddNote: (Phase.DISCUSS,),
-    RecordAction: (Phase.DISCUSS, Phase.ACTIONS),
-    EditAction: (Phase.DISCUSS, Phase.ACTIONS, Phase.CLOSE),
-    DeleteAction: (Phase.DISCUSS, Phase.ACTIONS, Phase.CLOSE),
+
+@dataclass(frozen=True)
+class Rule:
+    """Who may ask for a command, in which phases, and how a refusal names what was asked."""
+
+    by: type[Facilitator] | type[Participant]
+    phases: tuple[Phase, ...]
+    doing: str
+
+
+_ANY_PHASE = tuple(ORDER)
+
+RULEBOOK: dict[type[Command], Rule] = {
+    AnswerCheckIn: Rule(Participant, (Phase.CHECK_IN,), "Checking in"),
+    AddItem: Rule(Participant, (Phase.WRITE,), "Writing items"),
+    WithdrawItem: Rule(Participant, (Phase.WRITE,), "Withdrawing items"),
+    RewriteItem: Rule(Participant, (Phase.WRITE,), "Rewriting a held item"),
+    ClaimItem: Rule(Participant, (Phase.DISCUSS,), "Claiming an item"),
+    CastVote: Rule(Participant, (Phase.VOTE,), "Voting"),
+    RetractVote: Rule(Participant, (Phase.VOTE,), "Taking back a dot"),
+    AnswerRoti: Rule(Participant, (Phase.CLOSE,), "Rating the retro"),
+    HoldItem: Rule(Facilitator, (Phase.WRITE,), "Holding an item"),
+    ReleaseItem: Rule(Facilitator, (Phase.WRITE,), "Releasing a held item"),
+    LockJoining: Rule(Facilitator, _ANY_PHASE, "Locking joining"),
+    RotateJoinToken: Rule(Facilitator, _ANY_PHASE, "A new join link"),
+    ChangePhase: Rule(Facilitator, _ANY_PHASE, "Changing phase"),
+    ReviewAction: Rule(Facilitator, (Phase.REVIEW,), "Reviewing earlier actions"),
+    MergeTopics: Rule(Facilitator, (Phase.GROUP,), "Grouping"),
+    RenameTopic: Rule(Facilitator, (Phase.GROUP, Phase.DISCUSS), "Naming topics"),
+    Ungroup: Rule(Facilitator, (Phase.GROUP,), "Ungrouping"),
+    StartDiscussion: Rule(Facilitator, (Phase.DISCUSS,), "Discussing a topic"),
+    ExtendTimer: Rule(Facilitator, (Phase.DISCUSS,), "Adding time"),
+    AddNote: Rule(Facilitator, (Phase.DISCUSS,), "Taking notes"),
+    RecordAction: Rule(Facilitator, (Phase.DISCUSS, Phase.ACTIONS), "Recording actions"),
+    EditAction: Rule(Facilitator, (Phase.DISCUSS, Phase.ACTIONS, Phase.CLOSE), "Editing actions"),
+    DeleteAction: Rule(Facilitator, (Phase.DISCUSS, Phase.ACTIONS, Phase.CLOSE), "Deleting actions"),
 }
-
-_WHAT = {
-    AnswerCheckIn: "Checking in",
-    AddItem: "Writing items",
-    WithdrawItem: "Withdrawing items",
-    RewriteItem: "Rewriting a held item",
-    ClaimItem: "Claiming an item",
-    HoldItem: "Holding an item",
-    ReleaseItem: "Releasing a held item",
-    LockJoining: "Locking joining",
-    RotateJoinToken: "A new join link",
-    CastVote: "Voting",
-    RetractVote: "Taking back a dot",
-    AnswerRoti: "Rating the retro",
-    ChangePhase: "Changing phase",
-    ReviewAction: "Reviewing earlier actions",
-    MergeTopics: "Grouping",
-    RenameTopic: "Naming topics",
-    Ungroup: "Ungrouping",
-    StartDiscussion: "Discussing a topic",
-    ExtendTimer: "Adding time",
-    AddNote: "Taking notes",
-    RecordAction: "Recording actions",
-    EditAction: "Editing actions",
-    DeleteAction: "Deleting actions",
+_REFUSED_ROLE = {
+    Facilitator: "Only the facilitator can do that.",
+    Participant: "Only a participant's phone can do that.",
 }
 
 _shuffler = random.SystemRandom()
 
 
 def decide(state: RetroState, actor: Actor, command: Command, now: datetime) -> list[Event]:
-    _check_role(actor, command)
-    _check_phase(state, command)
+    rule = RULEBOOK[type(command)]
+    if not isinstance(actor, rule.by):
+        raise RuleViolation(ErrorCode.FORBIDDEN, _REFUSED_ROLE[rule.by])
+    _check_phase(state, command, rule)
     match command:
         case AnswerCheckIn():
             return _answer_check_in(state, _ballot(actor), command)
@@ -190,23 +181,14 @@ def decide(state: RetroState, actor: Actor, command: Command, now: datetime) -> 
             return [ActionDeleted(action_id=command.action_id)]
 
 
-def _check_role(actor: Actor, command: Command) -> None:
-    for_phones = isinstance(command, PARTICIPANT_COMMANDS)
-    if not for_phones and not isinstance(actor, Facilitator):
-        raise RuleViolation(ErrorCode.FORBIDDEN, "Only the facilitator can do that.")
-    if for_phones and not isinstance(actor, Participant):
-        raise RuleViolation(ErrorCode.FORBIDDEN, "Only a participant's phone can do that.")
-
-
-def _check_phase(state: RetroState, command: Command) -> None:
+def _check_phase(state: RetroState, command: Command, rule: Rule) -> None:
     if state.phase is Phase.ENDED and not isinstance(command, ChangePhase):
         raise RuleViolation(ErrorCode.WRONG_PHASE, "The retro has ended; nothing more can change.")
-    allowed = ALLOWED_PHASES[type(command)]
-    if state.phase not in allowed:
-        names = " and ".join(phase.label for phase in allowed)
+    if state.phase not in rule.phases:
+        names = " and ".join(phase.label for phase in rule.phases)
         raise RuleViolation(
             ErrorCode.WRONG_PHASE,
-            f"{_WHAT[type(command)]} is open during {names}; the retro is in {state.phase.label} now.",
+            f"{rule.doing} is open during {names}; the retro is in {state.phase.label} now.",
         )
 
 
@@ -289,7 +271,7 @@ def _claim_item(state: RetroState, command: ClaimItem) -> list[Event]:
         raise RuleViolation(ErrorCode.INVALID, "You have already said this one was yours.")
     if state.topic_of(item.item_id) is None:
         raise RuleViolation(ErrorCode.NOT_FOUND, "That item was not revealed.")
-    return [ItemClaimed(item_id=item.item_id, name=clean_text(command.name))]
+    return [ItemClaimed(item_id=item.item_id, name=command.name)]
 
 
 def _cast_vote(state: RetroState, ballot: str, command: CastVote) -> list[Event]:

@@ -10,7 +10,6 @@ from retro.builtin_templates import DEFAULT_TEMPLATE
 from retro.commands import AddItem, Command
 from retro.events import Event, ItemAdded, JoinTokenRotated, RetroStarted, ReviewItem
 from retro.records import RetroRecord
-from retro.retention import Keep, forget_retro, retention_of
 from retro.rules import decide
 from retro.secrets import new_id, new_key, new_token, pseudonym
 from retro.settings import RetroSettings
@@ -20,6 +19,12 @@ from retro.templates import Template
 
 Listener = Callable[[list[Event]], None]
 Clock = Callable[[], datetime]
+Erasure = Callable[[EventStore, str, RetroState], None]
+"""What an ended retro's erasure does, given the store, the retro's id and its state: one single step."""
+
+
+def forget_who_is_who(store: EventStore, retro_id: str, state: RetroState) -> None:
+    store.forget_pseudonyms(retro_id)
 
 
 def utc_now() -> datetime:
@@ -39,12 +44,18 @@ class Outcome:
 
 class Session:
     def __init__(
-        self, store: EventStore, record: RetroRecord, state: RetroState, clock: Clock = utc_now
+        self,
+        store: EventStore,
+        record: RetroRecord,
+        state: RetroState,
+        clock: Clock = utc_now,
+        erase: Erasure = forget_who_is_who,
     ) -> None:
         self.store = store
         self.record = record
         self.state = state
         self.clock = clock
+        self._erase = erase
         self._listeners: list[Listener] = []
 
     @classmethod
@@ -59,6 +70,7 @@ class Session:
         review: tuple[ReviewItem, ...] = (),
         today: date | None = None,
         clock: Clock = utc_now,
+        erase: Erasure = forget_who_is_who,
     ) -> "Session":
         created_on = today or date.today()
         record = RetroRecord(
@@ -79,11 +91,17 @@ class Session:
             review=review,
         )
         store.create_retro(record, [started])
-        return cls(store, record, replay(record.retro_id, [started]), clock)
+        return cls(store, record, replay(record.retro_id, [started]), clock, erase)
 
     @classmethod
-    def resume(cls, store: EventStore, record: RetroRecord, clock: Clock = utc_now) -> "Session":
-        session = cls(store, record, replay(record.retro_id, store.events(record.retro_id)), clock)
+    def resume(
+        cls,
+        store: EventStore,
+        record: RetroRecord,
+        clock: Clock = utc_now,
+        erase: Erasure = forget_who_is_who,
+    ) -> "Session":
+        session = cls(store, record, replay(record.retro_id, store.events(record.retro_id)), clock, erase)
         session._forget_if_ended()
         return session
 
@@ -111,14 +129,12 @@ class Session:
 
     def _forget_if_ended(self) -> None:
         """Once the retro has ended, erase what could tie anything to a person. Also run on resume, so
-        that a crash between the end and the erasure cannot leave anything behind. A team that keeps only
-        outcomes forgets the raw items in the same single step, so no crash can leave them behind either."""
+        that a crash between the end and the erasure cannot leave anything behind. Where sessions are opened
+        (retro.launch), the erasure of a team that keeps only outcomes forgets the raw items in the same
+        single step, so no crash can leave them behind either."""
         if not self.state.ended or self.record.retro_key is None:
             return
-        if retention_of(self.store, self.state.team) is Keep.OUTCOME:
-            forget_retro(self.store, self.record.retro_id)
-        else:
-            self.store.forget_pseudonyms(self.record.retro_id)
+        self._erase(self.store, self.record.retro_id, self.state)
         self.record = self.record.model_copy(update={"retro_key": None, "closed": True})
 
     def pseudonym_for(self, participant_secret: str) -> str | None:

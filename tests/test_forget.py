@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from cli.main import main
 from retro.actors import Facilitator, Participant
 from retro.commands import (
     AddItem,
@@ -26,7 +27,8 @@ from retro.commands import (
     RewriteItem,
 )
 from retro.events import ItemAdded
-from retro.exports.sources import find_outcome
+from retro.history import find_outcome
+from retro.launch import resume_session, start_session
 from retro.phases import Phase
 from retro.retention import Keep
 from retro.rules import decide
@@ -34,7 +36,6 @@ from retro.secrets import owner_hash
 from retro.session import Session
 from retro.sqlite_store import SqliteStore
 from retro.state import replay
-from cli.main import main
 
 TEAM = "Ward 7"
 FACILITATOR = Facilitator()
@@ -142,7 +143,7 @@ def run_to_close(session: Session) -> Topics:
 
 
 def ended_retro(store: SqliteStore) -> Session:
-    session = Session.start(store, title="Sprint 42", team=TEAM)
+    session = start_session(store, title="Sprint 42", team=TEAM)
     run_to_close(session)
     session.execute(FACILITATOR, ChangePhase(to=Phase.ENDED))
     return session
@@ -294,6 +295,28 @@ def test_an_end_cut_short_by_a_crash_erases_the_text_before_a_rewrite_on_resume(
     assert BEFORE_REWRITE.encode() not in file_bytes(db_path)
     assert AFTER_REWRITE in {item.text for item in resumed.state.items.values()}
     assert replay(retro_id, store.events(retro_id)) == resumed.state
+
+
+def test_a_keep_outcome_end_cut_short_by_a_crash_forgets_the_raw_items_when_the_retro_is_opened_again(
+    store: SqliteStore, db_path: Path
+) -> None:
+    store.set_retention(TEAM, Keep.OUTCOME)
+    session = start_session(store, title="Sprint 42", team=TEAM)
+    retro_id = session.record.retro_id
+    run_to_close(session)
+    # What Session.execute does for the end, up to the moment the process dies: durably appended.
+    store.append(
+        retro_id, decide(session.state, FACILITATOR, ChangePhase(to=Phase.ENDED), session.clock()), None
+    )
+    assert VOTED.encode() in file_bytes(db_path)
+    record = store.latest_open_retro()
+    assert record is not None
+    resume_session(store, record)
+    assert found(PARTICIPANT_TEXTS, {"sqlite file and wal": file_bytes(db_path)}) == []
+    assert store.record(retro_id) is None and store.latest_open_retro() is None
+    outcome = find_outcome(store, retro_id)
+    assert GROUP_NAME in {topic.title for topic in outcome.topics}
+    assert [action.text for action in outcome.actions] == list(ACTIONS)
 
 
 def item_order(store: SqliteStore, retro_id: str) -> list[str]:

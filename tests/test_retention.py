@@ -6,8 +6,8 @@ from pathlib import Path
 
 from retro.actors import Facilitator
 from retro.commands import ChangePhase
-from retro.exports.sources import find_outcome
-from retro.history import history_rows
+from retro.history import find_outcome, history_rows
+from retro.launch import start_session
 from retro.phases import Phase
 from retro.retention import Keep, stripped
 from retro.session import Session
@@ -62,7 +62,7 @@ def test_a_team_that_keeps_outcomes_forgets_raw_items_when_a_retro_ends(
     store: SqliteStore, db_path: Path
 ) -> None:
     store.set_retention("Ward 7", Keep.OUTCOME)
-    session = Session.start(store, title="Sprint 43", team="Ward 7")
+    session = start_session(store, title="Sprint 43", team="Ward 7")
     session.execute(Facilitator(), ChangePhase(to=Phase.WRITE))
     run_retro(session)
     assert b"Night shift handover" in file_bytes(db_path)

@@ -13,8 +13,8 @@ from retro.commands import ChangePhase, Command, EditAction, LockJoining, Record
 from retro.errors import RuleViolation
 from retro.events import Event, JoinTokenRotated
 from retro.exports.markdown import render_markdown
-from retro.exports.warnings import items_pointing_at_people
 from retro.history import check_in_trend
+from retro.nudge import unframed_items
 from retro.outcome import RetroOutcome
 from retro.phases import Phase
 from retro.session import Session
@@ -296,7 +296,7 @@ class RetroApp(App[None]):
         self.push_screen(ConfirmScreen(*NEW_LINK_CONFIRM, yes="New link"), answered)
 
     def action_export(self) -> None:
-        warnings = items_pointing_at_people(current_outcome(self.session))
+        warnings = unframed_items(current_outcome(self.session).item_texts)
         self.push_screen(ExportScreen(warnings), self._export_chosen)
 
     def _export_chosen(self, key: str | None) -> None:

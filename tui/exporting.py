@@ -6,9 +6,8 @@ from pathlib import Path
 from retro.exports.files import CsvContent, ExportFormat, default_name, unused_path
 from retro.exports.formats import render
 from retro.exports.pdf import PdfUnavailable
-from retro.history import action_statuses
-from retro.outcome import RetroOutcome, outcome_of
-from retro.retention import Keep, retention_of, stripped
+from retro.history import hosted_outcome
+from retro.outcome import RetroOutcome
 from retro.session import Session
 
 
@@ -44,14 +43,8 @@ def export_error(error: BaseException | None) -> str:
 
 
 def current_outcome(session: Session) -> RetroOutcome:
-    """The outcome as the team keeps it: once a retro of a keep-outcome team has ended, without any
-    participant's words, although the session still holds them in memory."""
-    state = session.state
-    statuses = action_statuses(session.store, session.record.retro_id, state.team) if state.team else None
-    outcome = outcome_of(session.record.retro_id, state, statuses)
-    if state.ended and retention_of(session.store, state.team) is Keep.OUTCOME:
-        return stripped(outcome)
-    return outcome
+    """The outcome of the retro this session hosts, as the team keeps it."""
+    return hosted_outcome(session.store, session.record.retro_id, session.state)
 
 
 def write_choice(outcome: RetroOutcome, choice: ExportChoice, directory: Path) -> Path:
