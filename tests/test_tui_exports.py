@@ -18,8 +18,8 @@ from tests.conftest import start_fixed_session
 from tests.retro_fixtures import add_item, run_retro
 from tests.waiting import until
 from tui.app import RetroApp
+from tui.dialogs.export import ExportScreen
 from tui.exporting import COPY_MARKDOWN, EXPORT_CHOICES, current_outcome
-from tui.screens.export_dialog import ExportScreen
 
 
 def wrote(app: RetroApp, name: str) -> Callable[[], bool]:

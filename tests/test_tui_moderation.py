@@ -33,10 +33,10 @@ from tests.test_tui_pilot import (
 )
 from tests.waiting import http_status, until
 from tui.app import RetroApp
+from tui.dialogs.confirm import ConfirmScreen
+from tui.dialogs.help import HelpScreen
+from tui.dialogs.hold_reason import HOLD_REASONS, HoldReasonScreen
 from tui.screens.board import BoardScreen
-from tui.screens.confirm import ConfirmScreen
-from tui.screens.help import HelpScreen
-from tui.screens.hold_reason import HOLD_REASONS, HoldReasonScreen
 from tui.screens.lobby import LobbyScreen
 from tui.screens.screening import ScreeningScreen
 from tui.widgets.qr import QrCode

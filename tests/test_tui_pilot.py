@@ -32,15 +32,15 @@ from tests.phone import Phone
 from tests.qr_bitmap import decode
 from tests.waiting import until
 from tui.app import RetroApp
-from tui.screens.action_form import ActionFormScreen
+from tui.dialogs.action_form import ActionFormScreen
+from tui.dialogs.confirm import ConfirmScreen
+from tui.dialogs.export import ExportScreen
+from tui.dialogs.help import HelpScreen
+from tui.dialogs.text_prompt import TextPromptScreen
+from tui.panels.check_in import QuestionCard
 from tui.screens.board import BoardScreen
-from tui.screens.confirm import ConfirmScreen
-from tui.screens.export_dialog import ExportScreen
-from tui.screens.help import HelpScreen
 from tui.screens.lobby import LobbyScreen
-from tui.screens.text_prompt import TextPromptScreen
 from tui.widgets.countdown import Countdown
-from tui.widgets.panels.check_in import QuestionCard
 from tui.widgets.qr import QrCode
 from tui.widgets.topic_list import TopicList
 

@@ -22,6 +22,10 @@ from retro.views import FacilitatorView, facilitator_view
 from server.app import RetroServer, ServerConfig
 from server.presence import Presence
 from tui.board_data import BoardData
+from tui.dialogs.action_form import ActionFormScreen
+from tui.dialogs.confirm import ConfirmScreen
+from tui.dialogs.export import ExportScreen
+from tui.dialogs.help import HelpScreen
 from tui.exporting import (
     COPY_MARKDOWN,
     EXPORT_CHOICES,
@@ -40,11 +44,7 @@ from tui.messages import (
     ScreeningRequested,
 )
 from tui.phase_moves import backward_target, confirmation, forward_target
-from tui.screens.action_form import ActionFormScreen
 from tui.screens.board import BoardScreen
-from tui.screens.confirm import ConfirmScreen
-from tui.screens.export_dialog import ExportScreen
-from tui.screens.help import HelpScreen
 from tui.screens.lobby import LobbyScreen
 from tui.screens.screening import ScreeningScreen
 from tui.wording import LOCK_CONFIRM, NEW_LINK_CONFIRM, SCREENING_CONFIRM, action_saved
@@ -56,7 +56,7 @@ NAVIGATION = {"show_lobby", "show_board", "next_phase", "previous_phase", "expor
 class RetroApp(App[None]):
     TITLE = "retro"
     ENABLE_COMMAND_PALETTE = False
-    CSS_PATH = ["styles/global.tcss", "styles/app.tcss", "styles/panels.tcss", "styles/dialogs.tcss"]
+    CSS_PATH = ["global.tcss", "screens/screens.tcss", "panels/panels.tcss", "dialogs/dialogs.tcss"]
     BINDINGS = [*APP_BINDINGS]
 
     def __init__(self, session: Session, server_config: ServerConfig, export_dir: Path | None = None) -> None:

@@ -10,18 +10,18 @@ from retro.phases import Phase
 from retro.views import BoardView
 from tui.board_data import BoardData
 from tui.keymap import BOARD_ROOM_BINDINGS
+from tui.panels.actions import ActionsPanel
+from tui.panels.base import PhasePanel, panel_id
+from tui.panels.check_in import CheckInPanel
+from tui.panels.close import ClosePanel, EndedPanel
+from tui.panels.discuss import DiscussPanel
+from tui.panels.group import GroupPanel
+from tui.panels.review import ReviewPanel
+from tui.panels.vote import VotePanel
+from tui.panels.write import WritePanel
 from tui.plain_emoji import plain_emoji
 from tui.widgets.countdown import Clock
 from tui.widgets.masthead import Masthead
-from tui.widgets.panels.actions import ActionsPanel
-from tui.widgets.panels.base import PhasePanel, panel_id
-from tui.widgets.panels.check_in import CheckInPanel
-from tui.widgets.panels.close import ClosePanel, EndedPanel
-from tui.widgets.panels.discuss import DiscussPanel
-from tui.widgets.panels.group import GroupPanel
-from tui.widgets.panels.review import ReviewPanel
-from tui.widgets.panels.vote import VotePanel
-from tui.widgets.panels.write import WritePanel
 from tui.widgets.stepper import PhaseStepper
 from tui.wording import phones_joined
 

@@ -12,10 +12,10 @@ from textual.widgets import Footer, Static
 
 from retro.commands import HoldItem, ReleaseItem
 from retro.views import FacilitatorView, ScreenedItem
+from tui.dialogs.hold_reason import HoldReasonScreen
 from tui.keymap import SCREENING_BINDINGS
 from tui.messages import RunCommand
 from tui.plain_emoji import plain_emoji
-from tui.screens.hold_reason import HoldReasonScreen
 from tui.widgets.topic_list import TopicList
 from tui.wording import plural
 

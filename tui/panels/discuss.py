@@ -12,12 +12,12 @@ from retro.phases import Phase
 from retro.text import MAX_NOTE_CHARS
 from retro.views import BoardView, TopicView
 from tui.board_data import BoardData
+from tui.dialogs.text_prompt import TextPromptScreen
 from tui.keymap import DISCUSS_BINDINGS, DISCUSS_LIST_BINDINGS
 from tui.messages import ActionFormRequested, RunCommand
+from tui.panels.base import PhasePanel
 from tui.plain_emoji import plain_emoji
-from tui.screens.text_prompt import TextPromptScreen
 from tui.widgets.countdown import Clock, Countdown
-from tui.widgets.panels.base import PhasePanel
 from tui.widgets.topic_list import TopicList
 from tui.widgets.topic_text import (
     action_line,

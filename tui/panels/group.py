@@ -10,10 +10,10 @@ from retro.phases import Phase
 from retro.text import MAX_TITLE_CHARS
 from retro.views import BoardView, TopicView
 from tui.board_data import BoardData
+from tui.dialogs.text_prompt import TextPromptScreen
 from tui.keymap import GROUP_BINDINGS
 from tui.messages import RunCommand
-from tui.screens.text_prompt import TextPromptScreen
-from tui.widgets.panels.base import PhasePanel
+from tui.panels.base import PhasePanel
 from tui.widgets.topic_list import TopicList
 from tui.widgets.topic_text import topic_text
 from tui.wording import plural

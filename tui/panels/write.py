@@ -14,8 +14,8 @@ from retro.views import PromptView
 from tui.board_data import BoardData
 from tui.keymap import WRITE_BINDINGS
 from tui.messages import ScreeningRequested
+from tui.panels.base import PhasePanel
 from tui.plain_emoji import plain_emoji
-from tui.widgets.panels.base import PhasePanel
 from tui.wording import phones_written, plural
 
 

@@ -10,8 +10,8 @@ from retro.phases import Phase
 from tui.board_data import BoardData
 from tui.keymap import REVIEW_BINDINGS
 from tui.messages import RunCommand
+from tui.panels.base import PhasePanel
 from tui.plain_emoji import plain_emoji
-from tui.widgets.panels.base import PhasePanel
 from tui.wording import OUTCOME_LABELS, plural, short_date
 
 EMPTY = "No open actions from earlier retros."

@@ -7,7 +7,7 @@ from textual.widgets import Static
 
 from retro.phases import Phase
 from tui.board_data import BoardData
-from tui.widgets.panels.base import PhasePanel
+from tui.panels.base import PhasePanel
 from tui.widgets.summary import feelings_text, outcome_text
 
 CLOSE_LEAD = "Phones are asking for a 1–5 score. Press n to end the retro when people are done."

@@ -9,11 +9,11 @@ from retro.commands import DeleteAction
 from retro.phases import Phase
 from retro.views import ActionView, BoardView
 from tui.board_data import BoardData
+from tui.dialogs.confirm import ConfirmScreen
 from tui.keymap import ACTIONS_BINDINGS
 from tui.messages import ActionFormRequested, RunCommand
+from tui.panels.base import PhasePanel
 from tui.plain_emoji import plain_emoji
-from tui.screens.confirm import ConfirmScreen
-from tui.widgets.panels.base import PhasePanel
 from tui.wording import long_date, plural
 
 EMPTY = "No actions yet. Press a to record one."
