@@ -1,10 +1,13 @@
-"""Command-line configuration for `retro host` and `retro serve`, validated by pydantic."""
+"""Command-line configuration for `retro host`, `retro serve` and `retro history`, validated by pydantic."""
 
+import argparse
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, field_validator, model_validator
+from pydantic_core import ErrorDetails
 
+from cli.command import CommandFailed
 from retro.paths import default_db_path
 from retro.retention import Keep
 from retro.text import CLEANED_LINE
@@ -43,3 +46,22 @@ class RunConfig(BaseModel):
         if value is not None and not value.is_file():
             raise ValueError(f"no such file: {value}")
         return value
+
+
+def run_config(args: argparse.Namespace) -> RunConfig:
+    """The options given on the command line, checked; each bad one is named on its own line."""
+    given = {
+        key: value
+        for key, value in vars(args).items()
+        if key in RunConfig.model_fields and value is not None and value is not False
+    }
+    try:
+        return RunConfig.model_validate(given)
+    except ValidationError as exc:
+        raise CommandFailed(*(_named(error) for error in exc.errors()), code=2) from exc
+
+
+def _named(error: ErrorDetails) -> str:
+    where = ".".join(str(part) for part in error["loc"]).replace("_", "-")
+    message = error["msg"].removeprefix("Value error, ")
+    return f"--{where}: {message}" if where else message

@@ -1,10 +1,11 @@
-"""`retro export` and `retro import`: one-line errors and a non-zero exit on anything wrong."""
+"""`retro export`, `retro import`, `retro forget`: a retro's outcome out of the store, back in, kept alone."""
 
 import argparse
 import os
 import sys
 from pathlib import Path
 
+from cli.command import CommandFailed, Commands
 from retro.exports.files import CsvContent, ExportExists, ExportFormat, default_name, write_export
 from retro.exports.formats import render
 from retro.exports.paper import Paper, locale_paper
@@ -15,35 +16,51 @@ from retro.paths import default_db_path
 from retro.sqlite_store import SqliteStore
 
 
-def _fail(message: str) -> int:
-    print(f"retro: {message}", file=sys.stderr)
-    return 1
+def add_commands(commands: Commands, db: argparse.ArgumentParser) -> None:
+    export = commands.add_parser("export", help="Export a retro's outcome, at any phase.", parents=[db])
+    export.add_argument("retro", help="A retro id from `retro history` (or its start), or `latest`")
+    export.add_argument(
+        "--format", default="md", help="md, html, pdf, csv, json, ics or jira-csv (default md)"
+    )
+    export.add_argument("--what", default="actions", help="For csv: actions (default) or items")
+    export.add_argument(
+        "--paper", help="For pdf: a4 or letter (default: letter in US and Canadian locales, else a4)"
+    )
+    export.add_argument("--out", help="File to write (default: <team>-<date>-retro.<ext> here)")
+    export.add_argument("--force", action="store_true", help="Replace the file if it exists")
+    export.set_defaults(run=_export)
+    forget = commands.add_parser("forget", help="Drop a retro's raw items; keep its outcome.", parents=[db])
+    forget.add_argument("retro", help="A retro id from `retro history` (or its start), or `latest`")
+    forget.set_defaults(run=_forget)
+    importer = commands.add_parser("import", help="Load a JSON export back into history.", parents=[db])
+    importer.add_argument("file", help="A file written by `retro export --format json`")
+    importer.set_defaults(run=_import)
 
 
 def _store(args: argparse.Namespace) -> SqliteStore:
     return SqliteStore(Path(args.db) if args.db else default_db_path())
 
 
-def run_export(args: argparse.Namespace) -> int:
+def _export(args: argparse.Namespace) -> int:
     try:
         export_format = ExportFormat(args.format)
     except ValueError:
-        return _fail(
+        raise CommandFailed(
             f"unknown format {args.format!r}; choose one of {', '.join(f.value for f in ExportFormat)}."
-        )
+        ) from None
     try:
         what = CsvContent(args.what)
     except ValueError:
-        return _fail(f"unknown --what {args.what!r}; choose actions or items.")
+        raise CommandFailed(f"unknown --what {args.what!r}; choose actions or items.") from None
     try:
         paper = Paper(args.paper) if args.paper else locale_paper(os.environ)
     except ValueError:
-        return _fail(f"unknown --paper {args.paper!r}; choose a4 or letter.")
+        raise CommandFailed(f"unknown --paper {args.paper!r}; choose a4 or letter.") from None
     store = _store(args)
     try:
         outcome = find_outcome(store, args.retro)
     except NoSuchRetro as exc:
-        return _fail(str(exc))
+        raise CommandFailed(str(exc)) from exc
     finally:
         store.close()
     for text in unframed_items(outcome.item_texts):
@@ -53,19 +70,19 @@ def run_export(args: argparse.Namespace) -> int:
         data = render(outcome, export_format, what, paper)
         write_export(path, data, force=args.force)
     except (ExportExists, PdfUnavailable) as exc:
-        return _fail(str(exc))
+        raise CommandFailed(str(exc)) from exc
     except OSError as exc:
-        return _fail(f"cannot write {path}: {exc.strerror}.")
+        raise CommandFailed(f"cannot write {path}: {exc.strerror}.") from exc
     print(path)
     return 0
 
 
-def run_forget(args: argparse.Namespace) -> int:
+def _forget(args: argparse.Namespace) -> int:
     store = _store(args)
     try:
         outcome = forget_retro(store, args.retro)
     except NoSuchRetro as exc:
-        return _fail(str(exc))
+        raise CommandFailed(str(exc)) from exc
     finally:
         store.close()
     when = outcome.date.isoformat()
@@ -73,16 +90,16 @@ def run_forget(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_import(args: argparse.Namespace) -> int:
+def _import(args: argparse.Namespace) -> int:
     try:
         raw = Path(args.file).read_bytes()
     except OSError as exc:
-        return _fail(f"cannot read {args.file}: {exc.strerror}.")
+        raise CommandFailed(f"cannot read {args.file}: {exc.strerror}.") from exc
     store = _store(args)
     try:
         outcome = import_outcome(store, raw)
     except BadImport as exc:
-        return _fail(f"{args.file}: {exc}")
+        raise CommandFailed(f"{args.file}: {exc}") from exc
     finally:
         store.close()
     print(f"Imported {outcome.title!r} ({outcome.date.isoformat()}) into history as {outcome.retro_id}.")

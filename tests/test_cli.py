@@ -6,6 +6,7 @@ import re
 import signal
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -13,8 +14,17 @@ import pytest
 from retro.phases import Phase
 from retro.session import Session
 from retro.sqlite_store import SqliteStore
+from tests.retro_fixtures import run_retro
 
 RETRO = [sys.executable, "-m", "cli"]
+_SAYS_WHETHER_TEXTUAL_LOADED = """
+import atexit, runpy, sys
+said = lambda: print("textual loaded" if "textual" in sys.modules else "no textual", file=sys.stderr)
+atexit.register(said)
+sys.argv = ["retro", *sys.argv[1:]]
+runpy.run_module("cli", run_name="__main__")
+"""
+RETRO_WATCHING_TEXTUAL = [sys.executable, "-c", _SAYS_WHETHER_TEXTUAL_LOADED]
 
 
 def test_schema_prints_the_protocol_json_schema() -> None:
@@ -51,9 +61,11 @@ def test_resume_without_an_open_retro_says_so(tmp_path: Path) -> None:
     assert "no open retro to resume" in result.stderr
 
 
-def _start_serve(db: Path, *extra: str) -> tuple[subprocess.Popen[str], dict[str, str]]:
+def _start_serve(
+    db: Path, *extra: str, retro: list[str] = RETRO
+) -> tuple[subprocess.Popen[str], dict[str, str]]:
     process = subprocess.Popen(
-        [*RETRO, "serve", "--db", str(db), "--host", "127.0.0.1", *extra],
+        [*retro, "serve", "--db", str(db), "--host", "127.0.0.1", *extra],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -174,3 +186,30 @@ def test_missing_tls_files_are_named(tmp_path: Path, flag: str) -> None:
     )
     assert result.returncode == 2
     assert "nope.pem" in result.stderr
+
+
+def test_every_command_but_host_runs_without_textual(session: Session, db_path: Path, tmp_path: Path) -> None:
+    run_retro(session, end=True)
+    exported = tmp_path / "sprint-42.json"
+    for command, shows in (
+        (["--help"], "usage: retro"),
+        (["host", "--help"], "usage: retro host"),
+        (["history", "--db", str(db_path)], "Sprint 42"),
+        (["export", "latest", "--db", str(db_path), "--format", "json", "--out", str(exported)], "sprint-42"),
+        (["import", str(exported), "--db", str(tmp_path / "elsewhere.db")], "Imported 'Sprint 42'"),
+        (["forget", "latest", "--db", str(db_path)], "Forgot the raw items of 'Sprint 42'"),
+    ):
+        result = subprocess.run([*RETRO_WATCHING_TEXTUAL, *command], capture_output=True, text=True)
+        assert result.returncode == 0, result.stderr
+        assert shows in result.stdout
+        assert result.stderr.splitlines()[-1] == "no textual", f"retro {' '.join(command)} loaded textual"
+
+
+def test_serve_runs_without_textual(tmp_path: Path) -> None:
+    process, printed = _start_serve(tmp_path / "r.db", "--port", "0", retro=RETRO_WATCHING_TEXTUAL)
+    with urllib.request.urlopen(printed["Join URL"]) as page:
+        assert page.status == 200, "the server is up and its loop is serving, so Ctrl-C stops it cleanly"
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=10)
+    assert process.returncode == 0
+    assert stderr.splitlines()[-1] == "no textual"

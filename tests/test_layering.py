@@ -1,4 +1,5 @@
-"""The domain never imports the TUI or the network; the server never imports the TUI."""
+"""The domain never imports the TUI or the network; the server never imports the TUI; the command line loads
+the TUI only when it hosts a retro."""
 
 import pkgutil
 import subprocess
@@ -6,6 +7,7 @@ import sys
 
 import pytest
 
+import cli
 import retro
 import server
 
@@ -22,6 +24,12 @@ def test_domain_module_imports_neither_textual_nor_websockets(module: str) -> No
 
 @pytest.mark.parametrize("module", _modules(server, "server"))
 def test_server_module_does_not_import_textual(module: str) -> None:
+    loaded = _loaded_after_import(module)
+    assert not {name for name in loaded if name.split(".")[0] in {"textual", "tui"}}
+
+
+@pytest.mark.parametrize("module", [name for name in _modules(cli, "cli") if name != "cli.__main__"])
+def test_command_line_module_does_not_import_textual(module: str) -> None:
     loaded = _loaded_after_import(module)
     assert not {name for name in loaded if name.split(".")[0] in {"textual", "tui"}}
 

@@ -1,0 +1,108 @@
+"""`retro host` (the TUI in this terminal) and `retro serve` (headless): open a retro, listen for phones."""
+
+import argparse
+import asyncio
+from collections.abc import Callable
+
+from cli.command import CommandFailed, Commands
+from cli.config import RunConfig, run_config
+from retro.launch import NothingToResume, open_session
+from retro.session import Session
+from retro.settings import RetroSettings
+from retro.sqlite_store import SqliteStore
+from retro.template_files import TemplateError, resolve_template
+from server.app import ServerConfig
+from server.headless import serve_headless
+
+DEFAULT_PORT = 8765
+
+Listen = Callable[[Session, ServerConfig], None]
+
+
+def add_commands(commands: Commands, db: argparse.ArgumentParser) -> None:
+    for name, help_text, listen in (
+        ("host", "Host a retro in this terminal; phones join by QR code.", _in_this_terminal),
+        ("serve", "Run the retro server headless and print the join and facilitator URLs.", _headless),
+    ):
+        sub = commands.add_parser(name, help=help_text, parents=[db])
+        sub.add_argument("--title", help="The retro's title")
+        sub.add_argument("--team", help="File the retro under this team; its open actions open the Review")
+        sub.add_argument("--template", help="A built-in template (see `retro templates`) or a .toml file")
+        sub.add_argument("--host", help="Address to listen on (default 0.0.0.0: every interface)")
+        sub.add_argument("--port", type=int, help=f"Port to listen on (default {DEFAULT_PORT})")
+        sub.add_argument("--public-url", help="Base URL phones use, behind a tunnel or reverse proxy")
+        sub.add_argument("--resume", action="store_true", help="Bring back the latest open retro")
+        sub.add_argument("--votes", type=int, help="Dots per person (default 3)")
+        sub.add_argument("--max-per-topic", type=int, help="Most dots one person may put on one topic")
+        sub.add_argument(
+            "--min-responses", type=int, help="Answers needed before any aggregate shows (default 3)"
+        )
+        sub.add_argument("--keep", help="raw (default) or outcome: what the team keeps once a retro ends")
+        sub.add_argument("--certfile", help="TLS certificate (PEM)")
+        sub.add_argument("--keyfile", help="TLS private key (PEM)")
+        sub.add_argument("--max-phones", type=int, help="Most phones in one retro (default 1000)")
+        sub.set_defaults(run=_runner(listen))
+
+
+def _in_this_terminal(session: Session, server_config: ServerConfig) -> None:
+    from tui.app import RetroApp  # Textual loads only here, so every other command stays headless
+
+    RetroApp(session, server_config).run()
+
+
+def _headless(session: Session, server_config: ServerConfig) -> None:
+    asyncio.run(serve_headless(session, server_config))
+
+
+def _runner(listen: Listen) -> Callable[[argparse.Namespace], int]:
+    return lambda args: _run(run_config(args), listen)
+
+
+def _run(config: RunConfig, listen: Listen) -> int:
+    try:
+        template = resolve_template(config.template)
+    except TemplateError as exc:
+        raise CommandFailed(str(exc), code=2) from exc
+    settings = RetroSettings(
+        votes_per_person=config.votes,
+        max_votes_per_topic=config.max_per_topic or config.votes,
+        min_responses=config.min_responses,
+    )
+    store = SqliteStore(config.db)
+    try:
+        if config.keep is not None:
+            store.set_retention(config.team, config.keep)
+        session = open_session(
+            store,
+            resume=config.resume,
+            title=config.title,
+            team=config.team,
+            template=template,
+            settings=settings,
+        )
+        _listen(listen, session, _server_config(config, session))
+    except NothingToResume as exc:
+        raise CommandFailed(str(exc)) from exc
+    finally:
+        store.close()
+    return 0
+
+
+def _listen(listen: Listen, session: Session, server_config: ServerConfig) -> None:
+    try:
+        listen(session, server_config)
+    except OSError as exc:
+        where = f"{server_config.host}:{server_config.port}"
+        raise CommandFailed(f"cannot listen on {where}: {exc.strerror}") from exc
+
+
+def _server_config(config: RunConfig, session: Session) -> ServerConfig:
+    port = config.port if config.port is not None else session.record.port or DEFAULT_PORT
+    return ServerConfig(
+        host=config.host,
+        port=port,
+        public_url=str(config.public_url).rstrip("/") if config.public_url else None,
+        certfile=str(config.certfile) if config.certfile else None,
+        keyfile=str(config.keyfile) if config.keyfile else None,
+        max_participants=config.max_phones,
+    )
