@@ -32,6 +32,10 @@ def add_item(session: Session, text: str, prompt: str, phone: Participant = PHON
     return event.item_id
 
 
+def go(session: Session, phase: Phase) -> None:
+    session.execute(FACILITATOR, ChangePhase(to=phase))
+
+
 def run_retro(session: Session, answers: int = 3, end: bool = False) -> None:
     """From Write to Close (or Ended): items, check-in, a merged topic, votes, a note, two actions, ROTI."""
     nasty = add_item(session, NASTY, "learning")
