@@ -58,7 +58,7 @@ class RetroServer:
 
     async def start(self) -> None:
         router = Router(
-            join_token=lambda: self.session.record.join_token,
+            join_token=lambda: self.session.join_token,
             retired_tokens=lambda: self.retired_tokens,
             origin_allowed=lambda origin: self.origins.allows(origin),
         )
@@ -89,11 +89,11 @@ class RetroServer:
 
     @property
     def join_url(self) -> str:
-        return self.address.join_url(self.session.record.join_token)
+        return self.address.join_url(self.session.join_token)
 
     @property
     def websocket_url(self) -> str:
-        return self.address.websocket_url(self.session.record.join_token)
+        return self.address.websocket_url(self.session.join_token)
 
     def _on_events(self, events: list[Event]) -> None:
         if any(isinstance(event, JoinTokenRotated) for event in events):
