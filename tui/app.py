@@ -5,6 +5,7 @@ from pathlib import Path
 
 from textual import on, work
 from textual.app import App
+from textual.reactive import Initialize, var
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
@@ -70,12 +71,16 @@ class RetroApp(App[None]):
         self.last_export: Path | None = None
         self._earlier_trend: tuple[float | None, ...] | None = None
         """Earlier retros' check-in means: read once, since they cannot change during this retro."""
-        self._lobby = LobbyScreen("", self.view.board, 0)
-        self._board = BoardScreen(self.board_data(), clock=self.now)
+        self._view: FacilitatorView | None = None
+        self._lobby = LobbyScreen(self.view.board)
+        self._board = BoardScreen(self.view.board, clock=self.now)
 
     @property
     def view(self) -> FacilitatorView:
-        return facilitator_view(self.session.state)
+        """The facilitator's view of the retro, computed once per change rather than on every read."""
+        if self._view is None:
+            self._view = facilitator_view(self.session.state)
+        return self._view
 
     def now(self) -> datetime:
         """The session's clock: the timer here agrees with the phones, and tests can fix it."""
@@ -84,7 +89,7 @@ class RetroApp(App[None]):
     def today(self) -> date:
         return self.now().astimezone().date()
 
-    def board_data(self) -> BoardData:
+    def gather_board_data(self) -> BoardData:
         state = self.session.state
         trend = None
         if state.team and state.phase is Phase.CHECK_IN:
@@ -100,6 +105,11 @@ class RetroApp(App[None]):
             trend=trend,
             export_path=self.last_export,
         )
+
+    board_data: var[BoardData] = var(Initialize(gather_board_data), always_update=True)
+    """What the screens show; each screen follows it from the moment it is mounted."""
+    join_url: var[str] = var("")
+    """The link the lobby shows; empty until the server listens."""
 
     def on_mount(self) -> None:
         self.install_screen(self._lobby, "lobby")
@@ -118,7 +128,7 @@ class RetroApp(App[None]):
             )
             return
         self.session.store.remember_port(self.session.record.retro_id, self.server.port)
-        self._lobby.show_join_url(self.server.join_url)
+        self.join_url = self.server.join_url
 
     async def on_unmount(self) -> None:
         await self.server.stop()
@@ -127,6 +137,7 @@ class RetroApp(App[None]):
         self.post_message(PhonesChanged(presence.joined, presence.written, presence.voted))
 
     def _on_events(self, events: list[Event]) -> None:
+        self._view = None
         self.post_message(RetroChanged())
         if any(isinstance(event, JoinTokenRotated) for event in events):
             self.post_message(JoinLinkChanged())
@@ -135,19 +146,14 @@ class RetroApp(App[None]):
     def refresh_views(self) -> None:
         if not self.is_running:
             return  # Shutting down: a phone that leaves now has no screen left to update.
-        data = self.board_data()
-        self._board.show(data)
-        self._lobby.show(data.board, self.phones)
-        for screen in self.screen_stack:
-            if isinstance(screen, ScreeningScreen):
-                screen.show(data.view)
+        self.board_data = self.gather_board_data()
         self.refresh_bindings()
 
     @on(JoinLinkChanged)
     def show_new_join_link(self) -> None:
-        if not self._lobby.join_url:
+        if not self.join_url:
             return  # Not listening yet: on_ready shows the link as it is then.
-        self._lobby.show_join_url(self.server.join_url)
+        self.join_url = self.server.join_url
         on_lobby = self.base_screen is self._lobby
         where = "The QR code and URL" if on_lobby else "The lobby's QR code and URL (j)"
         self.notify(
@@ -273,7 +279,7 @@ class RetroApp(App[None]):
 
         def answered(private: bool | None) -> None:
             if private:
-                self.push_screen(ScreeningScreen(self.view))
+                self.push_screen(ScreeningScreen())
 
         self.push_screen(ConfirmScreen(*SCREENING_CONFIRM, yes="Show items"), answered)
 
@@ -324,6 +330,5 @@ class RetroApp(App[None]):
             self.notify(export_error(worker.error), title="Export failed", severity="error", markup=False)
         elif event.state is WorkerState.SUCCESS and isinstance(worker.result, Path):
             self.last_export = worker.result
-            self._board.show_status(f"Exported to {worker.result}")
             self.notify(str(worker.result), title="Export written", markup=False)
             self.refresh_views()

@@ -41,7 +41,7 @@ class ActionsPanel(PhasePanel):
     def focus_target(self) -> Widget | None:
         return self.table
 
-    def show(self, data: BoardData) -> None:
+    def watch_data(self, data: BoardData) -> None:
         actions = data.board.actions
         self._actions = {action.action_id: action for action in actions}
         self.query_one("#actions-lead", Static).update(

@@ -1,8 +1,9 @@
-"""What every phase panel has: its phase, a way to show the board data, and a widget to focus."""
+"""What every phase panel has: its phase, the board data it shows, and a widget to focus."""
 
 from typing import ClassVar
 
 from textual.containers import Vertical
+from textual.reactive import var
 from textual.widget import Widget
 
 from retro.phases import Phase
@@ -11,16 +12,18 @@ from tui.board_data import BoardData
 
 
 class PhasePanel(Vertical):
+    """Each panel paints itself in `watch_data`."""
+
     phase: ClassVar[Phase]
+    data: var[BoardData | None] = var(None, init=False, always_update=True)
+    """The board as it is now: the board screen hands it over while this phase is on, and each hand-over
+    repaints the panel."""
 
     def __init__(self, board: BoardView) -> None:
         """`board` is the board when the screen is built: the template's prompts and questions."""
         super().__init__(id=panel_id(self.phase), classes="phase-panel")
         self.initial = board
         self.border_title = self.phase.label
-
-    def show(self, data: BoardData) -> None:
-        raise NotImplementedError
 
     @property
     def focus_target(self) -> Widget | None:

@@ -51,7 +51,7 @@ class CheckInPanel(PhasePanel):
             yield Sparkline([], id="trend-sparkline")
             yield Static(id="trend-means", markup=False)
 
-    def show(self, data: BoardData) -> None:
+    def watch_data(self, data: BoardData) -> None:
         board = data.board
         self.query_one("#check-in-lead", Static).update(
             f"Answers are anonymous; each question's results appear once {board.min_responses} have answered."

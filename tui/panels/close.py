@@ -31,7 +31,7 @@ class SummaryPanel(PhasePanel):
     def lead(self, data: BoardData) -> str:
         raise NotImplementedError
 
-    def show(self, data: BoardData) -> None:
+    def watch_data(self, data: BoardData) -> None:
         self.query_one(".summary-lead", Static).update(self.lead(data))
         self.query_one(".summary-outcome", Static).update(outcome_text(data.board))
         self.query_one(".summary-feelings", Static).update(feelings_text(data.board))

@@ -104,7 +104,7 @@ class DiscussPanel(PhasePanel):
     def focus_target(self) -> Widget | None:
         return self.topics_list
 
-    def show(self, data: BoardData) -> None:
+    def watch_data(self, data: BoardData) -> None:
         board = data.board
         self._board = board
         self.topics_list.set_topics(

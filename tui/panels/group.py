@@ -41,7 +41,7 @@ class GroupPanel(PhasePanel):
     def focus_target(self) -> Widget | None:
         return self.topics_list
 
-    def show(self, data: BoardData) -> None:
+    def watch_data(self, data: BoardData) -> None:
         board = data.board
         self._board = board
         self._topics = {topic.topic_id: topic for topic in board.topics}

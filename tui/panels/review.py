@@ -35,7 +35,7 @@ class ReviewPanel(PhasePanel):
     def focus_target(self) -> Widget | None:
         return self.table
 
-    def show(self, data: BoardData) -> None:
+    def watch_data(self, data: BoardData) -> None:
         review = data.board.review
         lead = self.query_one("#review-lead", Static)
         table = self.table

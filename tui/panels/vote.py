@@ -27,7 +27,7 @@ class VotePanel(PhasePanel):
     def focus_target(self) -> Widget | None:
         return self.query_one("#vote-topics", TopicList)
 
-    def show(self, data: BoardData) -> None:
+    def watch_data(self, data: BoardData) -> None:
         board = data.board
         self.query_one("#voted", Static).update(phones_voted(data.phones_voted, data.phones))
         self.query_one("#vote-facts", Static).update(

@@ -54,7 +54,7 @@ class WritePanel(PhasePanel):
         yield Static(id="written", markup=False)
         yield Static("Items stay hidden, here too, until the reveal.", id="write-privacy")
 
-    def show(self, data: BoardData) -> None:
+    def watch_data(self, data: BoardData) -> None:
         board = data.board
         row = self.query_one("#prompt-counts", Horizontal)
         for prompt in board.prompts:

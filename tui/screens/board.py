@@ -41,14 +41,15 @@ def masthead(board: BoardView) -> Text:
 class BoardScreen(Screen[None]):
     BINDINGS = [*BOARD_ROOM_BINDINGS]
 
-    def __init__(self, data: BoardData, clock: Clock) -> None:
+    def __init__(self, board: BoardView, clock: Clock) -> None:
+        """`board` is the board when the app starts: the template's prompts and questions."""
         super().__init__(id="board-screen")
-        self._data = data
+        self._initial = board
         self._clock = clock
         self._phase: Phase | None = None
 
     def panels(self) -> list[PhasePanel]:
-        board = self._data.board
+        board = self._initial
         return [
             ReviewPanel(board),
             CheckInPanel(board),
@@ -67,33 +68,24 @@ class BoardScreen(Screen[None]):
             yield Static(LOCKED_BADGE, id="lock-badge", classes="lock-badge", markup=False)
         yield PhaseStepper(id="stepper")
         yield Static(id="hint", markup=False)
-        with ContentSwitcher(id="panels", initial=panel_id(self._data.board.phase)):
+        with ContentSwitcher(id="panels", initial=panel_id(self._initial.phase)):
             yield from self.panels()
         yield Static(id="status-line", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
-        self._paint()
+        self.watch(self.app, "board_data", self._paint)
 
-    @property
-    def panel(self) -> PhasePanel:
-        """The panel of the phase the retro is in."""
-        return self.query_one(f"#{panel_id(self._data.board.phase)}", PhasePanel)
-
-    def show(self, data: BoardData) -> None:
-        self._data = data
-        if self.is_mounted:
-            self._paint()
-
-    def _paint(self) -> None:
-        data = self._data
+    def _paint(self, data: BoardData) -> None:
         board = data.board
         self.query_one(Masthead).show(masthead(board), phones_joined(data.phones))
         self.query_one("#lock-badge", Static).display = board.joining_locked
         self.query_one(PhaseStepper).show(board)
         self.query_one("#hint", Static).update(Text(data.view.hint, style="italic"))
-        panel = self.panel
-        panel.show(data)
+        if data.export_path is not None:
+            self.query_one("#status-line", Static).update(f"Exported to {data.export_path}")
+        panel = self.query_one(f"#{panel_id(board.phase)}", PhasePanel)
+        panel.data = data
         if board.phase is not self._phase:
             self._phase = board.phase
             self.query_one(ContentSwitcher).current = panel.id
@@ -105,7 +97,3 @@ class BoardScreen(Screen[None]):
             target.focus()
         else:
             self.set_focus(None)
-
-    def show_status(self, message: str) -> None:
-        if self.is_mounted:
-            self.query_one("#status-line", Static).update(message)

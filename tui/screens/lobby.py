@@ -15,6 +15,7 @@ from textual.widgets._toast import ToastRack
 
 from retro.phases import Phase
 from retro.views import BoardView
+from tui.board_data import BoardData
 from tui.keymap import ROOM_BINDINGS
 from tui.lobby_arrangement import Arrangement, LobbyText, Plan, plan
 from tui.phase_moves import forward_target
@@ -59,11 +60,11 @@ def too_small(needed: tuple[int, int] | None) -> str:
 class LobbyScreen(Screen[None]):
     BINDINGS = [*ROOM_BINDINGS]
 
-    def __init__(self, join_url: str, board: BoardView, phones: int) -> None:
+    def __init__(self, board: BoardView) -> None:
+        """`board` is the board when the app starts; from mount on, the lobby follows the app's."""
         super().__init__(id="lobby")
-        self._join_url = join_url
+        self._join_url = ""
         self._board = board
-        self._phones = phones
         self.plan = Plan(Arrangement.NO_CODE)
         """How the lobby is arranged now."""
         self._arranged_for: tuple[object, ...] = ()
@@ -83,35 +84,29 @@ class LobbyScreen(Screen[None]):
             with Center(id="lobby-code"):
                 yield QrCode(self._join_url, id="qr")
             yield Static(Text(self._join_url), id="join-url")
-            yield Static(phones_label(self._phones), id="phones")
+            yield Static(phones_label(0), id="phones")
             yield Static(id="lobby-phase", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
-        self._paint()
+        self.watch(self.app, "board_data", self._show_board)
+        self.watch(self.app, "join_url", self._show_join_url)
 
     def on_resize(self, event: events.Resize) -> None:
         self._arrange()
 
-    def show_join_url(self, join_url: str) -> None:
+    def _show_join_url(self, join_url: str) -> None:
         self._join_url = join_url
-        if not self.is_mounted:
-            return
         self.query_one(QrCode).data = join_url
         self.query_one("#join-url", Static).update(Text(join_url))
         self._arrange()
 
-    def show(self, board: BoardView, phones: int) -> None:
-        self._board, self._phones = board, phones
-        if self.is_mounted:
-            self._paint()
-
-    def _paint(self) -> None:
-        board, phones = self._board, self._phones
+    def _show_board(self, data: BoardData) -> None:
+        board = self._board = data.board
         self.query_one("#lobby-title", Static).update(lobby_heading(board))
         self.query_one("#lobby-lock").display = board.joining_locked
         self.query_one("#lobby-lock-note").display = board.joining_locked
-        self.query_one("#phones", Static).update(phones_label(phones))
+        self.query_one("#phones", Static).update(phones_label(data.phones))
         self.query_one("#lobby-phase", Static).update(lobby_hint(board.phase))
         self._arrange()
 

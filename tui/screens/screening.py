@@ -12,6 +12,7 @@ from textual.widgets import Footer, Static
 
 from retro.commands import HoldItem, ReleaseItem
 from retro.views import FacilitatorView, ScreenedItem
+from tui.board_data import BoardData
 from tui.dialogs.hold_reason import HoldReasonScreen
 from tui.keymap import SCREENING_BINDINGS
 from tui.messages import RunCommand
@@ -53,9 +54,9 @@ def screening_lead(view: FacilitatorView) -> Text:
 class ScreeningScreen(Screen[None]):
     BINDINGS = [*SCREENING_BINDINGS]
 
-    def __init__(self, view: FacilitatorView) -> None:
+    def __init__(self) -> None:
         super().__init__(id="screening")
-        self._view = view
+        self._items: tuple[ScreenedItem, ...] = ()
 
     def compose(self) -> ComposeResult:
         yield Static(BANNER, id="screening-banner")
@@ -68,23 +69,19 @@ class ScreeningScreen(Screen[None]):
         return self.query_one("#screening-items", TopicList)
 
     def on_mount(self) -> None:
-        self._paint()
+        self.watch(self.app, "board_data", self._paint)
         self.items_list.focus()
 
-    def show(self, view: FacilitatorView) -> None:
-        self._view = view
-        if self.is_mounted:
-            self._paint()
-
-    def _paint(self) -> None:
-        view = self._view
+    def _paint(self, data: BoardData) -> None:
+        view = data.view
+        self._items = view.screening
         prompts = {prompt.prompt_id: prompt.text for prompt in view.board.prompts}
         self.query_one("#screening-lead", Static).update(screening_lead(view))
         self.items_list.set_topics([(item.item_id, screened_text(item, prompts)) for item in view.screening])
 
     def _highlighted(self) -> ScreenedItem | None:
         item_id = self.items_list.highlighted_topic_id
-        return next((item for item in self._view.screening if item.item_id == item_id), None)
+        return next((item for item in self._items if item.item_id == item_id), None)
 
     def action_hold(self) -> None:
         item = self._highlighted()
