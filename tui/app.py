@@ -3,20 +3,15 @@
 from datetime import date, datetime
 from pathlib import Path
 
-from textual import on, work
-from textual.app import App
+from textual import on
 from textual.reactive import Initialize, var
 from textual.screen import Screen
-from textual.worker import Worker, WorkerState
 
 from retro.actors import Facilitator
 from retro.commands import ChangePhase, Command, EditAction, LockJoining, RecordAction, RotateJoinToken
 from retro.errors import RuleViolation
 from retro.events import Event, JoinTokenRotated
-from retro.exports.markdown import render_markdown
 from retro.history import check_in_trend
-from retro.nudge import unframed_items
-from retro.outcome import RetroOutcome
 from retro.phases import Phase
 from retro.session import Session
 from retro.views import FacilitatorView, facilitator_view
@@ -25,16 +20,8 @@ from server.presence import Presence
 from tui.board_data import BoardData
 from tui.dialogs.action_form import ActionFormScreen
 from tui.dialogs.confirm import ConfirmScreen
-from tui.dialogs.export import ExportScreen
 from tui.dialogs.help import HelpScreen
-from tui.exporting import (
-    COPY_MARKDOWN,
-    EXPORT_CHOICES,
-    ExportChoice,
-    current_outcome,
-    export_error,
-    write_choice,
-)
+from tui.export_flow import ExportFlow
 from tui.keymap import APP_BINDINGS
 from tui.messages import (
     ActionFormRequested,
@@ -54,7 +41,7 @@ NAVIGATION = {"show_lobby", "show_board", "next_phase", "previous_phase", "expor
 """App keys that would pull a screen out from under an open dialog; quiet while one is open."""
 
 
-class RetroApp(App[None]):
+class RetroApp(ExportFlow):
     TITLE = "retro"
     ENABLE_COMMAND_PALETTE = False
     CSS_PATH = ["global.tcss", "screens/screens.tcss", "panels/panels.tcss", "dialogs/dialogs.tcss"]
@@ -300,35 +287,3 @@ class RetroApp(App[None]):
                 self.execute(RotateJoinToken())
 
         self.push_screen(ConfirmScreen(*NEW_LINK_CONFIRM, yes="New link"), answered)
-
-    def action_export(self) -> None:
-        warnings = unframed_items(current_outcome(self.session).item_texts)
-        self.push_screen(ExportScreen(warnings), self._export_chosen)
-
-    def _export_chosen(self, key: str | None) -> None:
-        if key is None:
-            return
-        outcome = current_outcome(self.session)
-        if key == COPY_MARKDOWN:
-            self.copy_to_clipboard(render_markdown(outcome))
-            self.notify("Markdown copied to the clipboard.", title="Copied")
-            return
-        choice = next(choice for choice in EXPORT_CHOICES if choice.key == key)
-        self.notify(f"Writing {choice.export_format.value}…", timeout=2)
-        self._write_export(outcome, choice)
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="export")
-    def _write_export(self, outcome: RetroOutcome, choice: ExportChoice) -> Path:
-        return write_choice(outcome, choice, self.export_dir)
-
-    @on(Worker.StateChanged)
-    def _export_finished(self, event: Worker.StateChanged) -> None:
-        worker = event.worker
-        if worker.group != "export":
-            return
-        if event.state is WorkerState.ERROR:
-            self.notify(export_error(worker.error), title="Export failed", severity="error", markup=False)
-        elif event.state is WorkerState.SUCCESS and isinstance(worker.result, Path):
-            self.last_export = worker.result
-            self.notify(str(worker.result), title="Export written", markup=False)
-            self.refresh_views()
