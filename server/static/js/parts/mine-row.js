@@ -100,7 +100,7 @@ export function updateMineRow(row, item, limit) {
   }
   if (status.editing && row.editor.hidden) {
     const draft = state.rewriteDrafts[item.item_id];
-    row.textarea.value = typeof draft === 'string' ? draft : item.text;
+    row.textarea.value = draft !== undefined ? draft : item.text;
   }
   show(row.editor, status.editing);
   show(row.rewrite, status.held && !status.editing);
