@@ -4,7 +4,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from retro.phases import Phase
 from retro.text import (
@@ -211,5 +211,3 @@ FacilitatorCommand = (
     | DeleteAction
 )
 Command = Annotated[ParticipantCommand | FacilitatorCommand, Field(discriminator="kind")]
-
-COMMAND_ADAPTER: TypeAdapter[Command] = TypeAdapter(Command)

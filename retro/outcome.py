@@ -9,7 +9,7 @@ Validation cleans every text and checks that the parts fit together, so a crafte
 import json
 from datetime import date
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
@@ -20,8 +20,6 @@ from retro.state import RetroState
 from retro.templates import Slug
 from retro.text import CleanLine, CleanText, clean_line
 from retro.views import board_view
-
-OUTCOME_VERSION = 1
 
 
 class ActionStatus(StrEnum):
@@ -74,6 +72,7 @@ class ExportedTopic(_Exported):
     topic_id: Id
     title: CleanLine
     grouped: bool
+    """The facilitator named it (by merging or renaming); otherwise its title is its lone item's text."""
     votes: int | None = Field(ge=0)
     items: tuple[ExportedItem, ...]
     notes: tuple[CleanText, ...]
@@ -180,9 +179,5 @@ def outcome_of(
     )
 
 
-def outcome_schema() -> dict[str, Any]:
-    return OUTCOME_ADAPTER.json_schema()
-
-
 def outcome_schema_text() -> str:
-    return json.dumps(outcome_schema(), indent=2)
+    return json.dumps(OUTCOME_ADAPTER.json_schema(), indent=2)

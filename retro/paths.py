@@ -7,7 +7,3 @@ from platformdirs import user_data_path
 
 def default_db_path() -> Path:
     return user_data_path("retro", appauthor=False) / "retro.db"
-
-
-def default_export_dir() -> Path:
-    return user_data_path("retro", appauthor=False) / "exports"

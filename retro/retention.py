@@ -9,7 +9,7 @@ title ("Untitled topic 2"); if nobody voted on it, took notes on it or attached 
 from enum import StrEnum
 from itertools import count
 
-from retro.outcome import ExportedAction, ExportedTopic, RetroOutcome
+from retro.outcome import ExportedAction, RetroOutcome
 from retro.store import EventStore
 
 
@@ -23,11 +23,6 @@ def retention_of(store: EventStore, team: str) -> Keep:
     return Keep(kept) if kept else Keep.RAW
 
 
-def is_named(topic: ExportedTopic) -> bool:
-    """The facilitator named it (by merging or renaming); otherwise its title is its lone item's text."""
-    return topic.grouped
-
-
 def stripped(outcome: RetroOutcome) -> RetroOutcome:
     """The outcome without a word any participant wrote: no items, and no topic titled by its item.
 
@@ -36,18 +31,18 @@ def stripped(outcome: RetroOutcome) -> RetroOutcome:
     kept = [
         topic
         for topic in outcome.topics
-        if is_named(topic) or topic.votes or topic.notes or topic.title in acted_on
+        if topic.grouped or topic.votes or topic.notes or topic.title in acted_on
     ]
     numbers = count(1)
-    neutral = {topic.topic_id: f"Untitled topic {next(numbers)}" for topic in kept if not is_named(topic)}
+    neutral = {topic.topic_id: f"Untitled topic {next(numbers)}" for topic in kept if not topic.grouped}
     topics = tuple(
         topic.model_copy(update={"title": neutral.get(topic.topic_id, topic.title), "items": ()})
         for topic in kept
     )
-    names = {topic.title for topic in kept if is_named(topic)}
+    names = {topic.title for topic in kept if topic.grouped}
     renamed: dict[str, str] = {}
     for topic in kept:
-        if not is_named(topic):
+        if not topic.grouped:
             renamed.setdefault(topic.title, neutral[topic.topic_id])
     actions = tuple(_under_topic(action, names, renamed) for action in outcome.actions)
     return outcome.model_copy(update={"topics": topics, "actions": actions})

@@ -5,12 +5,13 @@ from pathlib import Path
 import pytest
 
 from retro.commands import CastVote, ChangePhase
-from retro.exports.markdown import escape, render_markdown, write_markdown
+from retro.exports.markdown import escape, render_markdown
 from retro.outcome import outcome_of
 from retro.phases import Phase
 from retro.secrets import owner_hash
 from retro.session import Session
 from tests.retro_fixtures import FACILITATOR, NASTY, PHONES, add_item, run_retro
+from tui.exporting import EXPORT_CHOICES, write_choice
 
 
 def markdown_of(session: Session) -> str:
@@ -65,8 +66,9 @@ def test_export_carries_no_pseudonym_or_owner_hash(session: Session) -> None:
 
 
 def test_written_file_has_a_readable_name_and_never_overwrites(session: Session, tmp_path: Path) -> None:
-    first = write_markdown(session.state, tmp_path)
-    second = write_markdown(session.state, tmp_path)
+    outcome, markdown = outcome_of(session.record.retro_id, session.state), EXPORT_CHOICES[0]
+    first = write_choice(outcome, markdown, tmp_path)
+    second = write_choice(outcome, markdown, tmp_path)
     assert first.name == f"ward-7-{session.state.created_on.isoformat()}-retro.md"
     assert second.name == f"ward-7-{session.state.created_on.isoformat()}-retro-2.md"
     assert first.exists() and second.exists()

@@ -1,12 +1,9 @@
 """The Markdown export: readable as-is, and rendered well by GitHub and Confluence."""
 
 import re
-from pathlib import Path
 
-from retro.exports.files import ExportFormat, default_name, unused_path
 from retro.exports.wording import OUTCOME_WORDS, counted, summary_text
-from retro.outcome import ExportedTopic, RetroOutcome, outcome_of
-from retro.state import RetroState
+from retro.outcome import ExportedTopic, RetroOutcome
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#])")
 
@@ -90,12 +87,3 @@ def _actions_section(outcome: RetroOutcome) -> list[str]:
             f" | {action.status.value} | {topic} |"
         )
     return [*lines, ""]
-
-
-def write_markdown(state: RetroState, directory: Path) -> Path:
-    """Write the Markdown export under a readable name, never overwriting an earlier file."""
-    outcome = outcome_of(state.retro_id, state)
-    directory.mkdir(parents=True, exist_ok=True)
-    path = unused_path(directory, default_name(outcome, ExportFormat.MARKDOWN))
-    path.write_text(render_markdown(outcome), encoding="utf-8")
-    return path
