@@ -11,14 +11,14 @@ async def serve_headless(session: Session, config: ServerConfig) -> None:
     server = RetroServer(session, config)
     await server.start()
     session.store.remember_port(session.record.retro_id, server.port)
-    print(f"Retro:           {session.state.title}", flush=True)
-    print(f"Join URL:        {server.join_url}", flush=True)
-    print(f"Facilitator URL: {server.websocket_url}", flush=True)
-    print(f"Facilitator key: {session.record.facilitator_key}", flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
+    print(f"Retro:           {session.state.title}", flush=True)
+    print(f"Join URL:        {server.join_url}", flush=True)
+    print(f"Facilitator URL: {server.websocket_url}", flush=True)
+    print(f"Facilitator key: {session.record.facilitator_key}", flush=True)
     try:
         await stop.wait()
     finally:
