@@ -10,7 +10,7 @@ from retro.views import ActionView
 
 @dataclass
 class RetroChanged(Message):
-    """Something in the retro's state changed; the board re-reads the facilitator view."""
+    """Something in the retro's state changed; the app gathers the board data again and the screens follow."""
 
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, RetroChanged)

@@ -10,8 +10,8 @@ from retro.phases import Phase
 from retro.views import QuestionView
 from tui.board_data import BoardData
 from tui.panels.base import PhasePanel
+from tui.panels.histogram import histogram_text
 from tui.plain_emoji import plain_emoji
-from tui.widgets.histogram import histogram_text
 
 NO_TREND = "Not enough answers yet to draw the team's trend."
 BAR_WIDTH = 5

@@ -8,7 +8,7 @@ from textual.widgets import Static
 from retro.phases import Phase
 from tui.board_data import BoardData
 from tui.panels.base import PhasePanel
-from tui.widgets.summary import feelings_text, outcome_text
+from tui.panels.summary import feelings_text, outcome_text
 
 CLOSE_LEAD = "Phones are asking for a 1–5 score. Press n to end the retro when people are done."
 ENDED_LEAD = "Ended. Thank you for your time and honesty."

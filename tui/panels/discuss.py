@@ -16,10 +16,7 @@ from tui.dialogs.text_prompt import TextPromptScreen
 from tui.keymap import DISCUSS_BINDINGS, DISCUSS_LIST_BINDINGS
 from tui.messages import ActionFormRequested, RunCommand
 from tui.panels.base import PhasePanel
-from tui.plain_emoji import plain_emoji
-from tui.widgets.countdown import Clock, Countdown
-from tui.widgets.topic_list import TopicList
-from tui.widgets.topic_text import (
+from tui.panels.topic_text import (
     action_line,
     actions_for,
     claim_line,
@@ -28,6 +25,9 @@ from tui.widgets.topic_text import (
     prompt_labels,
     topic_text,
 )
+from tui.plain_emoji import plain_emoji
+from tui.widgets.countdown import Clock, Countdown
+from tui.widgets.topic_list import TopicList
 
 NOTHING_YET = "Highlight a topic and press enter to start discussing it."
 

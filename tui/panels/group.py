@@ -14,8 +14,8 @@ from tui.dialogs.text_prompt import TextPromptScreen
 from tui.keymap import GROUP_BINDINGS
 from tui.messages import RunCommand
 from tui.panels.base import PhasePanel
+from tui.panels.topic_text import topic_text
 from tui.widgets.topic_list import TopicList
-from tui.widgets.topic_text import topic_text
 from tui.wording import plural
 
 

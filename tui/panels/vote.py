@@ -7,8 +7,8 @@ from textual.widgets import Static
 from retro.phases import Phase
 from tui.board_data import BoardData
 from tui.panels.base import PhasePanel
+from tui.panels.topic_text import topic_text
 from tui.widgets.topic_list import TopicList
-from tui.widgets.topic_text import topic_text
 from tui.wording import phones_joined, phones_voted, plural
 
 HIDDEN = "Voting open — totals hidden until voting closes"

@@ -1,0 +1,1 @@
+"""Full screens: the lobby, the board, and private screening before the reveal."""

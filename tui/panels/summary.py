@@ -6,8 +6,8 @@ Aggregates of answers follow the minimum-responses rule: below it, only how many
 from rich.text import Text
 
 from retro.views import BoardView
+from tui.panels.histogram import histogram_text, summary_line
 from tui.plain_emoji import plain_emoji
-from tui.widgets.histogram import histogram_text, summary_line
 from tui.wording import long_date, plural
 
 
