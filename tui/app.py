@@ -124,7 +124,7 @@ class RetroApp(ExportFlow):
         self.post_message(PhonesChanged(presence.joined, presence.written, presence.voted))
 
     def _on_events(self, events: list[Event]) -> None:
-        self._view = None
+        self._view = None  # Dropped as the change happens, so that no read sees a view older than the state.
         self.post_message(RetroChanged())
         if any(isinstance(event, JoinTokenRotated) for event in events):
             self.post_message(JoinLinkChanged())
