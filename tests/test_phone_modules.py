@@ -27,7 +27,7 @@ JS = STATIC / "js"
 MAX_MODULE_LINES = 250
 
 IMPORT = re.compile(r"^(?:import|export)\s[^;]*?\bfrom\s+'([^']+)';|^import\s+'([^']+)';", re.M)
-STATE_LAYER = {"state.js", "outbox.js", "choices.js", "intents.js", "timer.js"}
+STATE_LAYER = {"state.js", "outbox.js", "derived.js", "intents.js", "timer.js"}
 """What views may read and ask of: the phone's state and its outbox, what derives from them, and intents."""
 VIEW_IMPORTS = STATE_LAYER | {"dom.js", "text.js"}
 PART_IMPORTS = VIEW_IMPORTS | {"nudge.js"}

@@ -2,7 +2,7 @@
 // welcome. A dead-looking socket after a long sleep is replaced; turned away at the door, the page
 // knocks only now and then; after the end, once its link has closed, it stops.
 
-import { hasWritten } from './choices.js';
+import { hasWritten } from './derived.js';
 import { newMessageId } from './crypto.js';
 import { probeSoon, wsUrl } from './link.js';
 import { flush, transmitWith } from './outbox.js';

@@ -1,7 +1,7 @@
 // What the person holding the phone can do. Views call these; each changes state (and queues a command
 // in the outbox when the server must hear of it), and the scheduler draws the result.
 
-import { capPerTopic, dotsLeft, myCheckIn, myRoti, myVotesOn, ownRevealedItems, pendingVotes } from './choices.js';
+import { capPerTopic, dotsLeft, myCheckIn, myRoti, myVotesOn, ownRevealedItems, pendingVotes } from './derived.js';
 import { newMessageId, newSecret, sha256Hex } from './crypto.js';
 import { hideError, showError } from './notices.js';
 import { enqueue, send, sending } from './outbox.js';

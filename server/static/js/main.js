@@ -9,6 +9,7 @@ import { drawWith } from './scheduler.js';
 import { changed } from './state.js';
 import { joinToken } from './storage.js';
 import * as actions from './views/actions.js';
+import * as announcer from './views/announcer.js';
 import * as checkin from './views/checkin.js';
 import * as claim from './views/claim.js';
 import * as close from './views/close.js';
@@ -28,7 +29,10 @@ import * as unsent from './views/unsent.js';
 import * as write from './views/write.js';
 
 /** In page order; each draws its own part of the page from state, and nothing else. */
-const VIEWS = [status, gate, header, steps, heldBanner, ended, review, checkin, write, dots, discussing, close, reflect, actions, topics, unsent, toast, claim];
+const VIEWS = [
+  status, gate, header, steps, heldBanner, ended, review, checkin, write, dots,
+  discussing, close, reflect, actions, topics, unsent, toast, announcer, claim,
+];
 
 drawWith(() => {
   for (const view of VIEWS) view.render();

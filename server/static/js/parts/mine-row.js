@@ -1,7 +1,7 @@
 // One of this phone's own items, in its prompt's "Yours" list: its state, Withdraw, and, when the
 // facilitator has held it, the notice only this phone can read, with a box to rewrite it.
 
-import { ownItemStatus } from '../choices.js';
+import { ownItemStatus } from '../derived.js';
 import { el, icon, prefersStillness, setAttr, setText, show } from '../dom.js';
 import { cancelRewrite, openRewrite, sendRewrite, typeRewrite, withdrawItem } from '../intents.js';
 import { state } from '../state.js';

@@ -12,7 +12,7 @@ import {
   pendingVotes,
   promptText,
   votesPerPerson,
-} from '../choices.js';
+} from '../derived.js';
 import { el, keyed, pips, plural, replaceIfChanged, setAttr, setText, show, userText } from '../dom.js';
 import { castVote, openClaim } from '../intents.js';
 import { sending } from '../outbox.js';

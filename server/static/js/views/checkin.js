@@ -1,6 +1,6 @@
 // Check-in: anonymous scales, with the summary shown only once enough people answered.
 
-import { myCheckIn } from '../choices.js';
+import { myCheckIn } from '../derived.js';
 import { $, el, keyed, plural, setText, show, userText } from '../dom.js';
 import { answerCheckIn } from '../intents.js';
 import { sending } from '../outbox.js';

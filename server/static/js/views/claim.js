@@ -1,7 +1,7 @@
 // "Say this one was yours?": the opt-in dialog, in Discuss, for one of this phone's own items, after
 // saying what it means. Cancel, Escape or the back gesture close it and nothing is sent.
 
-import { ownRevealedItems } from '../choices.js';
+import { ownRevealedItems } from '../derived.js';
 import { $, setText } from '../dom.js';
 import { closeClaim, confirmClaim } from '../intents.js';
 import { state } from '../state.js';

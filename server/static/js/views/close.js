@@ -1,6 +1,6 @@
 // Close: the return on time invested, on the scale the board's summary carries.
 
-import { myRoti } from '../choices.js';
+import { myRoti } from '../derived.js';
 import { $, setText, show } from '../dom.js';
 import { answerRoti } from '../intents.js';
 import { sending } from '../outbox.js';

@@ -1,6 +1,6 @@
 // Discuss: the topic under discussion, on top, with its timer on the server's clock.
 
-import { currentTopicId } from '../choices.js';
+import { currentTopicId } from '../derived.js';
 import { $, keyed, setAttr, setText, show } from '../dom.js';
 import { buildTopicCard, topicContext, updateTopicCard } from '../parts/topic-card.js';
 import { state } from '../state.js';

@@ -1,6 +1,6 @@
 // Vote: the dot budget, kept in view.
 
-import { capPerTopic, dotsLeft, pendingVotes, votesPerPerson } from '../choices.js';
+import { capPerTopic, dotsLeft, pendingVotes, votesPerPerson } from '../derived.js';
 import { $, pips, setText, show } from '../dom.js';
 import { state } from '../state.js';
 

@@ -1,7 +1,7 @@
 // While any of this phone's items is held, a banner stays at the top and takes the author to it: the
 // notice inside an item's card is easy to miss from elsewhere on the page.
 
-import { heldItemsShown } from '../choices.js';
+import { heldItemsShown } from '../derived.js';
 import { $, setText, show } from '../dom.js';
 import { showHeld } from '../intents.js';
 

@@ -1,7 +1,7 @@
 // Not sent: drafts left when writing closed, and text the server refused. Only on this phone; copy it,
 // put it back in its box (while writing), or discard it.
 
-import { promptText } from '../choices.js';
+import { promptText } from '../derived.js';
 import { $, el, keyed, setAttr, setText, show } from '../dom.js';
 import { discardDraft, discardRescued, putBack } from '../intents.js';
 import { state } from '../state.js';

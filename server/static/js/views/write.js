@@ -1,6 +1,6 @@
 // Write: one card per prompt, the featured one first, each with its text box and this phone's own items.
 
-import { orderedPrompts } from '../choices.js';
+import { orderedPrompts } from '../derived.js';
 import { $, el, keyed, plural, setAttr, setText, show } from '../dom.js';
 import { addItem, typeDraft } from '../intents.js';
 import { composerParts, sendOnCtrlEnter, updateComposer } from '../parts/composer.js';

@@ -1,5 +1,6 @@
-// What this phone has chosen and what it owns, derived from state: the server's word (the `private`
-// message) plus what is still on its way, so that a tap shows at once and survives a reconnect.
+// What derives from state, for views and intents alike. This phone's dots and answers are the server's
+// word (the `private` message) plus what is still on its way, so that a tap shows at once and survives a
+// reconnect; its own items, which of them are held, and the order the page lists prompts in.
 
 import { pendingCommands, sending } from './outbox.js';
 import { state } from './state.js';
