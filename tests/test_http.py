@@ -79,7 +79,7 @@ async def test_the_join_page_is_served_with_the_token_filled_in(server: RetroSer
     assert response.header("Content-Type") == "text/html; charset=utf-8"
     page = response.body.decode()
     assert "<title>Retro</title>" in page
-    assert f'src="{token}/app.js"' in page
+    assert f'<script type="module" src="{token}/js/main.js">' in page
     assert f'href="{token}/app.css"' in page
     assert "{{token}}" not in page
     csp = response.header("Content-Security-Policy")
@@ -96,12 +96,12 @@ async def test_the_join_page_ignores_a_query_string(server: RetroServer) -> None
     token = server.session.record.join_token
     response = await http_get(server.port, f"/j/{token}?utm_source=qr")
     assert response.status == 200
-    assert f"{token}/app.js" in response.body.decode()
+    assert f"{token}/js/main.js" in response.body.decode()
 
 
 @pytest.mark.parametrize(
     ("asset", "content_type"),
-    [("app.js", "text/javascript; charset=utf-8"), ("app.css", "text/css; charset=utf-8")],
+    [("js/main.js", "text/javascript; charset=utf-8"), ("app.css", "text/css; charset=utf-8")],
 )
 async def test_the_page_assets_are_served_with_their_content_types(
     server: RetroServer, asset: str, content_type: str

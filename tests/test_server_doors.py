@@ -2,16 +2,13 @@
 and an old link after the facilitator replaced it. Nothing a client sends may print a traceback."""
 
 import asyncio
-import contextlib
 import json
-import logging
 import re
 import secrets
 import ssl
 import subprocess
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,84 +24,18 @@ from retro.secrets import owner_hash
 from retro.session import Session
 from retro.sqlite_store import SqliteStore
 from server.app import RetroServer, ServerConfig
-from server.protocol import ERROR_CODES, SERVER_ADAPTER, Error
-from tests.browser import PHONE_VIEWPORT, chromium
-from tests.phone import Phone
-from tests.test_cli import RETRO, _start_serve
-from tests.test_tls import self_signed
-from tests.waiting import until
+from server.protocol import ERROR_CODES
+from tests.support.browser import PHONE_VIEWPORT, chromium
+from tests.support.client import Client
+from tests.support.doors import TIMEOUT, LogWatch, assert_valid_reply, exchange
+from tests.support.serve import RETRO, self_signed, start_serve
+from tests.support.waiting import until
 
-TIMEOUT = 5.0
 UPGRADE_KEY = "dGhlIHNhbXBsZSBub25jZQ=="
 NOT_FOUND_HEADING = "There is no retro at this address"
 
 
-# --- what the server printed and logged --------------------------------------------------------------
-
-
-@dataclass
-class LogWatch:
-    """Everything the server logged (every level) and printed while a test ran."""
-
-    caplog: pytest.LogCaptureFixture
-    capfd: pytest.CaptureFixture[str]
-
-    def server_warnings(self) -> list[str]:
-        return [r.getMessage() for r in self.caplog.records if r.name.startswith("retro")]
-
-    def assert_quiet(self, expected_warnings: int = 0) -> None:
-        """No traceback anywhere, no error record, and no warning beyond those the test expects."""
-        printed = self.capfd.readouterr()
-        assert "Traceback" not in printed.out + printed.err
-        assert "Traceback" not in self.caplog.text
-        loud = [r.getMessage() for r in self.caplog.records if r.exc_info or r.levelno >= logging.ERROR]
-        assert loud == []
-        assert len(self.server_warnings()) == expected_warnings, self.server_warnings()
-
-
-@pytest.fixture
-def logs(caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str]) -> LogWatch:
-    caplog.set_level(logging.DEBUG)
-    caplog.set_level(logging.WARNING, logger="websockets")  # the test clients' own frame-by-frame debug
-    return LogWatch(caplog, capfd)
-
-
-def assert_valid_reply(raw: str | bytes) -> dict[str, Any]:
-    """A frame the server sent: text, valid per the server message schema, any error code documented."""
-    assert isinstance(raw, str), "the server sends text frames only"
-    message = SERVER_ADAPTER.validate_json(raw)
-    if isinstance(message, Error):
-        assert message.code in ERROR_CODES
-        assert message.code != "internal", message
-    decoded: dict[str, Any] = json.loads(raw)
-    return decoded
-
-
 # --- hand-written HTTP -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RawResponse:
-    status: int
-    head: str
-    body: bytes
-
-
-async def exchange(port: int, lines: list[str]) -> RawResponse:
-    """Send a hand-written request head over a fresh TCP connection; read back the response head and body."""
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    try:
-        writer.write(("\r\n".join(lines) + "\r\n\r\n").encode("utf-8", "surrogateescape"))
-        await writer.drain()
-        async with asyncio.timeout(TIMEOUT):
-            head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1")
-            length = re.search(r"(?im)^content-length:\s*(\d+)", head)
-            body = await reader.readexactly(int(length.group(1))) if length else b""
-    finally:
-        writer.close()
-        with contextlib.suppress(ConnectionError):
-            await writer.wait_closed()
-    return RawResponse(int(head.split(" ", 2)[1]), head, body)
 
 
 def upgrade(port: int, path: str, *extra: str, host: str | None = None) -> list[str]:
@@ -136,7 +67,7 @@ def ws_path(server: RetroServer, token: str | None = None) -> str:
 
 
 def hello(secret: str | None = None, key: str | None = None) -> str:
-    message: dict[str, Any] = {"type": "hello", "id": Phone.new_id(), "protocol": 1}
+    message: dict[str, Any] = {"type": "hello", "id": Client.new_id(), "protocol": 1}
     if key is not None:
         message["key"] = key
     else:
@@ -175,7 +106,7 @@ NESTED = {
 async def test_deeply_nested_json_gets_an_error_and_the_phone_carries_on(
     server: RetroServer, logs: LogWatch, frame: str
 ) -> None:
-    phone = await Phone.join(server.websocket_url)
+    phone = await Client.join(server.websocket_url)
     await phone.websocket.send(frame)
     error = await phone.wait_for("error")
     assert error["code"] in {"malformed", "too_large"}
@@ -222,9 +153,9 @@ MALFORMED = {
 async def test_every_malformed_frame_gets_one_documented_error_and_the_connection_stays(
     server: RetroServer, logs: LogWatch, frame: str | bytes
 ) -> None:
-    phone = await Phone.join(server.websocket_url)
+    phone = await Client.join(server.websocket_url)
     await phone.websocket.send(frame)
-    sentinel = Phone.new_id()
+    sentinel = Client.new_id()
     await phone.send({"type": "hello", "id": sentinel, "protocol": 1, "secret": "s" * 24})
     replies: list[dict[str, Any]] = []
     async with asyncio.timeout(TIMEOUT):
@@ -244,17 +175,17 @@ async def test_every_malformed_frame_gets_one_documented_error_and_the_connectio
 async def test_text_that_is_not_utf8_closes_with_1007_as_the_websocket_standard_requires(
     server: RetroServer, logs: LogWatch
 ) -> None:
-    phone = await Phone.join(server.websocket_url)
+    phone = await Client.join(server.websocket_url)
     await phone.websocket.send(b'{"type": "\xff"}', text=True)
     assert await closed_with(phone.websocket) == 1007
-    again = await Phone.join(server.websocket_url)
+    again = await Client.join(server.websocket_url)
     await again.add_item("The room is still open")
     await again.close()
     logs.assert_quiet()
 
 
 async def test_a_frame_over_64_kib_closes_with_1009(server: RetroServer, logs: LogWatch) -> None:
-    phone = await Phone.join(server.websocket_url)
+    phone = await Client.join(server.websocket_url)
     await phone.websocket.send("x" * (65 * 1024))
     assert await closed_with(phone.websocket) == 1009
     logs.assert_quiet()
@@ -264,11 +195,11 @@ async def test_an_unexpected_failure_is_an_internal_error_in_one_line_and_the_co
     server: RetroServer, store: SqliteStore, logs: LogWatch
 ) -> None:
     known_secret = secrets.token_urlsafe(24)
-    await (await Phone.join(server.websocket_url, secret=known_secret)).close()
-    phone = await Phone.join(server.websocket_url)
+    await (await Client.join(server.websocket_url, secret=known_secret)).close()
+    phone = await Client.join(server.websocket_url)
     store.close()  # the database goes away under a running retro
 
-    message_id = Phone.new_id()
+    message_id = Client.new_id()
     private_text = "Words that must never reach a log"
     command = {"kind": "add_item", "prompt_id": "learning", "text": private_text, "owner_hash": OWNER}
     await phone.send({"type": "command", "id": message_id, "command": command})
@@ -390,14 +321,14 @@ async def test_silent_sockets_keep_out_neither_new_phones_nor_known_ones_nor_the
     async with serving(session, max_waiting=3, max_participants=2, hello_timeout=60) as server:
         url, key = server.websocket_url, session.record.facilitator_key
         known_secret = secrets.token_urlsafe(24)
-        await (await Phone.join(url, secret=known_secret)).close()
+        await (await Client.join(url, secret=known_secret)).close()
         await until(lambda: server.hub.phones_in == 0)
 
         silent = [await connect(url) for _ in range(3)]
         await until(lambda: len(server.admission.waiting) == 3)
-        newcomer = await Phone.join(url)
+        newcomer = await Client.join(url)
         assert await closed_with(silent[0]) == 1013, "the longest-waiting silent socket made room"
-        second = await Phone.join(url)
+        second = await Client.join(url)
         assert server.hub.phones_in == 2
 
         late = await connect(url)
@@ -406,8 +337,8 @@ async def test_silent_sockets_keep_out_neither_new_phones_nor_known_ones_nor_the
         assert (refusal["type"], refusal["code"]) == ("error", "full")
         assert await closed_with(late) == 1013
 
-        back = await Phone.join(url, secret=known_secret)
-        facilitator = await Phone.join(url, facilitator_key=key)
+        back = await Client.join(url, secret=known_secret)
+        facilitator = await Client.join(url, facilitator_key=key)
         assert server.hub.phones_in == 3, "known phones get in past the cap"
         assert len(server.admission.waiting) <= 3
         for client in (newcomer, second, back, facilitator):
@@ -421,7 +352,7 @@ async def test_silent_sockets_do_not_count_towards_the_cap_on_phones(session: Se
     async with serving(session, max_waiting=10, max_participants=1, hello_timeout=60) as server:
         silent = [await connect(server.websocket_url) for _ in range(5)]
         await until(lambda: len(server.admission.waiting) == 5)
-        phone = await Phone.join(server.websocket_url)
+        phone = await Client.join(server.websocket_url)
         await phone.add_item("In, past five silent sockets")
         await phone.close()
         for socket in silent:
@@ -438,15 +369,15 @@ async def test_a_silent_socket_is_let_go_after_the_hello_timeout(session: Sessio
 
 
 async def test_max_phones_caps_a_served_retro(tmp_path: Path) -> None:
-    process, printed = _start_serve(tmp_path / "r.db", "--port", "0", "--max-phones", "1")
+    process, printed = start_serve(tmp_path / "r.db", "--port", "0", "--max-phones", "1")
     try:
         url = printed["Facilitator URL"]
         first_secret = secrets.token_urlsafe(24)
-        first = await Phone.join(url, secret=first_secret)
+        first = await Client.join(url, secret=first_secret)
         async with connect(url) as second:
             await second.send(hello())
             assert (await first_answer(second))["code"] == "full"
-        again = await Phone.join(url, secret=first_secret)
+        again = await Client.join(url, secret=first_secret)
         await again.close()
         await first.close()
     finally:
@@ -471,9 +402,9 @@ async def test_an_old_link_serves_the_phone_page_without_the_new_link(server: Re
     new = server.session.record.join_token
     page = await exchange(server.port, [f"GET /j/{old} HTTP/1.1", f"Host: 127.0.0.1:{server.port}"])
     assert page.status == 200
-    assert f'src="{old}/app.js"'.encode() in page.body
+    assert f'src="{old}/js/main.js"'.encode() in page.body
     assert new.encode() not in page.body, "an old link must not lead to the new one"
-    for asset in ("app.js", "app.css"):
+    for asset in ("js/main.js", "app.css"):
         response = await exchange(server.port, [f"GET /j/{old}/{asset} HTTP/1.1", "Host: 127.0.0.1"])
         assert response.status == 200, asset
 
