@@ -1,25 +1,20 @@
 """Shared fixtures: a real SQLite file, a session on it, and a server on a real loopback port."""
 
+import logging
 from collections.abc import AsyncIterator, Iterator
-from datetime import date
 from pathlib import Path
 
 import pytest
 
 from retro.actors import Facilitator
-from retro.builtin_templates import COMPASSIONATE
 from retro.commands import ChangePhase
-from retro.events import RetroStarted
 from retro.phases import Phase
-from retro.records import RetroRecord
 from retro.session import Session
 from retro.settings import RetroSettings
 from retro.sqlite_store import SqliteStore
 from server.app import RetroServer, ServerConfig
 from tests.support.client import Clients, serving
-
-FIXED_JOIN_TOKEN = "JoinToken-ForTests-0001"
-FIXED_FACILITATOR_KEY = "FacilitatorKey-ForTests-01"
+from tests.support.doors import LogWatch
 
 
 @pytest.fixture
@@ -32,24 +27,6 @@ def store(db_path: Path) -> Iterator[SqliteStore]:
     opened = SqliteStore(db_path)
     yield opened
     opened.close()
-
-
-def start_fixed_session(store: SqliteStore, *, title: str = "Sprint 42", team: str = "Ward 7") -> Session:
-    """A session whose tokens are fixed, so that URLs and QR codes are the same on every run."""
-    record = RetroRecord(
-        retro_id="0123456789abcdef",
-        title=title,
-        team=team,
-        created_on=date(2026, 11, 27),
-        join_token=FIXED_JOIN_TOKEN,
-        facilitator_key=FIXED_FACILITATOR_KEY,
-        retro_key=b"k" * 32,
-    )
-    started = RetroStarted(
-        title=title, team=team, created_on=record.created_on, template=COMPASSIONATE, settings=RetroSettings()
-    )
-    store.create_retro(record, [started])
-    return Session.resume(store, record)
 
 
 @pytest.fixture
@@ -84,3 +61,10 @@ async def capped(store: SqliteStore) -> AsyncIterator[Clients]:
     session.execute(Facilitator(), ChangePhase(to=Phase.WRITE))
     async with serving(session) as pool:
         yield pool
+
+
+@pytest.fixture
+def logs(caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str]) -> LogWatch:
+    caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.WARNING, logger="websockets")  # the test clients' own frame-by-frame debug
+    return LogWatch(caplog, capfd)

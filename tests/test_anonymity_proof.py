@@ -31,7 +31,7 @@ from retro.secrets import owner_hash, pseudonym
 from retro.session import Session
 from retro.views import facilitator_view
 from server.app import RetroServer
-from tests.phone import Phone
+from tests.support.client import Client
 
 USER_AGENT = "ProofAgent/9.9 (retro-anonymity-marker)"
 PHONE_LOGGER = logging.getLogger("tests.phones")
@@ -77,13 +77,13 @@ async def run_whole_retro(server: RetroServer, db_path: Path, caplog: pytest.Log
     retro_key = session.record.retro_key
     needles.add("per-retro key", retro_key.hex())
 
-    phones: list[Phone] = []
+    phones: list[Client] = []
     for _ in range(4):
         secret = secrets.token_urlsafe(24)
         needles.add("phone secret", secret)
         needles.add("pseudonym", pseudonym(retro_key, secret))
         websocket = await connect(server.websocket_url, user_agent_header=USER_AGENT, logger=PHONE_LOGGER)
-        phone = Phone(websocket)
+        phone = Client(websocket)
         hello = {"type": "hello", "id": phone.new_id(), "protocol": 1, "secret": secret}
         await phone.send(hello)
         await phone.wait_for("welcome")
@@ -153,7 +153,7 @@ async def run_whole_retro(server: RetroServer, db_path: Path, caplog: pytest.Log
         ).encode(),
         "messages to the TUI": "\n".join(facilitator_messages).encode(),
         **{
-            f"messages to phone {n}": "\n".join(map(json.dumps, p.received)).encode()
+            f"messages to phone {n}": "\n".join(map(json.dumps, p.messages())).encode()
             for n, p in enumerate(phones)
         },
         **exports,

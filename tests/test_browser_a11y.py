@@ -26,8 +26,8 @@ from retro.session import Session
 from retro.settings import RetroSettings
 from retro.sqlite_store import SqliteStore
 from server.app import RetroServer, ServerConfig
-from tests.browser import accessibility_problems, chromium
-from tests.test_browser_safety import PhoneInBrowser, facilitate, item_id_of, new_phone, open_phone, write
+from tests.support.browser import accessibility_problems, chromium
+from tests.support.phone_page import PhoneInBrowser, facilitate, item_id_of, new_phone, open_phone, write
 
 pytestmark = pytest.mark.browser
 

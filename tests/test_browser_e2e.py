@@ -32,10 +32,10 @@ from retro.session import Session
 from retro.settings import RetroSettings
 from retro.sqlite_store import SqliteStore
 from server.app import RetroServer, ServerConfig
-from tests.browser import PHONE_VIEWPORT, chromium
-from tests.conftest import start_fixed_session
-from tests.phone import Phone
-from tests.waiting import until
+from tests.support.browser import PHONE_VIEWPORT, chromium
+from tests.support.client import Client
+from tests.support.sessions import start_fixed_session
+from tests.support.waiting import until
 from tui.app import RetroApp
 
 pytestmark = pytest.mark.browser
@@ -178,7 +178,7 @@ async def test_one_phone_walks_through_every_phase(store: SqliteStore) -> None:
     async with serving(session) as server, chromium() as browser:
         phone = await open_phone(browser, server.join_url)
         page = phone.page
-        other = await Phone.join(server.websocket_url)
+        other = await Client.join(server.websocket_url)
         phase = page.get_by_test_id("phase")
 
         # Review: last time's actions, each with its outcome.

@@ -5,7 +5,7 @@ from playwright.async_api import WebSocket, expect
 
 from retro.nudge import load_rules
 from server.app import RetroServer
-from tests.browser import PHONE_VIEWPORT, chromium
+from tests.support.browser import PHONE_VIEWPORT, chromium
 
 pytestmark = pytest.mark.browser
 

@@ -6,8 +6,8 @@ from playwright.async_api import expect
 
 from retro.session import Session
 from server.app import RetroServer, ServerConfig
-from tests.browser import PHONE_VIEWPORT, chromium
-from tests.waiting import until
+from tests.support.browser import PHONE_VIEWPORT, chromium
+from tests.support.waiting import until
 
 pytestmark = pytest.mark.browser
 

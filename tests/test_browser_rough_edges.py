@@ -20,10 +20,10 @@ from retro.settings import RetroSettings
 from retro.sqlite_store import SqliteStore
 from retro.text import MAX_ITEM_CHARS
 from server.app import RetroServer, ServerConfig
-from tests.browser import accessibility_problems, chromium
-from tests.phone import Phone
-from tests.test_browser_safety import facilitate, item_id_of, mine, new_phone, open_phone, write
-from tests.waiting import http_status, until
+from tests.support.browser import accessibility_problems, chromium
+from tests.support.client import Client
+from tests.support.phone_page import facilitate, item_id_of, mine, new_phone, open_phone, write
+from tests.support.waiting import http_status, until
 
 pytestmark = pytest.mark.browser
 
@@ -73,7 +73,7 @@ async def test_the_previous_retros_phones_keep_their_ended_page_when_the_next_re
         async with chromium() as browser:
             phone = await open_phone(browser, old_url)
             page = phone.page
-            other = await Phone.join(server.websocket_url)
+            other = await Client.join(server.websocket_url)
             facilitate(server, ChangePhase(to=Phase.WRITE))
             await write(page, "learning", "Handovers run long when the ward is full")
             facilitate(server, ChangePhase(to=Phase.DISCUSS))

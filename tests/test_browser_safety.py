@@ -5,18 +5,14 @@ one command path. Screenshots of each state go to /tmp/phone-safety-*.png.
 """
 
 import json
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
 
 import pytest
-from playwright.async_api import Browser, BrowserContext, Locator, Page, WebSocket, expect
+from playwright.async_api import Locator, Page, expect
 from websockets.asyncio.client import connect
 
-from retro.actors import Facilitator
 from retro.commands import (
     ChangePhase,
-    Command,
     HoldItem,
     LockJoining,
     MergeTopics,
@@ -27,8 +23,16 @@ from retro.commands import (
 from retro.phases import Phase
 from retro.screening import HeldNotice, seal, unseal
 from server.app import RetroServer
-from tests.browser import PHONE_VIEWPORT, chromium
-from tests.waiting import until
+from tests.support.browser import chromium
+from tests.support.phone_page import (
+    facilitate,
+    item_id_of,
+    mine,
+    new_phone,
+    open_phone,
+    write,
+)
+from tests.support.waiting import until
 
 pytestmark = pytest.mark.browser
 
@@ -43,74 +47,8 @@ SCREENSHOTS = "/tmp/phone-safety-{}.png"
 TIMEOUT_MS = 10_000
 
 
-def facilitate(server: RetroServer, command: Command) -> None:
-    """What the TUI does for a key press: one facilitator command through the one command path."""
-    server.session.execute(Facilitator(), command)
-
-
-@dataclass
-class PhoneInBrowser:
-    context: BrowserContext
-    page: Page
-    sent: list[str] = field(default_factory=list)
-    received: list[str] = field(default_factory=list)
-    """Every websocket frame, over every connection the page opened."""
-    sockets: list[str] = field(default_factory=list)
-    """The URL of every websocket the page opened."""
-    problems: list[str] = field(default_factory=list)
-
-    def boards(self) -> list[dict[str, Any]]:
-        decoded = [json.loads(frame) for frame in self.received if '"type":"board"' in frame]
-        return [message for message in decoded if isinstance(message, dict)]
-
-    def sent_commands(self, kind: str) -> list[dict[str, Any]]:
-        commands = [json.loads(frame) for frame in self.sent if '"type":"command"' in frame]
-        return [message["command"] for message in commands if message["command"]["kind"] == kind]
-
-
-async def new_phone(browser: Browser, *, dark: bool = False, fake_clock: bool = False) -> PhoneInBrowser:
-    context = await browser.new_context(viewport=PHONE_VIEWPORT, color_scheme="dark" if dark else "light")
-    page = await context.new_page()
-    if fake_clock:
-        await page.clock.install()
-    phone = PhoneInBrowser(context=context, page=page)
-
-    def as_text(payload: str | bytes) -> str:
-        return payload if isinstance(payload, str) else payload.decode(errors="replace")
-
-    def watch(websocket: WebSocket) -> None:
-        phone.sockets.append(websocket.url)
-        websocket.on("framesent", lambda payload: phone.sent.append(as_text(payload)))
-        websocket.on("framereceived", lambda payload: phone.received.append(as_text(payload)))
-
-    page.on("websocket", watch)
-    page.on("pageerror", lambda error: phone.problems.append(f"page error: {error}"))
-    return phone
-
-
-async def open_phone(browser: Browser, url: str, *, dark: bool = False) -> PhoneInBrowser:
-    phone = await new_phone(browser, dark=dark)
-    await phone.page.goto(url)
-    await expect(phone.page.get_by_test_id("status")).to_have_text("Connected")
-    return phone
-
-
-async def write(page: Page, prompt_id: str, text: str) -> None:
-    await page.get_by_test_id(f"text-{prompt_id}").fill(text)
-    await page.get_by_test_id(f"add-{prompt_id}").click()
-    await expect(mine(page, text).get_by_test_id("withdraw")).to_be_enabled()
-
-
-def mine(page: Page, text: str) -> Locator:
-    return page.get_by_test_id("mine").filter(has_text=text)
-
-
 def topic(page: Page, topic_id: str) -> Locator:
     return page.locator(f'[data-testid="topic"][data-topic-id="{topic_id}"]')
-
-
-def item_id_of(server: RetroServer, text: str) -> str:
-    return next(item.item_id for item in server.session.state.items.values() if item.text == text)
 
 
 async def stored(page: Page) -> dict[str, str]:

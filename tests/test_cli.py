@@ -1,7 +1,6 @@
 """The `retro` command as a user runs it: a real process, a real SQLite file, a real port."""
 
 import json
-import os
 import re
 import signal
 import subprocess
@@ -14,9 +13,9 @@ import pytest
 from retro.phases import Phase
 from retro.session import Session
 from retro.sqlite_store import SqliteStore
-from tests.retro_fixtures import run_retro
+from tests.support.retro_fixtures import run_retro
+from tests.support.serve import RETRO, start_serve
 
-RETRO = [sys.executable, "-m", "cli"]
 _SAYS_WHETHER_TEXTUAL_LOADED = """
 import atexit, runpy, sys
 said = lambda: print("textual loaded" if "textual" in sys.modules else "no textual", file=sys.stderr)
@@ -61,49 +60,30 @@ def test_resume_without_an_open_retro_says_so(tmp_path: Path) -> None:
     assert "no open retro to resume" in result.stderr
 
 
-def _start_serve(
-    db: Path, *extra: str, retro: list[str] = RETRO
-) -> tuple[subprocess.Popen[str], dict[str, str]]:
-    process = subprocess.Popen(
-        [*retro, "serve", "--db", str(db), "--host", "127.0.0.1", *extra],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    assert process.stdout is not None
-    printed: dict[str, str] = {}
-    while len(printed) < 4:
-        line = process.stdout.readline()
-        if not line:
-            raise AssertionError(f"retro serve stopped: {process.stderr.read() if process.stderr else ''}")
-        name, _, value = line.partition(":")
-        printed[name.strip()] = value.strip()
-    return process, printed
-
-
 async def test_serve_prints_urls_and_a_killed_server_resumes_on_the_same_url(tmp_path: Path) -> None:
-    from tests.phone import Phone
+    from tests.support.client import Client
 
     db = tmp_path / "r.db"
-    process, printed = _start_serve(db, "--port", "0", "--title", "Kill me")
+    process, printed = start_serve(db, "--port", "0", "--title", "Kill me")
     try:
         assert re.fullmatch(r"http://127\.0\.0\.1:\d+/j/[A-Za-z0-9_-]{22}", printed["Join URL"])
         assert printed["Facilitator URL"].startswith("ws://127.0.0.1:")
-        facilitator = await Phone.join(printed["Facilitator URL"], facilitator_key=printed["Facilitator key"])
+        facilitator = await Client.join(
+            printed["Facilitator URL"], facilitator_key=printed["Facilitator key"]
+        )
         await facilitator.command(kind="change_phase", to="write")
         await facilitator.close()
-        phone = await Phone.join(printed["Facilitator URL"], secret="the-same-phone-secret-0001")
+        phone = await Client.join(printed["Facilitator URL"], secret="the-same-phone-secret-0001")
         await phone.add_item("Survives a crash")
         await phone.close()
     finally:
         process.send_signal(signal.SIGKILL)
         process.communicate()
 
-    resumed, printed_again = _start_serve(db, "--resume")
+    resumed, printed_again = start_serve(db, "--resume")
     try:
         assert printed_again["Join URL"] == printed["Join URL"]
-        phone = await Phone.join(printed_again["Facilitator URL"], secret="the-same-phone-secret-0001")
+        phone = await Client.join(printed_again["Facilitator URL"], secret="the-same-phone-secret-0001")
         board = await phone.wait_for("board")
         assert board["board"]["title"] == "Kill me"
         assert board["board"]["counts"]["learning"] == 1
@@ -206,7 +186,7 @@ def test_every_command_but_host_runs_without_textual(session: Session, db_path: 
 
 
 def test_serve_runs_without_textual(tmp_path: Path) -> None:
-    process, printed = _start_serve(tmp_path / "r.db", "--port", "0", retro=RETRO_WATCHING_TEXTUAL)
+    process, printed = start_serve(tmp_path / "r.db", "--port", "0", retro=RETRO_WATCHING_TEXTUAL)
     with urllib.request.urlopen(printed["Join URL"]) as page:
         assert page.status == 200, "the server is up and its loop is serving, so Ctrl-C stops it cleanly"
     process.send_signal(signal.SIGINT)

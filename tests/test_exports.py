@@ -24,9 +24,15 @@ from retro.outcome import OUTCOME_ADAPTER, RetroOutcome, outcome_of
 from retro.session import Session
 from retro.sqlite_store import SqliteStore
 from retro.templates import MOTIVATION
-from tests.browser import chromium
-from tests.retro_fixtures import FORMULA, NASTY, PHONES, run_retro
-from tests.test_markdown_export import vote_counted_topics, write_counted_items
+from tests.support.browser import chromium
+from tests.support.retro_fixtures import (
+    FORMULA,
+    NASTY,
+    PHONES,
+    run_retro,
+    vote_counted_topics,
+    write_counted_items,
+)
 
 RETRO = [sys.executable, "-m", "cli"]
 

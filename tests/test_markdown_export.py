@@ -4,13 +4,18 @@ from pathlib import Path
 
 import pytest
 
-from retro.commands import CastVote, ChangePhase
 from retro.exports.markdown import escape, render_markdown
 from retro.outcome import outcome_of
-from retro.phases import Phase
 from retro.secrets import owner_hash
 from retro.session import Session
-from tests.retro_fixtures import FACILITATOR, NASTY, PHONES, add_item, run_retro
+from tests.support.retro_fixtures import (
+    NASTY,
+    PHONES,
+    add_item,
+    run_retro,
+    vote_counted_topics,
+    write_counted_items,
+)
 from tui.exporting import EXPORT_CHOICES, write_choice
 
 
@@ -86,24 +91,6 @@ def test_a_team_with_a_carriage_return_cannot_make_a_heading(session: Session) -
     assert "\r" not in markdown and "\u2028" not in markdown
     assert "**Team:** Ward 7 === - listed \\#  " in markdown.splitlines()
     assert not [line for line in markdown.splitlines() if line in {"===", "- listed"}]
-
-
-def write_counted_items(session: Session) -> dict[str, str]:
-    """One item under the first prompt, two under the second, none under the third: ids by text."""
-    return {text: add_item(session, text, prompt) for text, prompt in COUNTED_ITEMS}
-
-
-def vote_counted_topics(session: Session, ids: dict[str, str]) -> None:
-    """0, 1 and 2 votes, shown once voting has closed."""
-    session.execute(FACILITATOR, ChangePhase(to=Phase.GROUP))
-    session.execute(FACILITATOR, ChangePhase(to=Phase.VOTE))
-    for text, votes in (("hard 1", 1), ("learning 1", 2)):
-        for _ in range(votes):
-            session.execute(PHONES[0], CastVote(topic_id=ids[text]))
-    session.execute(FACILITATOR, ChangePhase(to=Phase.DISCUSS))
-
-
-COUNTED_ITEMS = (("hard 1", "hard"), ("learning 1", "learning"), ("learning 2", "learning"))
 
 
 def test_vote_and_item_counts_agree_with_their_nouns(session: Session) -> None:

@@ -14,8 +14,8 @@ from retro.screening import HeldNotice, unseal
 from retro.secrets import owner_hash
 from retro.session import Session
 from server.app import RetroServer, ServerConfig
-from tests.phone import Phone
-from tests.waiting import http_status
+from tests.support.client import Client
+from tests.support.waiting import http_status
 
 
 def ws_url(server: RetroServer, token: str) -> str:
@@ -25,7 +25,7 @@ def ws_url(server: RetroServer, token: str) -> str:
 async def refused_hello(url: str) -> dict[str, object]:
     """A new phone's hello, answered with an error and a closed socket."""
     async with connect(url) as websocket:
-        hello = {"type": "hello", "id": Phone.new_id(), "protocol": 1, "secret": secrets.token_urlsafe(24)}
+        hello = {"type": "hello", "id": Client.new_id(), "protocol": 1, "secret": secrets.token_urlsafe(24)}
         await websocket.send(json.dumps(hello))
         answer: dict[str, object] = json.loads(await asyncio.wait_for(websocket.recv(), 5))
         await asyncio.wait_for(websocket.wait_closed(), 5)
@@ -34,16 +34,16 @@ async def refused_hello(url: str) -> dict[str, object]:
 
 async def test_a_locked_room_keeps_new_phones_out_and_lets_joined_ones_back(server: RetroServer) -> None:
     joined_secret = secrets.token_urlsafe(24)
-    inside = await Phone.join(server.websocket_url, secret=joined_secret)
+    inside = await Client.join(server.websocket_url, secret=joined_secret)
     server.session.execute(Facilitator(), LockJoining(locked=True))
     answer = await refused_hello(server.websocket_url)
     assert (answer["type"], answer["code"]) == ("error", "joining_locked")
     assert answer["message"] == "The facilitator has locked joining for now."
     await inside.close()
-    back = await Phone.join(server.websocket_url, secret=joined_secret)
+    back = await Client.join(server.websocket_url, secret=joined_secret)
     assert (await back.wait_for("board"))["board"]["joining_locked"] is True
     server.session.execute(Facilitator(), LockJoining(locked=False))
-    newcomer = await Phone.join(server.websocket_url)
+    newcomer = await Client.join(server.websocket_url)
     await newcomer.close()
     await back.close()
 
@@ -52,7 +52,7 @@ async def test_a_rotated_link_stops_old_links_for_new_phones_only(server: RetroS
     old_token = server.session.record.join_token
     old_page = server.join_url
     joined_secret = secrets.token_urlsafe(24)
-    inside = await Phone.join(server.websocket_url, secret=joined_secret)
+    inside = await Client.join(server.websocket_url, secret=joined_secret)
     server.session.execute(Facilitator(), RotateJoinToken())
     new_token = server.session.record.join_token
     assert new_token != old_token and server.join_url.endswith(new_token)
@@ -66,18 +66,18 @@ async def test_a_rotated_link_stops_old_links_for_new_phones_only(server: RetroS
     )
     await inside.add_item("Still in after the rotation")
     await inside.close()
-    again = Phone(await connect(ws_url(server, old_token)))
-    await again.send({"type": "hello", "id": Phone.new_id(), "protocol": 1, "secret": joined_secret})
+    again = Client(await connect(ws_url(server, old_token)))
+    await again.send({"type": "hello", "id": Client.new_id(), "protocol": 1, "secret": joined_secret})
     welcome = await again.wait_for("welcome")
     assert welcome["join_path"] == f"/j/{new_token}", "a phone already in is told where the retro moved"
     await again.close()
-    newcomer = await Phone.join(server.websocket_url)
+    newcomer = await Client.join(server.websocket_url)
     await newcomer.close()
 
 
 @pytest.mark.parametrize("held_count", [1, 9])
 async def test_only_the_author_can_open_a_held_notice(server: RetroServer, held_count: int) -> None:
-    author, other = await Phone.join(server.websocket_url), await Phone.join(server.websocket_url)
+    author, other = await Client.join(server.websocket_url), await Client.join(server.websocket_url)
     ids = [await author.add_item(f"Item {n} that names Sam") for n in range(held_count)]
     for item_id in ids:
         server.session.execute(Facilitator(), HoldItem(item_id=item_id, reason="Names or points at a person"))
@@ -95,7 +95,7 @@ async def test_only_the_author_can_open_a_held_notice(server: RetroServer, held_
             message = await other.wait_for("board")
     assert opened(message) == ["Names or points at a person"] * held_count
     assert len(message["held_notices"]) == (8 if held_count <= 8 else 16)
-    assert not [raw for raw in map(json.dumps, other.received) if "points at a person" in raw]
+    assert not [raw for raw in map(json.dumps, other.messages()) if "points at a person" in raw]
     assert server.session.state.items and all(i in server.session.state.held for i in ids)
     await author.close()
     await other.close()
@@ -107,7 +107,7 @@ async def test_phones_already_in_get_back_after_a_restart_through_a_locked_door_
     session = server.session
     old_token = session.record.join_token
     secret = secrets.token_urlsafe(24)
-    writer = await Phone.join(server.websocket_url, secret=secret)
+    writer = await Client.join(server.websocket_url, secret=secret)
     await writer.add_item("Written before the restart")
     await writer.close()
     session.execute(Facilitator(), LockJoining(locked=True))
@@ -118,8 +118,8 @@ async def test_phones_already_in_get_back_after_a_restart_through_a_locked_door_
     restarted = RetroServer(resumed, ServerConfig(host="127.0.0.1", port=0))
     await restarted.start()
     try:
-        back = Phone(await connect(ws_url(restarted, old_token)))
-        await back.send({"type": "hello", "id": Phone.new_id(), "protocol": 1, "secret": secret})
+        back = Client(await connect(ws_url(restarted, old_token)))
+        await back.send({"type": "hello", "id": Client.new_id(), "protocol": 1, "secret": secret})
         assert (await back.wait_for("welcome"))["join_path"] == f"/j/{resumed.record.join_token}"
         await back.close()
         answer = await refused_hello(ws_url(restarted, resumed.record.join_token))

@@ -30,11 +30,9 @@ from retro.sqlite_store import SqliteStore
 from retro.state import replay
 from retro.text import MAX_ITEM_CHARS
 from server.app import RetroServer, ServerConfig
-from tests.phone import Phone
-from tests.test_server_doors import LogWatch, assert_valid_reply, exchange, logs
-from tests.waiting import until
-
-__all__ = ["logs"]  # the fixture, shared with test_server_doors
+from tests.support.client import Client
+from tests.support.doors import LogWatch, assert_valid_reply, exchange
+from tests.support.waiting import until
 
 FUZZ = settings(
     max_examples=150,
@@ -193,7 +191,7 @@ async def answers(websocket: ClientConnection, sent: list[str | bytes]) -> list[
     """Send frames, then a second hello as a sentinel; every reply up to the sentinel's, each checked."""
     for frame in sent:
         await websocket.send(frame)
-    sentinel = Phone.new_id()
+    sentinel = Client.new_id()
     await websocket.send(json.dumps({"type": "hello", "id": sentinel, "protocol": 1, "secret": "s" * 24}))
     replies: list[Message] = []
     async with asyncio.timeout(TIMEOUT):
@@ -209,7 +207,7 @@ async def answers(websocket: ClientConnection, sent: list[str | bytes]) -> list[
 
 async def joined(url: str, secret: str | None = None, key: str | None = None) -> ClientConnection:
     websocket = await connect(url)
-    hello: Message = {"type": "hello", "id": Phone.new_id(), "protocol": 1}
+    hello: Message = {"type": "hello", "id": Client.new_id(), "protocol": 1}
     hello.update({"key": key} if key is not None else {"secret": secret or secrets.token_urlsafe(24)})
     await websocket.send(json.dumps(hello))
     async with asyncio.timeout(TIMEOUT):
@@ -237,7 +235,7 @@ async def voting(store: SqliteStore) -> AsyncIterator[RetroServer]:
     session = Session.start(store, title="Fuzz", team="Ward 7")
     session.execute(Facilitator(), ChangePhase(to=Phase.WRITE))
     server = await server_for(session)
-    bystander = await Phone.join(server.websocket_url)
+    bystander = await Client.join(server.websocket_url)
     for text in BYSTANDER_TEXTS:
         await bystander.add_item(text)
     session.execute(Facilitator(), ChangePhase(to=Phase.GROUP))
@@ -254,7 +252,7 @@ BYSTANDER_TEXTS = ("Handover runs long", "Rota changes late", "Pager noise at ni
 async def bystander_items(server: RetroServer) -> dict[str, str]:
     """Items another phone wrote (the first time, it writes them): nobody else may change them."""
     if not server.session.state.items:
-        bystander = await Phone.join(server.websocket_url)
+        bystander = await Client.join(server.websocket_url)
         for text in BYSTANDER_TEXTS:
             await bystander.add_item(text)
         await bystander.close()

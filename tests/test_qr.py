@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.qr_bitmap import decode, decode_rows
+from tests.support.qr_bitmap import decode, decode_rows
 from tui.widgets.qr import SIZES, QrSize, drawings, half_block_lines, qr_matrix
 
 URL = "http://192.168.1.20:8765/j/Zm9vYmFyYmF6cXV4MTIzNA"

@@ -12,7 +12,7 @@ from retro.phases import Phase
 from retro.retention import Keep, stripped
 from retro.session import Session
 from retro.sqlite_store import SqliteStore
-from tests.retro_fixtures import FORMULA, NASTY, run_retro
+from tests.support.retro_fixtures import FORMULA, NASTY, run_retro
 
 RETRO = [sys.executable, "-m", "cli"]
 

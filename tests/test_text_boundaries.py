@@ -32,7 +32,7 @@ from retro.outcome import outcome_of
 from retro.session import Session
 from retro.sqlite_store import SqliteStore
 from retro.state import replay
-from tests.retro_fixtures import run_retro
+from tests.support.retro_fixtures import run_retro
 
 RETRO = [sys.executable, "-m", "cli"]
 ROOT = Path(__file__).parent.parent

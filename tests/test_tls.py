@@ -3,7 +3,6 @@
 import asyncio
 import json
 import ssl
-import subprocess
 import urllib.request
 from pathlib import Path
 
@@ -11,18 +10,8 @@ from websockets.asyncio.client import connect
 
 from retro.session import Session
 from server.app import RetroServer, ServerConfig
-from tests.phone import Phone
-
-
-def self_signed(directory: Path) -> tuple[Path, Path]:
-    cert, key = directory / "cert.pem", directory / "key.pem"
-    subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
-         "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
-        capture_output=True,
-        check=True,
-    )  # fmt: skip
-    return cert, key
+from tests.support.client import Client
+from tests.support.serve import self_signed
 
 
 async def test_the_page_and_the_websocket_are_served_over_tls(session: Session, tmp_path: Path) -> None:
@@ -39,7 +28,7 @@ async def test_the_page_and_the_websocket_are_served_over_tls(session: Session, 
         )
         assert b"<!doctype html>" in page.lower()
         async with connect(server.websocket_url, ssl=trusted) as websocket:
-            phone = Phone(websocket)
+            phone = Client(websocket)
             await phone.send({"type": "hello", "id": phone.new_id(), "protocol": 1, "secret": "s" * 24})
             assert (await phone.wait_for("welcome"))["role"] == "participant"
             assert json.dumps(await phone.wait_for("board"))

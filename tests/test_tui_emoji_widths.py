@@ -14,9 +14,9 @@ from rich.cells import cell_len
 from retro.commands import AddNote, ChangePhase, MergeTopics, RecordAction, StartDiscussion
 from retro.phases import Phase
 from retro.sqlite_store import SqliteStore
-from tests.conftest import start_fixed_session
-from tests.test_tui_pilot import make_app, run, screen_text, write
-from tests.waiting import until
+from tests.support.pilot import make_app, run, screen_text, write
+from tests.support.sessions import start_fixed_session
+from tests.support.waiting import until
 from tui.plain_emoji import plain_emoji
 
 THUMBS = "👍🏽 handover went well"

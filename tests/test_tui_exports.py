@@ -14,9 +14,9 @@ from retro.outcome import OUTCOME_ADAPTER
 from retro.phases import Phase
 from retro.sqlite_store import SqliteStore
 from server.app import ServerConfig
-from tests.conftest import start_fixed_session
-from tests.retro_fixtures import add_item, run_retro
-from tests.waiting import until
+from tests.support.retro_fixtures import add_item, run_retro
+from tests.support.sessions import start_fixed_session
+from tests.support.waiting import until
 from tui.app import RetroApp
 from tui.dialogs.export import ExportScreen
 from tui.exporting import COPY_MARKDOWN, EXPORT_CHOICES, current_outcome

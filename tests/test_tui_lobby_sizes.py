@@ -14,11 +14,11 @@ from retro.phases import Phase
 from retro.session import Session
 from retro.sqlite_store import SqliteStore
 from server.app import ServerConfig
-from tests.conftest import FIXED_JOIN_TOKEN, start_fixed_session
-from tests.phone import Phone
-from tests.qr_bitmap import decode_screen
-from tests.test_tui_pilot import FixedClock, run, screen_text
-from tests.waiting import until
+from tests.support.client import Client
+from tests.support.pilot import FixedClock, run, screen_text
+from tests.support.qr_bitmap import decode_screen
+from tests.support.sessions import FIXED_JOIN_TOKEN, start_fixed_session
+from tests.support.waiting import until
 from tui.app import RetroApp
 from tui.lobby_arrangement import Arrangement, LobbyText, plan
 from tui.screens.lobby import LobbyScreen
@@ -65,7 +65,7 @@ async def test_the_code_scans_to_the_url_shown_with_the_team_and_the_phone_count
         assert "Sprint 42 · Ward 7" in shown
         assert "0 phones joined" in shown
 
-        phones = [await Phone.join(loopback_ws(app)) for _ in range(2)]
+        phones = [await Client.join(loopback_ws(app)) for _ in range(2)]
         await until(lambda: "2 phones joined" in screen_text(app), WAIT)
         assert LAN_URL in screen_text(app)
         for phone in phones:

@@ -17,10 +17,8 @@ from websockets.asyncio.client import connect
 from retro.commands import ChangePhase
 from retro.phases import Phase
 from retro.sqlite_store import SqliteStore
-from tests.conftest import start_fixed_session
-from tests.phone import Phone
-from tests.qr_bitmap import decode
-from tests.test_tui_pilot import (
+from tests.support.client import Client
+from tests.support.pilot import (
     SIZE,
     board_of,
     make_app,
@@ -31,7 +29,9 @@ from tests.test_tui_pilot import (
     serving,
     text_of,
 )
-from tests.waiting import http_status, until
+from tests.support.qr_bitmap import decode
+from tests.support.sessions import start_fixed_session
+from tests.support.waiting import http_status, until
 from tui.app import RetroApp
 from tui.dialogs.confirm import ConfirmScreen
 from tui.dialogs.help import HelpScreen
@@ -59,7 +59,7 @@ async def hello_answer(url: str, secret: str | None = None) -> dict[str, Any]:
     async with connect(url) as websocket:
         hello = {
             "type": "hello",
-            "id": Phone.new_id(),
+            "id": Client.new_id(),
             "protocol": 1,
             "secret": secret or secrets.token_urlsafe(24),
         }
@@ -94,7 +94,7 @@ async def test_screening_shows_text_only_once_private_and_held_items_stay_out_of
         await serving(app)
         session = app.session
         run(session, ChangePhase(to=Phase.WRITE))
-        author, other = await Phone.join(app.server.websocket_url), await Phone.join(app.server.websocket_url)
+        author, other = [await Client.join(app.server.websocket_url) for _ in range(2)]
         ids = {}
         for index, (prompt_id, text) in enumerate(WRITTEN):
             ids[text] = await (author if index % 2 == 0 else other).add_item(text, prompt_id=prompt_id)
@@ -217,7 +217,7 @@ async def test_locking_joining_keeps_new_phones_out_and_lets_phones_already_in_b
         assert isinstance(lobby, LobbyScreen)
         assert "Joining locked" not in screen_text(app)
         inside_secret = secrets.token_urlsafe(24)
-        inside = await Phone.join(app.server.websocket_url, secret=inside_secret)
+        inside = await Client.join(app.server.websocket_url, secret=inside_secret)
 
         await pilot.press("L")
         await pilot.pause()
@@ -249,7 +249,7 @@ async def test_locking_joining_keeps_new_phones_out_and_lets_phones_already_in_b
         await pilot.pause()
         assert not isinstance(app.screen, ConfirmScreen), "opening again needs no confirmation"
         assert not badge.display and "Joining locked" not in screen_text(app).splitlines()[0]
-        newcomer = await Phone.join(app.server.websocket_url)
+        newcomer = await Client.join(app.server.websocket_url)
         await newcomer.close()
         await pilot.press("j")
         await pilot.pause()
@@ -269,7 +269,7 @@ async def test_a_new_join_link_redraws_the_qr_code_and_shuts_old_links_to_new_ph
         old_url, old_token = app.server.join_url, app.session.record.join_token
         assert decode("\n".join(qr.lines)) == old_url
         inside_secret = secrets.token_urlsafe(24)
-        inside = await Phone.join(app.server.websocket_url, secret=inside_secret)
+        inside = await Client.join(app.server.websocket_url, secret=inside_secret)
         await until(lambda: app.phones == 1)
 
         await pilot.press("R")
@@ -298,7 +298,7 @@ async def test_a_new_join_link_redraws_the_qr_code_and_shuts_old_links_to_new_ph
         await inside.close()
         back = await hello_answer(ws_url(app, old_token), inside_secret)
         assert back["type"] == "welcome", "a phone already in gets back in, even through the old link"
-        newcomer = await Phone.join(app.server.websocket_url)
+        newcomer = await Client.join(app.server.websocket_url)
         await newcomer.close()
 
         await pilot.press("b", "R", "y")
@@ -313,7 +313,7 @@ async def test_discuss_shows_who_is_happy_to_talk(store: SqliteStore, tmp_path: 
         await serving(app)
         session = app.session
         run(session, ChangePhase(to=Phase.WRITE))
-        named, quiet = await Phone.join(app.server.websocket_url), await Phone.join(app.server.websocket_url)
+        named, quiet = [await Client.join(app.server.websocket_url) for _ in range(2)]
         rota = await named.add_item("The rota changed without warning", prompt_id="hard")
         tea = await quiet.add_item("Tea breaks together helped", prompt_id="help")
         run(session, ChangePhase(to=Phase.DISCUSS))

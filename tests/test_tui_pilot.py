@@ -5,32 +5,42 @@ shows. Setup that is not under test goes through Session.execute, the one comman
 """
 
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 from rich.text import Text
 from textual.widgets import DataTable, Input, Select, Sparkline, Static
 
-from retro.actors import Facilitator, Participant
+from retro.actors import Participant
 from retro.commands import (
-    AddItem,
     AnswerCheckIn,
     ChangePhase,
-    Command,
     MergeTopics,
     RecordAction,
     Ungroup,
 )
 from retro.history import open_actions
 from retro.phases import Phase
-from retro.secrets import owner_hash
 from retro.session import Session
 from retro.sqlite_store import SqliteStore
-from server.app import ServerConfig
-from tests.conftest import start_fixed_session
-from tests.phone import Phone
-from tests.qr_bitmap import decode
-from tests.waiting import until
+from tests.support.client import Client
+from tests.support.pilot import (
+    NOW,
+    SIZE,
+    FixedClock,
+    board_of,
+    make_app,
+    notified,
+    prompts_of,
+    run,
+    screen_text,
+    serving,
+    text_of,
+    write,
+)
+from tests.support.qr_bitmap import decode
+from tests.support.sessions import start_fixed_session
+from tests.support.waiting import until
 from tui.app import RetroApp
 from tui.dialogs.action_form import ActionFormScreen
 from tui.dialogs.confirm import ConfirmScreen
@@ -44,78 +54,15 @@ from tui.widgets.countdown import Countdown
 from tui.widgets.qr import QrCode
 from tui.widgets.topic_list import TopicList
 
-SIZE = (120, 40)
 TEAM = "Ward 7"
-NOW = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
-"""A Friday: "fri" then means Friday 4 December."""
-
-
-class FixedClock:
-    """The session's clock, moved by hand: the TUI's countdown reads the same clock as the phones."""
-
-    def __init__(self, now: datetime = NOW) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-def make_app(session: Session, tmp_path: Path) -> RetroApp:
-    session.clock = FixedClock()
-    return RetroApp(session, ServerConfig(host="127.0.0.1", port=0), export_dir=tmp_path / "exports")
-
-
-def screen_text(app: RetroApp) -> str:
-    """What the terminal shows for the active screen, as plain text."""
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
-
-
-def notified(app: RetroApp) -> str:
-    """Every notification raised so far, as the toasts say them before wrapping."""
-    return "\n".join(notification.message for notification in app._notifications)
-
-
-def board_of(app: RetroApp) -> BoardScreen:
-    board = app.screen
-    assert isinstance(board, BoardScreen)
-    return board
-
-
-def text_of(widget: Static) -> str:
-    return str(widget.content)
-
-
-def prompts_of(topics: TopicList) -> list[str]:
-    return [option.prompt.plain for option in topics.options if isinstance(option.prompt, Text)]
 
 
 def rows_of(table: DataTable[Text]) -> list[list[str]]:
     return [[cell.plain for cell in table.get_row_at(row)] for row in range(table.row_count)]
 
 
-async def serving(app: RetroApp) -> None:
-    await until(lambda: app.server.port != 0)
-
-
 def phase_of(session: Session) -> Phase:
     return session.state.phase
-
-
-def run(session: Session, *commands: Command) -> None:
-    for command in commands:
-        session.execute(Facilitator(), command)
-
-
-def write(session: Session, *items: tuple[str, str]) -> dict[str, str]:
-    """Items written by phones (prompt id, text); returns item ids by text."""
-    ids = {}
-    for prompt_id, text in items:
-        session.execute(
-            Participant(f"writer-{text}"),
-            AddItem(prompt_id=prompt_id, text=text, owner_hash=owner_hash(text * 2)),
-        )
-        ids[text] = next(i for i, item in session.state.items.items() if item.text == text)
-    return ids
 
 
 WAIT = 30.0
@@ -136,7 +83,7 @@ async def test_lobby_shows_a_qr_code_that_scans_to_the_join_url_and_counts_phone
         assert decode("\n".join(lobby.query_one(QrCode).lines)) == join_url
         await until(lambda: "0 phones joined" in screen_text(app), WAIT)
 
-        phones = [await Phone.join(app.server.websocket_url) for _ in range(2)]
+        phones = [await Client.join(app.server.websocket_url) for _ in range(2)]
         await until(lambda: "2 phones joined" in screen_text(app), WAIT)
         await phones[0].close()
         await until(lambda: "1 phone joined" in screen_text(app), WAIT)
@@ -156,7 +103,7 @@ async def test_at_80_columns_the_phone_count_is_never_cut_the_title_gives_way(
     app = make_app(start_fixed_session(store, title=title, team="Ward 7 nights"), tmp_path)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await serving(app)
-        phones = [await Phone.join(app.server.websocket_url) for _ in range(12)]
+        phones = [await Client.join(app.server.websocket_url) for _ in range(12)]
         await until(lambda: "12 phones joined" in screen_text(app), WAIT)
         await pilot.press("b")
         await until(lambda: screen_text(app).splitlines()[0].rstrip().endswith("  12 phones joined"), WAIT)
@@ -238,7 +185,7 @@ async def test_check_in_shows_a_histogram_only_once_three_have_answered_and_the_
             app
         )
 
-        phones = [await Phone.join(app.server.websocket_url) for _ in range(3)]
+        phones = [await Client.join(app.server.websocket_url) for _ in range(3)]
         for value in (7, 8):
             await phones.pop().command(kind="answer_check_in", question_id="motivation", value=value)
         await until(lambda: "2 answered — results appear once 3 have answered" in text_of(card))
@@ -272,7 +219,7 @@ async def test_write_shows_counts_and_phones_written_then_reveals_only_after_con
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await serving(app)
         run(app.session, ChangePhase(to=Phase.WRITE))
-        phones = [await Phone.join(app.server.websocket_url) for _ in range(3)]
+        phones = [await Client.join(app.server.websocket_url) for _ in range(3)]
         await phones[0].add_item(secret_text)
         await phones[0].add_item("Handover at 7 is rushed", prompt_id="hard")
         await phones[1].add_item("A quiet room would help", prompt_id="help")
@@ -373,7 +320,7 @@ async def test_votes_stay_hidden_while_voting_then_discussion_runs_a_timer_with_
         run(session, ChangePhase(to=Phase.WRITE))
         late, checklists, room = arranged(session)
         run(session, ChangePhase(to=Phase.VOTE))
-        phones = [await Phone.join(app.server.websocket_url) for _ in range(3)]
+        phones = [await Client.join(app.server.websocket_url) for _ in range(3)]
         await pilot.press("b")
         await until(lambda: "3 phones joined · 3 dots each" in screen_text(app))
         assert "Voting open — totals hidden until voting closes" in screen_text(app)
@@ -435,7 +382,7 @@ async def test_vote_shows_how_many_phones_have_voted_and_nothing_about_who(
         run(session, ChangePhase(to=Phase.WRITE))
         late, checklists, room = arranged(session)
         run(session, ChangePhase(to=Phase.VOTE))
-        phones = [await Phone.join(app.server.websocket_url) for _ in range(3)]
+        phones = [await Client.join(app.server.websocket_url) for _ in range(3)]
         await pilot.press("b")
         await until(lambda: "0 of 3 phones have voted" in screen_text(app), WAIT)
 
@@ -465,7 +412,7 @@ async def test_an_action_recorded_in_discuss_is_confirmed_and_listed_with_its_to
         run(session, ChangePhase(to=Phase.WRITE))
         arranged(session)
         run(session, ChangePhase(to=Phase.VOTE), ChangePhase(to=Phase.DISCUSS))
-        phone = await Phone.join(app.server.websocket_url)
+        phone = await Client.join(app.server.websocket_url)
         await pilot.press("b")
         await pilot.press("enter")
         current = board_of(app).query_one("#discussion-topic", Static)
@@ -515,7 +462,7 @@ async def test_actions_are_recorded_with_everyday_due_dates_edited_and_deleted(
         run(session, ChangePhase(to=Phase.WRITE))
         _, checklists, _ = arranged(session)
         run(session, ChangePhase(to=Phase.ACTIONS))
-        phone = await Phone.join(app.server.websocket_url)
+        phone = await Client.join(app.server.websocket_url)
         await pilot.press("b")
         await pilot.pause()
         assert "No actions yet. Press a to record one." in screen_text(app)
@@ -583,7 +530,7 @@ async def test_close_summarises_respects_the_roti_threshold_and_ending_asks_firs
             RecordAction(text="Try a handover checklist", owner="Priya", due=date(2026, 12, 4)),
             ChangePhase(to=Phase.CLOSE),
         )
-        phones = [await Phone.join(app.server.websocket_url) for _ in range(3)]
+        phones = [await Client.join(app.server.websocket_url) for _ in range(3)]
         await pilot.press("b")
         await pilot.pause()
         shown = screen_text(app)
@@ -677,7 +624,7 @@ async def test_quitting_and_resuming_brings_back_the_same_retro_in_its_phase(
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await serving(app)
         run(app.session, ChangePhase(to=Phase.WRITE))
-        phone = await Phone.join(app.server.websocket_url)
+        phone = await Client.join(app.server.websocket_url)
         await phone.add_item("Durable before acknowledged")
         await pilot.press("b", "n", "y", "n")
         await until(lambda: app.session.state.phase is Phase.VOTE)

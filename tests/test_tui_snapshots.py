@@ -39,7 +39,7 @@ from retro.secrets import owner_hash
 from retro.session import Session
 from retro.sqlite_store import SqliteStore
 from server.app import ServerConfig
-from tests.conftest import start_fixed_session
+from tests.support.sessions import start_fixed_session
 from tui.app import RetroApp
 from tui.messages import PhonesChanged
 

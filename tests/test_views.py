@@ -16,8 +16,8 @@ from retro.settings import RetroSettings
 from retro.sqlite_store import SqliteStore
 from retro.state import RetroState
 from retro.views import board_view, facilitator_view, private_view
-from tests.retro_fixtures import PHONES, add_item, go, run_retro
 from tests.support.boards import walk_keys
+from tests.support.retro_fixtures import PHONES, add_item, go, run_retro
 
 ALICE, BOB = PHONES[0], PHONES[1]
 FOUR_PHONES = [*PHONES, Participant("pseudonym-of-phone-3")]

@@ -64,3 +64,21 @@ def run_retro(session: Session, answers: int = 3, end: bool = False) -> None:
         session.execute(phone, AnswerRoti(value=4))
     if end:
         session.execute(FACILITATOR, ChangePhase(to=Phase.ENDED))
+
+
+def write_counted_items(session: Session) -> dict[str, str]:
+    """One item under the first prompt, two under the second, none under the third: ids by text."""
+    return {text: add_item(session, text, prompt) for text, prompt in COUNTED_ITEMS}
+
+
+def vote_counted_topics(session: Session, ids: dict[str, str]) -> None:
+    """0, 1 and 2 votes, shown once voting has closed."""
+    session.execute(FACILITATOR, ChangePhase(to=Phase.GROUP))
+    session.execute(FACILITATOR, ChangePhase(to=Phase.VOTE))
+    for text, votes in (("hard 1", 1), ("learning 1", 2)):
+        for _ in range(votes):
+            session.execute(PHONES[0], CastVote(topic_id=ids[text]))
+    session.execute(FACILITATOR, ChangePhase(to=Phase.DISCUSS))
+
+
+COUNTED_ITEMS = (("hard 1", "hard"), ("learning 1", "learning"), ("learning 2", "learning"))
