@@ -3,6 +3,7 @@
 import argparse
 import asyncio
 from collections.abc import Callable
+from dataclasses import replace
 
 from cli.command import CommandFailed, Commands
 from cli.config import RunConfig, run_config
@@ -13,6 +14,7 @@ from retro.sqlite_store import SqliteStore
 from retro.template_files import TemplateError, resolve_template
 from server.app import ServerConfig
 from server.headless import serve_headless
+from server.service_log import LogFormat, configure
 
 DEFAULT_PORT = 8765
 
@@ -42,6 +44,41 @@ def add_commands(commands: Commands, db: argparse.ArgumentParser) -> None:
         sub.add_argument("--keyfile", help="TLS private key (PEM)")
         sub.add_argument("--max-phones", type=int, help="Most phones in one retro (default 1000)")
         sub.set_defaults(run=_runner(listen))
+        if name == "serve":
+            _add_service_options(sub)
+
+
+def _add_service_options(serve: argparse.ArgumentParser) -> None:
+    serve.add_argument(
+        "--log-format",
+        choices=[choice.value for choice in LogFormat],
+        default=LogFormat.TEXT.value,
+        help="One line per event on stderr, as text (default) or json; never addresses, tokens or user text",
+    )
+    serve.add_argument(
+        "--drain-seconds",
+        type=_seconds,
+        default=ServerConfig.drain_seconds,
+        help="On SIGTERM, spread the phones' reconnect (close code 1012) over this many seconds (default 3)",
+    )
+    serve.set_defaults(run=_serve_runner)
+
+
+def _seconds(text: str) -> float:
+    seconds = float(text)
+    if not 0 <= seconds <= 600:
+        raise argparse.ArgumentTypeError("give seconds from 0 to 600")
+    return seconds
+
+
+def _serve_runner(args: argparse.Namespace) -> int:
+    configure(LogFormat(args.log_format))
+    drain_seconds: float = args.drain_seconds
+
+    def headless(session: Session, server_config: ServerConfig) -> None:
+        _headless(session, replace(server_config, drain_seconds=drain_seconds))
+
+    return _run(run_config(args), headless)
 
 
 def _in_this_terminal(session: Session, server_config: ServerConfig) -> None:

@@ -220,6 +220,13 @@ class SqliteStore:
         with self._transaction():
             self._db.execute("INSERT OR REPLACE INTO teams (team, keep) VALUES (?, ?)", (team, keep))
 
+    def is_reachable(self) -> bool:
+        try:
+            self._db.execute("SELECT COUNT(*) FROM retros WHERE retro_id = ''").fetchone()
+        except sqlite3.Error:
+            return False
+        return True
+
     def close(self) -> None:
         self._db.close()
 

@@ -2,18 +2,22 @@
 
 import asyncio
 import logging
+import random
 import ssl
 from dataclasses import dataclass
 
 from websockets.asyncio.server import Server, ServerConnection, serve
 
-from retro.events import Event, JoinTokenRotated
+from retro.events import Event, JoinTokenRotated, PhaseChanged
 from retro.session import Session
 from server.addresses import PublicAddress
 from server.connection import Admission, Connection
 from server.http import Router
 from server.hub import Hub
 from server.origins import ServedOrigins
+from server.presence import Presence
+from server.protocol import RefusalCode
+from server.service_log import log_event
 from server.waiting_room import WaitingRoom
 
 # websockets logs peer addresses at INFO and DEBUG; retro logs no address, so it keeps only errors.
@@ -22,6 +26,10 @@ _quiet_logger.setLevel(logging.ERROR)
 
 HARD_MESSAGE_LIMIT = 64 * 1024
 """Frames above this close the connection; those above protocol.MAX_MESSAGE_BYTES get a polite error."""
+SERVICE_RESTART = 1012
+"""The close code phones get when the server stops on purpose: they reconnect when it is back."""
+_DOOR_REASONS = {*RefusalCode, "no hello"}
+"""Reasons the server itself writes into a close frame when it turns a connection away at the door."""
 
 
 @dataclass(frozen=True)
@@ -37,6 +45,13 @@ class ServerConfig:
     """Seconds a new connection has to say hello."""
     certfile: str | None = None
     keyfile: str | None = None
+    ping_interval: float = 20.0
+    """Seconds between keepalive pings, so that proxies and phones' networks keep idle sockets open."""
+    ping_timeout: float = 20.0
+    """Seconds to wait for a keepalive pong before a silent connection is dropped."""
+    drain_seconds: float = 3.0
+    """On a graceful stop, the connections close (1012) spread over this many seconds, so that phones
+    do not all reconnect at the same instant."""
 
 
 class RetroServer:
@@ -54,13 +69,16 @@ class RetroServer:
         )
         self.retired_tokens = session.store.retired_tokens(session.record.retro_id)
         """Replaced links: their page still opens, to say so; phones already in may reconnect through them."""
+        self._phones_logged = 0
         session.subscribe(self._on_events)
+        self.hub.on_presence(self._log_presence)
 
     async def start(self) -> None:
         router = Router(
             join_token=lambda: self.session.join_token,
             retired_tokens=lambda: self.retired_tokens,
             origin_allowed=lambda origin: self.origins.allows(origin),
+            ready=self.session.store.is_reachable,
         )
         self._server = await serve(
             self._handle,
@@ -71,6 +89,8 @@ class RetroServer:
             logger=_quiet_logger,
             ssl=self._ssl_context(),
             server_header=None,
+            ping_interval=self.config.ping_interval,
+            ping_timeout=self.config.ping_timeout,
         )
         self.port = self._server.sockets[0].getsockname()[1]
         self.address = PublicAddress.for_listener(self.config.host, self.port, self.config.public_url)
@@ -87,6 +107,21 @@ class RetroServer:
             self._server.close()
             await self._server.wait_closed()
 
+    async def drain(self) -> None:
+        """Stop gracefully: take no new connections, then close each open one with 1012, in a random order
+        spread evenly over `drain_seconds`, so that the phones' reconnects do not all land at once."""
+        if self._server is None:
+            return
+        self._server.close(close_connections=False)
+        connections = list(self._server.connections)
+        random.shuffle(connections)
+        log_event("draining", connections=len(connections), seconds=self.config.drain_seconds)
+        step = self.config.drain_seconds / max(len(connections) - 1, 1)
+        for index, connection in enumerate(connections):
+            if index:
+                await asyncio.sleep(step)
+            await connection.close(SERVICE_RESTART, "service restart")
+
     @property
     def join_url(self) -> str:
         return self.address.join_url(self.session.join_token)
@@ -98,9 +133,20 @@ class RetroServer:
     def _on_events(self, events: list[Event]) -> None:
         if any(isinstance(event, JoinTokenRotated) for event in events):
             self.retired_tokens = self.session.store.retired_tokens(self.session.record.retro_id)
+        for event in events:
+            if isinstance(event, PhaseChanged):
+                log_event("phase_changed", phase=event.to.value)
+
+    def _log_presence(self, presence: Presence) -> None:
+        if presence.joined != self._phones_logged:
+            self._phones_logged = presence.joined
+            log_event("phones", joined=presence.joined)
 
     async def _handle(self, websocket: ServerConnection) -> None:
         await Connection(websocket, self.hub, self.admission).serve()
+        sent = websocket.close_sent
+        if sent is not None and sent.code != SERVICE_RESTART and sent.reason in _DOOR_REASONS:
+            log_event("refused", code=str(sent.reason))
 
     def _ssl_context(self) -> ssl.SSLContext | None:
         if not self.config.certfile:

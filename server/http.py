@@ -1,4 +1,4 @@
-"""Plain HTTP on the websocket port: the phone page, its assets, /healthz, and the gate for upgrades.
+"""Plain HTTP on the websocket port: the phone page, its assets, /healthz, /readyz, the upgrade gate.
 
 Nothing a request carries may raise here: websockets would answer 500 and log a traceback. Headers that
 must appear once are checked before anything reads them; an unexpected failure is one log line and a 500.
@@ -15,6 +15,7 @@ from websockets.asyncio.server import ServerConnection
 from websockets.http11 import Request, Response
 
 from server.responses import HTML, TEXT, not_found, refusal, respond
+from server.service_log import log_event
 
 BLAME_RULES = "blame_rules.json"
 """The blame-nudge rules, shared with the Python side (retro.nudge): the phone runs them as you type."""
@@ -73,10 +74,13 @@ class Router:
         join_token: Callable[[], str],
         retired_tokens: Callable[[], set[str]],
         origin_allowed: Callable[[str], bool],
+        ready: Callable[[], bool],
     ) -> None:
         self._join_token = join_token
         self._retired_tokens = retired_tokens
         self._origin_allowed = origin_allowed
+        self._ready = ready
+        """Whether the store answers a cheap real query now: /readyz says 200 or 503."""
         self._page = _static("index.html")
         self._assets = page_assets()
         self._assets[BLAME_RULES] = (files("retro").joinpath(BLAME_RULES).read_bytes(), "application/json")
@@ -90,10 +94,13 @@ class Router:
 
     def _route(self, request: Request) -> Response | None:
         if any(len(request.headers.get_all(name)) > 1 for name in SINGLE_HEADERS):
+            log_event("refused", status=HTTPStatus.BAD_REQUEST.value)
             return refusal(HTTPStatus.BAD_REQUEST, "Bad request: a header that may appear once is repeated.")
         path = request.path.split("?", 1)[0]
         if path == "/healthz":
             return respond(HTTPStatus.OK, b"ok\n", TEXT)
+        if path == "/readyz":
+            return self._readiness()
         if path.startswith("/ws/") and self._is_join_token(path.removeprefix("/ws/")):
             return self._gate_websocket(request)
         token, slash, asset = path.removeprefix("/j/").partition("/")
@@ -106,6 +113,12 @@ class Router:
             return respond(HTTPStatus.OK, body, kind)
         return not_found()
 
+    def _readiness(self) -> Response:
+        if self._ready():
+            return respond(HTTPStatus.OK, b"ready\n", TEXT)
+        log_event("not_ready", status=HTTPStatus.SERVICE_UNAVAILABLE.value)
+        return refusal(HTTPStatus.SERVICE_UNAVAILABLE, "not ready: the store does not answer")
+
     def _is_join_token(self, token: str) -> bool:
         return bool(token) and (token == self._join_token() or token in self._retired_tokens())
 
@@ -114,5 +127,6 @@ class Router:
             return not_found()
         origin = request.headers.get("Origin")
         if origin is not None and not self._origin_allowed(origin):
+            log_event("refused", status=HTTPStatus.FORBIDDEN.value)
             return refusal(HTTPStatus.FORBIDDEN, "Origin not allowed.")
         return None
