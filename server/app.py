@@ -144,7 +144,7 @@ class RetroServer:
 
     async def _handle(self, websocket: ServerConnection) -> None:
         await Connection(websocket, self.hub, self.admission).serve()
-        sent = websocket.close_sent
+        sent = websocket.protocol.close_sent
         if sent is not None and sent.code != SERVICE_RESTART and sent.reason in _DOOR_REASONS:
             log_event("refused", code=str(sent.reason))
 
