@@ -1,24 +1,34 @@
 """Driving the facilitator's TUI with Pilot: the app on a fixed clock, what its screen shows, setup."""
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 from rich.text import Text
-from textual.widgets import Static
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Input, Static
 
 from retro.actors import Facilitator, Participant
-from retro.commands import AddItem, Command
+from retro.commands import AddItem, ChangePhase, Command, MergeTopics, Ungroup
+from retro.phases import Phase
 from retro.secrets import owner_hash
 from retro.session import Session
+from retro.sqlite_store import SqliteStore
 from server.app import ServerConfig
+from tests.support.sessions import start_fixed_session
 from tests.support.waiting import until
 from tui.app import RetroApp
+from tui.dialogs.action_form import ActionFormScreen
 from tui.screens.board import BoardScreen
 from tui.widgets.topic_list import TopicList
 
 SIZE = (120, 40)
 NOW = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
 """A Friday: "fri" then means Friday 4 December."""
+WAIT = 30.0
+"""A generous limit for what a busy machine may take to show; tests wait for what they expect, never
+for a fixed time."""
 
 
 class FixedClock:
@@ -34,6 +44,19 @@ class FixedClock:
 def make_app(session: Session, tmp_path: Path) -> RetroApp:
     session.clock = FixedClock()
     return RetroApp(session, ServerConfig(host="127.0.0.1", port=0), export_dir=tmp_path / "exports")
+
+
+def fixed_app(store: SqliteStore, tmp_path: Path) -> RetroApp:
+    """The TUI on a new retro whose tokens and date are fixed."""
+    return make_app(start_fixed_session(store), tmp_path)
+
+
+@asynccontextmanager
+async def served(app: RetroApp) -> AsyncIterator[Pilot[None]]:
+    """The app running at SIZE, once its server listens for phones."""
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await serving(app)
+        yield pilot
 
 
 def screen_text(app: RetroApp) -> str:
@@ -52,12 +75,28 @@ def board_of(app: RetroApp) -> BoardScreen:
     return board
 
 
+def titles_notified(app: RetroApp) -> list[str]:
+    return [notification.title for notification in app._notifications]
+
+
 def text_of(widget: Static) -> str:
     return str(widget.content)
 
 
 def prompts_of(topics: TopicList) -> list[str]:
     return [option.prompt.plain for option in topics.options if isinstance(option.prompt, Text)]
+
+
+def rows_of(table: DataTable[Text]) -> list[list[str]]:
+    return [[cell.plain for cell in table.get_row_at(row)] for row in range(table.row_count)]
+
+
+async def fill_action_form(app: RetroApp, text: str, owner: str, due: str) -> None:
+    form = app.screen
+    assert isinstance(form, ActionFormScreen)
+    form.query_one("#action-text", Input).value = text
+    form.query_one("#action-owner", Input).value = owner
+    form.query_one("#action-due", Input).value = due
 
 
 async def serving(app: RetroApp) -> None:
@@ -79,3 +118,14 @@ def write(session: Session, *items: tuple[str, str]) -> dict[str, str]:
         )
         ids[text] = next(i for i, item in session.state.items.items() if item.text == text)
     return ids
+
+
+def arranged(session: Session) -> list[str]:
+    """In Write, three topics in a known order: merge them all in that order, then ungroup."""
+    run(session, ChangePhase(to=Phase.WRITE))
+    ids = write(
+        session, ("hard", "Handovers run late"), ("learning", "Checklists help"), ("help", "A quiet room")
+    )
+    run(session, ChangePhase(to=Phase.GROUP), MergeTopics(topic_ids=tuple(ids.values()), title="All"))
+    run(session, Ungroup(topic_id=session.state.topic_order[0]))
+    return list(ids.values())

@@ -1,0 +1,90 @@
+"""Moving about the facilitator's TUI with Pilot: stepping back between phases, the help screen's keys,
+and quitting then resuming the same retro in its phase."""
+
+from pathlib import Path
+
+from textual.widgets import Static
+
+from retro.commands import ChangePhase
+from retro.phases import Phase
+from retro.session import Session
+from retro.sqlite_store import SqliteStore
+from tests.support.client import Client
+from tests.support.pilot import (
+    SIZE,
+    fixed_app,
+    make_app,
+    notified,
+    run,
+    screen_text,
+    served,
+    text_of,
+)
+from tests.support.waiting import until
+from tui.dialogs.help import HelpScreen
+
+
+async def test_stepping_back_goes_where_the_phases_allow_and_explains_otherwise(
+    store: SqliteStore, tmp_path: Path
+) -> None:
+    app = fixed_app(store, tmp_path)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        session = app.session
+        await pilot.press("b", "p")
+        await until(lambda: "Review is the first phase." in notified(app))
+        await pilot.press("n", "n", "p")
+        await until(lambda: session.state.phase is Phase.CHECK_IN)
+        run(session, ChangePhase(to=Phase.GROUP))
+        await pilot.press("p")
+        await until(lambda: "cannot step back to Write: what was shown stays shown" in notified(app))
+        assert session.state.phase is Phase.GROUP
+
+
+async def test_help_lists_every_key(store: SqliteStore, tmp_path: Path) -> None:
+    app = fixed_app(store, tmp_path)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        shown = text_of(app.screen.query_one("#help-keys", Static))
+        for key in (
+            "ctrl+q",
+            "Move the retro to its next phase",
+            "Export the outcome: Markdown, HTML, PDF, CSV, JSON, ICS",
+            "Merge the selected topics under one name",
+            "Add time to the discussion timer",
+            "Delete the selected action (asks first)",
+            "Drop the selected earlier action",
+        ):
+            assert key in shown
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_quitting_and_resuming_brings_back_the_same_retro_in_its_phase(
+    db_path: Path, tmp_path: Path
+) -> None:
+    store = SqliteStore(db_path)
+    app = fixed_app(store, tmp_path)
+    async with served(app) as pilot:
+        run(app.session, ChangePhase(to=Phase.WRITE))
+        phone = await Client.join(app.server.websocket_url)
+        await phone.add_item("Durable before acknowledged")
+        await pilot.press("b", "n", "y", "n")
+        await until(lambda: app.session.state.phase is Phase.VOTE)
+        await pilot.press("ctrl+q")
+    store.close()
+
+    reopened = SqliteStore(db_path)
+    record = reopened.latest_open_retro()
+    assert record is not None and record.join_token == app.session.record.join_token
+    resumed = Session.resume(reopened, record)
+    assert resumed.state == app.session.state
+    again = make_app(resumed, tmp_path)
+    async with again.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("b")
+        await pilot.pause()
+        assert "5 Vote" in screen_text(again)
+        assert "Durable before acknowledged" in screen_text(again)
+        assert "Voting open — totals hidden until voting closes" in screen_text(again)
+    reopened.close()
