@@ -5,14 +5,23 @@ import contextlib
 import json
 import logging
 import re
+import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from websockets.asyncio.client import ClientConnection
+from websockets.exceptions import ConnectionClosed
 
+from retro.session import Session
+from server.app import RetroServer, ServerConfig
 from server.protocol import ERROR_CODES, SERVER_ADAPTER, Error
+from tests.support.client import Client
 
 TIMEOUT = 5.0
+UPGRADE_KEY = "dGhlIHNhbXBsZSBub25jZQ=="
 
 
 @dataclass
@@ -68,3 +77,54 @@ async def exchange(port: int, lines: list[str]) -> RawResponse:
         with contextlib.suppress(ConnectionError):
             await writer.wait_closed()
     return RawResponse(int(head.split(" ", 2)[1]), head, body)
+
+
+def upgrade(port: int, path: str, *extra: str, host: str | None = None) -> list[str]:
+    """A websocket upgrade request as a browser would send it, plus any extra header lines."""
+    return [
+        f"GET {path} HTTP/1.1",
+        f"Host: {host or f'127.0.0.1:{port}'}",
+        "Upgrade: websocket",
+        "Connection: Upgrade",
+        f"Sec-WebSocket-Key: {UPGRADE_KEY}",
+        "Sec-WebSocket-Version: 13",
+        *extra,
+    ]
+
+
+@asynccontextmanager
+async def serving(session: Session, **settings: Any) -> AsyncIterator[RetroServer]:
+    config = ServerConfig(**{"host": "127.0.0.1", "port": 0, **settings})
+    server = RetroServer(session, config)
+    await server.start()
+    try:
+        yield server
+    finally:
+        await server.stop()
+
+
+def ws_path(server: RetroServer, token: str | None = None) -> str:
+    return f"/ws/{token or server.session.record.join_token}"
+
+
+def hello(secret: str | None = None, key: str | None = None) -> str:
+    message: dict[str, Any] = {"type": "hello", "id": Client.new_id(), "protocol": 1}
+    if key is not None:
+        message["key"] = key
+    else:
+        message["secret"] = secret or secrets.token_urlsafe(24)
+    return json.dumps(message)
+
+
+async def first_answer(websocket: ClientConnection) -> dict[str, Any]:
+    async with asyncio.timeout(TIMEOUT):
+        return assert_valid_reply(await websocket.recv())
+
+
+async def closed_with(websocket: ClientConnection) -> int | None:
+    """Read until the server closes the connection; its close code."""
+    with pytest.raises(ConnectionClosed):
+        async with asyncio.timeout(TIMEOUT):
+            while True:
+                await websocket.recv()
+    return websocket.close_code
