@@ -1,4 +1,5 @@
-"""What every phase panel has: its phase, the board data it shows, and a widget to focus."""
+"""What every phase panel has: its phase, the board data it shows, and a widget to focus (for some, a
+list of topics)."""
 
 from typing import ClassVar
 
@@ -9,6 +10,7 @@ from textual.widget import Widget
 from retro.phases import Phase
 from retro.views import BoardView
 from tui.board_data import BoardData
+from tui.widgets.topic_list import TopicList
 
 
 class PhasePanel(Vertical):
@@ -29,6 +31,20 @@ class PhasePanel(Vertical):
     def focus_target(self) -> Widget | None:
         """The widget whose keys the panel's bindings act on; focused when the panel appears."""
         return None
+
+
+class TopicListPanel(PhasePanel):
+    """A panel whose keys act on its list of topics."""
+
+    topics_id: ClassVar[str]
+
+    @property
+    def topics_list(self) -> TopicList:
+        return self.query_one(f"#{self.topics_id}", TopicList)
+
+    @property
+    def focus_target(self) -> Widget | None:
+        return self.topics_list
 
 
 def panel_id(phase: Phase) -> str:

@@ -4,7 +4,6 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widget import Widget
 from textual.widgets import OptionList, Static
 
 from retro.commands import AddNote, ExtendTimer, StartDiscussion
@@ -15,7 +14,7 @@ from tui.board_data import BoardData
 from tui.dialogs.text_prompt import TextPromptScreen
 from tui.keymap import DISCUSS_BINDINGS, DISCUSS_LIST_BINDINGS
 from tui.messages import ActionFormRequested, RunCommand
-from tui.panels.base import PhasePanel
+from tui.panels.base import TopicListPanel
 from tui.panels.topic_text import (
     action_line,
     actions_for,
@@ -77,8 +76,9 @@ class DiscussList(TopicList):
     BINDINGS = [*DISCUSS_LIST_BINDINGS]
 
 
-class DiscussPanel(PhasePanel):
+class DiscussPanel(TopicListPanel):
     phase = Phase.DISCUSS
+    topics_id = "discuss-topics"
     BINDINGS = [*DISCUSS_BINDINGS]
 
     def __init__(self, board: BoardView, clock: Clock) -> None:
@@ -95,14 +95,6 @@ class DiscussPanel(PhasePanel):
                 yield Countdown(self._clock, id="countdown")
                 with VerticalScroll(id="discussion-scroll"):
                     yield Static(NOTHING_YET, id="discussion-topic", markup=False)
-
-    @property
-    def topics_list(self) -> TopicList:
-        return self.query_one("#discuss-topics", TopicList)
-
-    @property
-    def focus_target(self) -> Widget | None:
-        return self.topics_list
 
     def watch_data(self, data: BoardData) -> None:
         board = data.board

@@ -2,7 +2,6 @@
 
 from textual import on
 from textual.app import ComposeResult
-from textual.widget import Widget
 from textual.widgets import OptionList, Static
 
 from retro.commands import MergeTopics, RenameTopic, Ungroup
@@ -13,14 +12,15 @@ from tui.board_data import BoardData
 from tui.dialogs.text_prompt import TextPromptScreen
 from tui.keymap import GROUP_BINDINGS
 from tui.messages import RunCommand
-from tui.panels.base import PhasePanel
+from tui.panels.base import TopicListPanel
 from tui.panels.topic_text import topic_text
 from tui.widgets.topic_list import TopicList
 from tui.wording import plural
 
 
-class GroupPanel(PhasePanel):
+class GroupPanel(TopicListPanel):
     phase = Phase.GROUP
+    topics_id = "group-topics"
     BINDINGS = [*GROUP_BINDINGS]
 
     def __init__(self, board: BoardView) -> None:
@@ -32,14 +32,6 @@ class GroupPanel(PhasePanel):
     def compose(self) -> ComposeResult:
         yield Static(id="group-lead", markup=False)
         yield TopicList(id="group-topics")
-
-    @property
-    def topics_list(self) -> TopicList:
-        return self.query_one("#group-topics", TopicList)
-
-    @property
-    def focus_target(self) -> Widget | None:
-        return self.topics_list
 
     def watch_data(self, data: BoardData) -> None:
         board = data.board
