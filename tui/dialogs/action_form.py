@@ -64,26 +64,26 @@ class ActionFormScreen(ModalScreen[RecordAction | EditAction | None]):
         editing = self._editing
         with Vertical(id="action-form", classes="dialog"):
             yield Static("Edit action" if editing else "Record an action", classes="dialog-title")
-            yield Label("What will be done?")
-            yield Input(
-                value=editing.text if editing else "",
-                placeholder="e.g. Pair on the night handover checklist",
-                id="action-text",
-                max_length=MAX_ACTION_CHARS,
+            yield from labelled_input(
+                "What will be done?",
+                "action-text",
+                editing.text if editing else "",
+                "e.g. Pair on the night handover checklist",
+                MAX_ACTION_CHARS,
             )
-            yield Label("Who owns it? (one named person)")
-            yield Input(
-                value=editing.owner if editing else "",
-                placeholder="A named person",
-                id="action-owner",
-                max_length=MAX_OWNER_CHARS,
+            yield from labelled_input(
+                "Who owns it? (one named person)",
+                "action-owner",
+                editing.owner if editing else "",
+                "A named person",
+                MAX_OWNER_CHARS,
             )
-            yield Label("Due")
-            yield Input(
-                value=editing.due.isoformat() if editing else "",
-                placeholder="fri, next week, in 2 weeks, 2026-12-04",
-                id="action-due",
-                max_length=40,
+            yield from labelled_input(
+                "Due",
+                "action-due",
+                editing.due.isoformat() if editing else "",
+                "fri, next week, in 2 weeks, 2026-12-04",
+                40,
             )
             yield Static(id="due-echo", markup=False)
             yield Label("Topic")
@@ -149,3 +149,8 @@ class ActionFormScreen(ModalScreen[RecordAction | EditAction | None]):
 
     def show_error(self, message: str) -> None:
         self.query_one("#action-error", Static).update(Text(message))
+
+
+def labelled_input(label: str, input_id: str, value: str, placeholder: str, max_length: int) -> ComposeResult:
+    yield Label(label)
+    yield Input(value=value, placeholder=placeholder, id=input_id, max_length=max_length)
