@@ -3,6 +3,7 @@
 import argparse
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from cli.command import CommandFailed, Commands
@@ -12,6 +13,7 @@ from retro.exports.paper import Paper, locale_paper
 from retro.exports.pdf import PdfUnavailable
 from retro.history import BadImport, NoSuchRetro, find_outcome, forget_retro, import_outcome
 from retro.nudge import unframed_items
+from retro.outcome import RetroOutcome
 from retro.paths import default_db_path
 from retro.sqlite_store import SqliteStore
 
@@ -41,6 +43,17 @@ def _store(args: argparse.Namespace) -> SqliteStore:
     return SqliteStore(Path(args.db) if args.db else default_db_path())
 
 
+def _named_retro(args: argparse.Namespace, act: Callable[[SqliteStore, str], RetroOutcome]) -> RetroOutcome:
+    """`act` on the retro that `args.retro` names, in the store; a name that fits no retro fails clearly."""
+    store = _store(args)
+    try:
+        return act(store, args.retro)
+    except NoSuchRetro as exc:
+        raise CommandFailed(str(exc)) from exc
+    finally:
+        store.close()
+
+
 def _export(args: argparse.Namespace) -> int:
     try:
         export_format = ExportFormat(args.format)
@@ -56,13 +69,7 @@ def _export(args: argparse.Namespace) -> int:
         paper = Paper(args.paper) if args.paper else locale_paper(os.environ)
     except ValueError:
         raise CommandFailed(f"unknown --paper {args.paper!r}; choose a4 or letter.") from None
-    store = _store(args)
-    try:
-        outcome = find_outcome(store, args.retro)
-    except NoSuchRetro as exc:
-        raise CommandFailed(str(exc)) from exc
-    finally:
-        store.close()
+    outcome = _named_retro(args, find_outcome)
     for text in unframed_items(outcome.item_texts):
         print(f"retro: note: this item may point at a person: {text!r}", file=sys.stderr)
     path = Path(args.out) if args.out else Path.cwd() / default_name(outcome, export_format, what)
@@ -78,13 +85,7 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _forget(args: argparse.Namespace) -> int:
-    store = _store(args)
-    try:
-        outcome = forget_retro(store, args.retro)
-    except NoSuchRetro as exc:
-        raise CommandFailed(str(exc)) from exc
-    finally:
-        store.close()
+    outcome = _named_retro(args, forget_retro)
     when = outcome.date.isoformat()
     print(f"Forgot the raw items of {outcome.title!r} ({when}); its outcome stays in history.")
     return 0
