@@ -278,16 +278,23 @@ def test_the_text_before_a_rewrite_is_erased_when_the_retro_ends(
     assert AFTER_REWRITE.encode() in surfaces["csv items"]
 
 
+def close_then_crash_while_ending(store: SqliteStore, session: Session) -> None:
+    """Run to Close, then what Session.execute does for the end, up to the moment the process dies: the
+    end is durably appended, nothing after it runs."""
+    run_to_close(session)
+    store.append(
+        session.record.retro_id,
+        decide(session.state, FACILITATOR, ChangePhase(to=Phase.ENDED), session.clock()),
+        None,
+    )
+
+
 def test_an_end_cut_short_by_a_crash_erases_the_text_before_a_rewrite_on_resume(
     store: SqliteStore, db_path: Path
 ) -> None:
     session = Session.start(store, title="Sprint 42", team=TEAM)
     retro_id = session.record.retro_id
-    run_to_close(session)
-    # What Session.execute does for the end, up to the moment the process dies: durably appended.
-    store.append(
-        retro_id, decide(session.state, FACILITATOR, ChangePhase(to=Phase.ENDED), session.clock()), None
-    )
+    close_then_crash_while_ending(store, session)
     assert BEFORE_REWRITE.encode() in file_bytes(db_path)
     record = store.latest_open_retro()
     assert record is not None
@@ -303,11 +310,7 @@ def test_a_keep_outcome_end_cut_short_by_a_crash_forgets_the_raw_items_when_the_
     store.set_retention(TEAM, Keep.OUTCOME)
     session = start_session(store, title="Sprint 42", team=TEAM)
     retro_id = session.record.retro_id
-    run_to_close(session)
-    # What Session.execute does for the end, up to the moment the process dies: durably appended.
-    store.append(
-        retro_id, decide(session.state, FACILITATOR, ChangePhase(to=Phase.ENDED), session.clock()), None
-    )
+    close_then_crash_while_ending(store, session)
     assert VOTED.encode() in file_bytes(db_path)
     record = store.latest_open_retro()
     assert record is not None

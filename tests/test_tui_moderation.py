@@ -21,20 +21,19 @@ from tests.support.client import Client
 from tests.support.pilot import (
     SIZE,
     board_of,
-    make_app,
+    fixed_app,
+    help_shown,
     notified,
     prompts_of,
     run,
     screen_text,
-    serving,
+    served,
     text_of,
 )
 from tests.support.qr_bitmap import decode
-from tests.support.sessions import start_fixed_session
 from tests.support.waiting import http_status, until
 from tui.app import RetroApp
 from tui.dialogs.confirm import ConfirmScreen
-from tui.dialogs.help import HelpScreen
 from tui.dialogs.hold_reason import HOLD_REASONS, HoldReasonScreen
 from tui.screens.board import BoardScreen
 from tui.screens.lobby import LobbyScreen
@@ -89,9 +88,8 @@ def entry_for(app: RetroApp, text: str) -> str:
 async def test_screening_shows_text_only_once_private_and_held_items_stay_out_of_the_reveal(
     store: SqliteStore, tmp_path: Path
 ) -> None:
-    app = make_app(start_fixed_session(store), tmp_path)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await serving(app)
+    app = fixed_app(store, tmp_path)
+    async with served(app) as pilot:
         session = app.session
         run(session, ChangePhase(to=Phase.WRITE))
         author, other = [await Client.join(app.server.websocket_url) for _ in range(2)]
@@ -209,9 +207,8 @@ async def test_screening_shows_text_only_once_private_and_held_items_stay_out_of
 async def test_locking_joining_keeps_new_phones_out_and_lets_phones_already_in_back(
     store: SqliteStore, tmp_path: Path
 ) -> None:
-    app = make_app(start_fixed_session(store), tmp_path)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await serving(app)
+    app = fixed_app(store, tmp_path)
+    async with served(app) as pilot:
         await pilot.pause()
         lobby = app.screen
         assert isinstance(lobby, LobbyScreen)
@@ -259,9 +256,8 @@ async def test_locking_joining_keeps_new_phones_out_and_lets_phones_already_in_b
 async def test_a_new_join_link_redraws_the_qr_code_and_shuts_old_links_to_new_phones(
     store: SqliteStore, tmp_path: Path
 ) -> None:
-    app = make_app(start_fixed_session(store), tmp_path)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await serving(app)
+    app = fixed_app(store, tmp_path)
+    async with served(app) as pilot:
         await pilot.pause()
         lobby = app.screen
         assert isinstance(lobby, LobbyScreen)
@@ -308,9 +304,8 @@ async def test_a_new_join_link_redraws_the_qr_code_and_shuts_old_links_to_new_ph
 
 
 async def test_discuss_shows_who_is_happy_to_talk(store: SqliteStore, tmp_path: Path) -> None:
-    app = make_app(start_fixed_session(store), tmp_path)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await serving(app)
+    app = fixed_app(store, tmp_path)
+    async with served(app) as pilot:
         session = app.session
         run(session, ChangePhase(to=Phase.WRITE))
         named, quiet = [await Client.join(app.server.websocket_url) for _ in range(2)]
@@ -343,7 +338,7 @@ async def test_discuss_shows_who_is_happy_to_talk(store: SqliteStore, tmp_path: 
 async def test_an_ended_retro_can_neither_be_locked_nor_given_a_new_link(
     store: SqliteStore, tmp_path: Path
 ) -> None:
-    app = make_app(start_fixed_session(store), tmp_path)
+    app = fixed_app(store, tmp_path)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         token = app.session.record.join_token
         run(app.session, ChangePhase(to=Phase.ENDED))
@@ -356,12 +351,9 @@ async def test_an_ended_retro_can_neither_be_locked_nor_given_a_new_link(
 
 
 async def test_help_lists_the_moderation_keys(store: SqliteStore, tmp_path: Path) -> None:
-    app = make_app(start_fixed_session(store), tmp_path)
+    app = fixed_app(store, tmp_path)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await pilot.press("question_mark")
-        await pilot.pause()
-        assert isinstance(app.screen, HelpScreen)
-        shown = text_of(app.screen.query_one("#help-keys", Static))
+        shown = await help_shown(app, pilot)
         for line in (
             "L  Lock joining (asks first); phones already in stay in",
             "L  Open joining to new phones again",

@@ -3,8 +3,6 @@ and quitting then resuming the same retro in its phase."""
 
 from pathlib import Path
 
-from textual.widgets import Static
-
 from retro.commands import ChangePhase
 from retro.phases import Phase
 from retro.session import Session
@@ -13,12 +11,12 @@ from tests.support.client import Client
 from tests.support.pilot import (
     SIZE,
     fixed_app,
+    help_shown,
     make_app,
     notified,
     run,
     screen_text,
     served,
-    text_of,
 )
 from tests.support.waiting import until
 from tui.dialogs.help import HelpScreen
@@ -43,10 +41,7 @@ async def test_stepping_back_goes_where_the_phases_allow_and_explains_otherwise(
 async def test_help_lists_every_key(store: SqliteStore, tmp_path: Path) -> None:
     app = fixed_app(store, tmp_path)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await pilot.press("question_mark")
-        await pilot.pause()
-        assert isinstance(app.screen, HelpScreen)
-        shown = text_of(app.screen.query_one("#help-keys", Static))
+        shown = await help_shown(app, pilot)
         for key in (
             "ctrl+q",
             "Move the retro to its next phase",

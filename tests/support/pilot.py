@@ -20,6 +20,7 @@ from tests.support.sessions import start_fixed_session
 from tests.support.waiting import until
 from tui.app import RetroApp
 from tui.dialogs.action_form import ActionFormScreen
+from tui.dialogs.help import HelpScreen
 from tui.screens.board import BoardScreen
 from tui.widgets.topic_list import TopicList
 
@@ -73,6 +74,14 @@ def board_of(app: RetroApp) -> BoardScreen:
     board = app.screen
     assert isinstance(board, BoardScreen)
     return board
+
+
+async def help_shown(app: RetroApp, pilot: Pilot[None]) -> str:
+    """Open the help screen; the keys it lists."""
+    await pilot.press("question_mark")
+    await pilot.pause()
+    assert isinstance(app.screen, HelpScreen)
+    return text_of(app.screen.query_one("#help-keys", Static))
 
 
 def titles_notified(app: RetroApp) -> list[str]:
