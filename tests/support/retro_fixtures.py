@@ -14,6 +14,7 @@ from retro.commands import (
     RecordAction,
 )
 from retro.events import ItemAdded
+from retro.outcome import RetroOutcome, outcome_of
 from retro.phases import Phase
 from retro.secrets import owner_hash
 from retro.session import Session
@@ -82,3 +83,9 @@ def vote_counted_topics(session: Session, ids: dict[str, str]) -> None:
 
 
 COUNTED_ITEMS = (("hard 1", "hard"), ("learning 1", "learning"), ("learning 2", "learning"))
+
+
+def ran_outcome(session: Session) -> RetroOutcome:
+    """The outcome of a retro run from Write to Close."""
+    run_retro(session)
+    return outcome_of(session.record.retro_id, session.state)
