@@ -32,12 +32,11 @@ from tests.support.fuzzing import (
     PHONE_VOTES,
     PHONE_WRITES,
     TIMEOUT,
-    answers,
+    answered_one_by_one,
     assert_replays_to_the_same_state,
     bystander_items,
     every_message,
     frames,
-    joined,
     mutated,
     new_events,
     random_frames,
@@ -99,11 +98,7 @@ async def test_a_phone_in_write_gets_an_answer_to_everything_and_can_only_write(
     token, before = session.record.join_token, len(store.events(session.record.retro_id))
     valid = every_message(list(theirs), "not-the-facilitator-key")
     sent = frames(data, valid, most=6, kinds=PHONE_WRITES)
-    websocket = await joined(server.websocket_url, secret="the-fuzzing-phone-secret-01")
-    try:
-        assert len(await answers(websocket, sent)) == len(sent)
-    finally:
-        await websocket.close()
+    await answered_one_by_one(server.websocket_url, sent, secret="the-fuzzing-phone-secret-01")
 
     state = session.state
     assert all(isinstance(event, ItemAdded | ItemWithdrawn) for event in new_events(store, session, before))
@@ -133,11 +128,7 @@ async def test_a_phone_in_vote_gets_an_answer_to_everything_and_never_exceeds_it
     valid = every_message(list(session.state.topics), "not-the-facilitator-key")
     sent = frames(data, valid, most=6, kinds=PHONE_VOTES)
     fuzzer = session.pseudonym_for("the-fuzzing-phone-secret-02")
-    websocket = await joined(voting.websocket_url, secret="the-fuzzing-phone-secret-02")
-    try:
-        assert len(await answers(websocket, sent)) == len(sent)
-    finally:
-        await websocket.close()
+    await answered_one_by_one(voting.websocket_url, sent, secret="the-fuzzing-phone-secret-02")
 
     state = session.state
     assert all(isinstance(event, VoteCast | VoteRetracted) for event in new_events(store, session, before))
@@ -162,11 +153,7 @@ async def test_the_facilitator_gets_one_documented_answer_to_every_frame(
     ids = list(theirs) + list(session.state.topics) + list(session.state.actions)
     key = session.record.facilitator_key
     sent = frames(data, every_message(ids, key), most=6, kinds=FACILITATES)
-    websocket = await joined(server.websocket_url, key=key)
-    try:
-        assert len(await answers(websocket, sent)) == len(sent)
-    finally:
-        await websocket.close()
+    await answered_one_by_one(server.websocket_url, sent, key=key)
 
     state = session.state
     assert all(

@@ -203,6 +203,17 @@ async def joined(url: str, secret: str | None = None, key: str | None = None) ->
     return websocket
 
 
+async def answered_one_by_one(
+    url: str, sent: list[str | bytes], secret: str | None = None, key: str | None = None
+) -> None:
+    """Join, send the frames, and check that each got its one answer."""
+    websocket = await joined(url, secret, key)
+    try:
+        assert len(await answers(websocket, sent)) == len(sent)
+    finally:
+        await websocket.close()
+
+
 def new_events(store: SqliteStore, session: Session, before: int) -> list[Event]:
     return store.events(session.record.retro_id)[before:]
 
