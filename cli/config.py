@@ -33,6 +33,8 @@ class RunConfig(BaseModel):
     keyfile: Path | None = None
     max_phones: int = Field(default=1000, ge=1, le=100_000)
     """The cap on phones in one retro; phones already in and the facilitator always get in."""
+    max_items: int = Field(default=2000, ge=1, le=100_000)
+    """The cap on items in one retro, so that no phone can fill the disk."""
 
     @model_validator(mode="after")
     def _keep_needs_a_team(self) -> "RunConfig":

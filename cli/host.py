@@ -43,6 +43,7 @@ def add_commands(commands: Commands, db: argparse.ArgumentParser) -> None:
         sub.add_argument("--certfile", help="TLS certificate (PEM)")
         sub.add_argument("--keyfile", help="TLS private key (PEM)")
         sub.add_argument("--max-phones", type=int, help="Most phones in one retro (default 1000)")
+        sub.add_argument("--max-items", type=int, help="Most items in one retro (default 2000)")
         sub.set_defaults(run=_runner(listen))
         if name == "serve":
             _add_service_options(sub)
@@ -104,6 +105,7 @@ def _run(config: RunConfig, listen: Listen) -> int:
         votes_per_person=config.votes,
         max_votes_per_topic=config.max_per_topic or config.votes,
         min_responses=config.min_responses,
+        max_items_per_retro=config.max_items,
     )
     store = SqliteStore(config.db)
     try:

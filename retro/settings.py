@@ -12,4 +12,4 @@ class RetroSettings(BaseModel):
     """An aggregate of per-person answers is shown only once at least this many people answered."""
     discuss_seconds: int = Field(default=300, ge=30, le=3600)
     extend_seconds: int = Field(default=120, ge=30, le=1800)
-    max_items_per_retro: int = Field(default=2000, ge=1)
+    max_items_per_retro: int = Field(default=2000, ge=1, le=100_000)

@@ -97,3 +97,31 @@ def test_max_phones_must_be_at_least_one(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert "--max-phones" in result.stderr and "Traceback" not in result.stderr
+
+
+async def test_max_items_caps_the_items_in_a_served_retro_and_says_so(tmp_path: Path) -> None:
+    process, printed = start_serve(tmp_path / "r.db", "--port", "0", "--max-items", "2")
+    try:
+        url = printed["Facilitator URL"]
+        facilitator = await Client.join(url, facilitator_key=printed["Facilitator key"])
+        await facilitator.move("write")
+        phone = await Client.join(url)
+        await phone.add_item("Handover ran late", "hard")
+        await phone.add_item("Pairing helped", "learning")
+        refused = await phone.refused(
+            "add_item", "limit", prompt_id="help", text="One more", owner_hash="a" * 64
+        )
+        assert refused["message"] == "This retro has reached its limit of items."
+        await phone.close()
+        await facilitator.close()
+    finally:
+        process.terminate()
+        process.communicate(timeout=10)
+
+
+def test_max_items_must_be_at_least_one(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [*RETRO, "serve", "--db", str(tmp_path / "r.db"), "--max-items", "0"], capture_output=True, text=True
+    )
+    assert result.returncode == 2
+    assert "--max-items" in result.stderr and "Traceback" not in result.stderr
