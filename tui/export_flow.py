@@ -3,7 +3,6 @@
 from pathlib import Path
 
 from textual import on, work
-from textual.app import App
 from textual.worker import Worker, WorkerState
 
 from retro.exports.markdown import render_markdown
@@ -19,9 +18,10 @@ from tui.exporting import (
     export_error,
     write_choice,
 )
+from tui.toasts import RepaintAfterToasts
 
 
-class ExportFlow(App[None]):
+class ExportFlow(RepaintAfterToasts):
     """The facilitator's app, as far as exporting goes; RetroApp is the rest."""
 
     session: Session
