@@ -5,19 +5,13 @@ import csv
 import io
 import json
 import os
-import pty
 import re
-import select
 import signal
 import sqlite3
-import struct
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
-from fcntl import ioctl
 from pathlib import Path
-from termios import TIOCSWINSZ
 from typing import Any
 
 import pytest
@@ -33,6 +27,7 @@ from retro.session import Session
 from retro.sqlite_store import SqliteStore
 from retro.state import replay
 from tests.support.retro_fixtures import run_retro
+from tests.support.terminal import hosted_in_a_terminal
 
 RETRO = [sys.executable, "-m", "cli"]
 ROOT = Path(__file__).parent.parent
@@ -320,41 +315,11 @@ def test_retro_serve_prints_the_title_without_escapes(tmp_path: Path) -> None:
     assert first == b"Retro:           Sprint click 42\n"
 
 
-def read_terminal(fd: int, until: re.Pattern[bytes], timeout: float = 30.0) -> bytes:
-    """What the program wrote to its terminal, read until `until` shows or the time is up."""
-    written = b""
-    deadline = time.monotonic() + timeout
-    while not until.search(written) and time.monotonic() < deadline:
-        ready, _, _ = select.select([fd], [], [], 0.1)
-        if ready:
-            try:
-                written += os.read(fd, 65536)
-            except OSError:
-                break
-    return written
-
-
 def test_retro_host_in_a_terminal_writes_no_window_title_or_hyperlink_from_the_title(tmp_path: Path) -> None:
-    terminal, program_side = pty.openpty()
-    ioctl(program_side, TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
-    process = subprocess.Popen(
-        [*RETRO, "host", "--db", str(tmp_path / "r.db"), "--host", "127.0.0.1", "--port", "0"]
-        + ["--title", HOSTILE_TITLE],
-        stdin=program_side,
-        stdout=program_side,
-        stderr=program_side,
-        cwd=ROOT,
-        env={**os.environ, "TERM": "xterm-256color", "TEXTUAL_ANIMATIONS": "none"},
-        start_new_session=True,
-    )
-    os.close(program_side)
-    try:
-        written = read_terminal(terminal, re.compile(rb"Sprint.{0,200}?42", re.DOTALL))
-    finally:
-        process.send_signal(signal.SIGTERM)
-        while process.poll() is None:  # Keep reading, so that the app can write its way out.
-            read_terminal(terminal, re.compile(rb"\Z."), timeout=0.2)
-        os.close(terminal)
-    assert re.search(rb"Sprint.{0,200}?42", written, re.DOTALL), "the lobby showed the title"
+    lobby = re.compile(rb"Sprint.{0,200}?42", re.DOTALL)
+    with hosted_in_a_terminal(tmp_path / "r.db", "--title", HOSTILE_TITLE, columns=120, lines=40) as terminal:
+        terminal.wait_until(lambda _: bool(lobby.search(terminal.written)))
+    written = bytes(terminal.written)
+    assert lobby.search(written), "the lobby showed the title"
     assert b"\x1b]0;" not in written and b"pwned" not in written, "no window title from the title"
     assert b"evil.example" not in written, "no hyperlink from the title"

@@ -1,4 +1,5 @@
-"""`retro host` in a real pseudo-terminal, read through pyte's terminal emulator: what a person would see."""
+"""`retro host` in a real pseudo-terminal: the bytes it writes, and through pyte's terminal emulator what a
+person would see."""
 
 import os
 import pty
@@ -9,7 +10,7 @@ import subprocess
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fcntl import ioctl
 from pathlib import Path
 from termios import TIOCSWINSZ
@@ -26,14 +27,18 @@ class Terminal:
     fd: int
     screen: pyte.Screen
     stream: pyte.ByteStream
+    written: bytearray = field(default_factory=bytearray)
+    """Every byte the program wrote to its terminal."""
 
     def pump(self, seconds: float = 0.1) -> None:
         ready, _, _ = select.select([self.fd], [], [], seconds)
         if ready:
             try:
-                self.stream.feed(os.read(self.fd, 65536))
+                chunk = os.read(self.fd, 65536)
             except OSError:
-                pass
+                return
+            self.written += chunk
+            self.stream.feed(chunk)
 
     def text(self) -> str:
         return "\n".join(self.screen.display)
@@ -51,11 +56,11 @@ class Terminal:
 
 
 @contextmanager
-def hosted_in_a_terminal(db: Path, columns: int = 80, lines: int = 24) -> Iterator[Terminal]:
+def hosted_in_a_terminal(db: Path, *options: str, columns: int = 80, lines: int = 24) -> Iterator[Terminal]:
     terminal, program_side = pty.openpty()
     ioctl(program_side, TIOCSWINSZ, struct.pack("HHHH", lines, columns, 0, 0))
     process = subprocess.Popen(
-        [*RETRO, "host", "--db", str(db), "--host", "127.0.0.1", "--port", "0"],
+        [*RETRO, "host", "--db", str(db), "--host", "127.0.0.1", "--port", "0", *options],
         stdin=program_side,
         stdout=program_side,
         stderr=program_side,
