@@ -5,6 +5,7 @@ import secrets
 import subprocess
 from pathlib import Path
 
+import pytest
 from websockets.asyncio.client import connect
 
 from retro.session import Session
@@ -91,12 +92,13 @@ async def test_max_phones_caps_a_served_retro(tmp_path: Path) -> None:
         process.communicate(timeout=10)
 
 
-def test_max_phones_must_be_at_least_one(tmp_path: Path) -> None:
+@pytest.mark.parametrize("option", ["--max-phones", "--max-items"])
+def test_a_cap_must_be_at_least_one(tmp_path: Path, option: str) -> None:
     result = subprocess.run(
-        [*RETRO, "serve", "--db", str(tmp_path / "r.db"), "--max-phones", "0"], capture_output=True, text=True
+        [*RETRO, "serve", "--db", str(tmp_path / "r.db"), option, "0"], capture_output=True, text=True
     )
     assert result.returncode == 2
-    assert "--max-phones" in result.stderr and "Traceback" not in result.stderr
+    assert option in result.stderr and "Traceback" not in result.stderr
 
 
 async def test_max_items_caps_the_items_in_a_served_retro_and_says_so(tmp_path: Path) -> None:
@@ -117,11 +119,3 @@ async def test_max_items_caps_the_items_in_a_served_retro_and_says_so(tmp_path: 
     finally:
         process.terminate()
         process.communicate(timeout=10)
-
-
-def test_max_items_must_be_at_least_one(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [*RETRO, "serve", "--db", str(tmp_path / "r.db"), "--max-items", "0"], capture_output=True, text=True
-    )
-    assert result.returncode == 2
-    assert "--max-items" in result.stderr and "Traceback" not in result.stderr
