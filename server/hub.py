@@ -37,7 +37,6 @@ class Hub:
         self._dirty_ballots: set[str] = set()
         self._all_ballots_dirty = False
         self._presence_listeners: list[PresenceListener] = []
-        self._presence_dirty = False
         self._known: set[str] = session.known_phones()
         """Phones that have joined: they stay in when joining is locked or the link is rotated."""
         session.subscribe(self._on_events)
@@ -125,15 +124,6 @@ class Hub:
         if self._facilitators:
             broadcast(self._facilitators, self.facilitator_json())
         self._flush_private()
-        self._flush_presence()
-
-    def _flush_presence(self) -> None:
-        """Listeners hear presence once per flush, however many phones joined or voted since the last."""
-        if self._presence_dirty and self._presence_listeners:
-            presence = self.presence
-            for listener in self._presence_listeners:
-                listener(presence)
-        self._presence_dirty = False
 
     def _joined(self) -> set[str]:
         return {ballot for ballot in self._participants.values() if ballot is not None}
@@ -161,5 +151,8 @@ class Hub:
         self._dirty.set()
 
     def _presence_changed(self) -> None:
-        self._presence_dirty = True
+        if self._presence_listeners:
+            presence = self.presence
+            for listener in self._presence_listeners:
+                listener(presence)
         self._dirty.set()
