@@ -107,6 +107,7 @@ class Hub:
         return FacilitatorMessage(
             view=facilitator_view(self.session.state),
             server_time=self.session.clock(),
+            join_path=self.join_path,
             phones=presence.joined,
             phones_written=presence.written,
             phones_voted=presence.voted,

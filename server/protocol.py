@@ -14,6 +14,7 @@ from retro.commands import Command
 from retro.errors import ErrorCode
 from retro.screening import HeldNotice
 from retro.views import BoardView, FacilitatorView, PrivateView
+from server.asks import Ask, Result
 
 PROTOCOL_VERSION = 1
 MAX_MESSAGE_BYTES = 4096
@@ -34,7 +35,11 @@ class Hello(_Message):
     secret: str | None = Field(default=None, min_length=22, max_length=128, pattern=r"^[A-Za-z0-9_-]+$")
     """The phone's random per-retro secret. The server keeps only an HMAC of it, in memory."""
     key: str | None = Field(default=None, max_length=128)
-    """The facilitator key. Never in the QR code."""
+    """The facilitator key of one retro, for driving that retro alone (`retro serve --title`). Never in the
+    QR code."""
+    token: str | None = Field(default=None, max_length=128)
+    """A credential: a team's facilitator token, the operator token, or the in-process secret of `retro host`.
+    Its connection then makes `request`s: open or resume a retro, history, exports, teams."""
     wrote: bool = False
     """The phone has written an item in this retro, so it counts in "N of M phones have written"."""
 
@@ -45,15 +50,23 @@ class CommandMessage(_Message):
     command: Command
 
 
-ClientMessage = Annotated[Hello | CommandMessage, Field(discriminator="type")]
+class Request(_Message):
+    """A credential holder's request (server.asks), answered by an `answer` with its id or an `error`."""
+
+    type: Literal["request"] = "request"
+    id: MessageId
+    ask: Ask
+
+
+ClientMessage = Annotated[Hello | CommandMessage | Request, Field(discriminator="type")]
 CLIENT_ADAPTER: TypeAdapter[ClientMessage] = TypeAdapter(ClientMessage)
 
 
 class Welcome(_Message):
     type: Literal["welcome"] = "welcome"
     protocol: int = PROTOCOL_VERSION
-    role: Literal["participant", "facilitator"]
-    join_path: str
+    role: Literal["participant", "facilitator", "team", "operator"]
+    join_path: str | None = None
     """The page's current address: after the facilitator rotates the link, phones already in move to it."""
 
 
@@ -78,6 +91,8 @@ class FacilitatorMessage(_Message):
     type: Literal["facilitator"] = "facilitator"
     view: FacilitatorView
     server_time: datetime
+    join_path: str
+    """The join link's path; with the `public_url` the facilitator was given, the link the lobby shows."""
     phones: int
     phones_written: int
     phones_voted: int
@@ -89,6 +104,12 @@ class Ack(_Message):
     duplicate: bool = False
     item_id: str | None = None
     """Set when the command created an item, so the phone can later withdraw it."""
+
+
+class Answer(_Message):
+    type: Literal["answer"] = "answer"
+    id: str
+    result: Result
 
 
 class RefusalCode(StrEnum):
@@ -107,6 +128,8 @@ class RefusalCode(StrEnum):
     JOINING_LOCKED = "joining_locked"
     EXPIRED_LINK = "expired_link"
     FULL = "full"
+    NOT_FOUND = "not_found"
+    LIMIT = "limit"
     INTERNAL = "internal"
 
 
@@ -122,7 +145,8 @@ class Error(_Message):
 
 
 ServerMessage = Annotated[
-    Welcome | BoardMessage | PrivateMessage | FacilitatorMessage | Ack | Error, Field(discriminator="type")
+    Welcome | BoardMessage | PrivateMessage | FacilitatorMessage | Ack | Answer | Error,
+    Field(discriminator="type"),
 ]
 SERVER_ADAPTER: TypeAdapter[ServerMessage] = TypeAdapter(ServerMessage)
 
