@@ -5,9 +5,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from retro.credentials import CredentialKind
 from retro.events import BALLOT_EVENT_TYPES, EVENT_ADAPTER, Event
 from retro.records import RetroRecord
 from retro.sqlite_erasure import hide_writing_order, keep_only_final_texts
+from retro.store import RegisteredTeam, StoredCredential
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS retros (
@@ -53,6 +55,19 @@ CREATE TABLE IF NOT EXISTS applied_messages (
     message_id TEXT NOT NULL,
     PRIMARY KEY (retro_id, message_id)
 ) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS retired_tokens_by_token ON retired_tokens (token);
+CREATE TABLE IF NOT EXISTS registered_teams (
+    team TEXT PRIMARY KEY,
+    created_on TEXT NOT NULL,
+    revoked INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS credentials (
+    secret_hash TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    team TEXT REFERENCES registered_teams(team),
+    created_on TEXT NOT NULL,
+    revoked INTEGER NOT NULL DEFAULT 0
+);
 """
 
 
@@ -119,8 +134,21 @@ class SqliteStore:
     def record(self, retro_id: str) -> RetroRecord | None:
         return self._one_record("WHERE retro_id = ?", (retro_id,))
 
-    def latest_open_retro(self) -> RetroRecord | None:
-        return self._one_record("WHERE closed = 0 ORDER BY opened DESC LIMIT 1", ())
+    def latest_open_retro(self, team: str | None = None) -> RetroRecord | None:
+        if team is None:
+            return self._one_record("WHERE closed = 0 ORDER BY opened DESC LIMIT 1", ())
+        return self._one_record("WHERE closed = 0 AND team = ? ORDER BY opened DESC LIMIT 1", (team,))
+
+    def open_retros(self, team: str) -> list[RetroRecord]:
+        rows = self._db.execute(f"{_RECORD_COLUMNS} WHERE closed = 0 AND team = ? ORDER BY opened", (team,))
+        return [_record(row) for row in rows]
+
+    def retro_for_token(self, join_token: str) -> RetroRecord | None:
+        return self._one_record(
+            "WHERE join_token = ? OR retro_id IN (SELECT retro_id FROM retired_tokens WHERE token = ?)"
+            " LIMIT 1",
+            (join_token, join_token),
+        )
 
     def retros(self, team: str | None = None) -> list[RetroRecord]:
         where, params = ("WHERE team = ?", (team,)) if team is not None else ("", ())
@@ -219,6 +247,64 @@ class SqliteStore:
     def set_retention(self, team: str, keep: str) -> None:
         with self._transaction():
             self._db.execute("INSERT OR REPLACE INTO teams (team, keep) VALUES (?, ?)", (team, keep))
+
+    def save_operator_credential(self, secret_hash: str, created_on: date) -> bool:
+        with self._transaction():
+            if self.has_operator():
+                return False
+            self._db.execute(
+                "INSERT INTO credentials (secret_hash, kind, team, created_on) VALUES (?, ?, NULL, ?)",
+                (secret_hash, CredentialKind.OPERATOR, created_on.isoformat()),
+            )
+        return True
+
+    def has_operator(self) -> bool:
+        row = self._db.execute(
+            "SELECT 1 FROM credentials WHERE kind = ? LIMIT 1", (CredentialKind.OPERATOR,)
+        ).fetchone()
+        return row is not None
+
+    def save_team_credential(self, team: str, secret_hash: str, created_on: date) -> bool:
+        with self._transaction():
+            known = self._db.execute(
+                "SELECT revoked FROM registered_teams WHERE team = ?", (team,)
+            ).fetchone()
+            if known is not None and not known[0]:
+                return False
+            self._db.execute(
+                "INSERT INTO registered_teams (team, created_on) VALUES (?, ?)"
+                " ON CONFLICT (team) DO UPDATE SET revoked = 0",
+                (team, created_on.isoformat()),
+            )
+            self._db.execute(
+                "INSERT INTO credentials (secret_hash, kind, team, created_on) VALUES (?, ?, ?, ?)",
+                (secret_hash, CredentialKind.TEAM, team, created_on.isoformat()),
+            )
+        return True
+
+    def find_credential(self, secret_hash: str) -> StoredCredential | None:
+        row = self._db.execute(
+            "SELECT credentials.kind, credentials.team,"
+            " credentials.revoked OR COALESCE(registered_teams.revoked, 0)"
+            " FROM credentials LEFT JOIN registered_teams USING (team) WHERE secret_hash = ?",
+            (secret_hash,),
+        ).fetchone()
+        return None if row is None else StoredCredential(kind=row[0], team=row[1], revoked=bool(row[2]))
+
+    def registered_teams(self) -> list[RegisteredTeam]:
+        rows = self._db.execute("SELECT team, created_on, revoked FROM registered_teams ORDER BY team")
+        return [
+            RegisteredTeam(team=team, created_on=date.fromisoformat(created_on), revoked=bool(revoked))
+            for team, created_on, revoked in rows
+        ]
+
+    def revoke_team_credentials(self, team: str) -> bool:
+        with self._transaction():
+            revoked = self._db.execute("UPDATE registered_teams SET revoked = 1 WHERE team = ?", (team,))
+            if revoked.rowcount == 0:
+                return False
+            self._db.execute("UPDATE credentials SET revoked = 1 WHERE team = ?", (team,))
+        return True
 
     def is_reachable(self) -> bool:
         try:

@@ -1,10 +1,25 @@
 """The event store interface. SQLite is the embedded default; another backend implements the same."""
 
 from datetime import date
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from retro.events import Event
 from retro.records import RetroRecord
+
+
+class StoredCredential(NamedTuple):
+    kind: str
+    """A `retro.credentials.CredentialKind` value."""
+    team: str | None
+    """The team a facilitator credential belongs to; None for the operator's."""
+    revoked: bool
+    """True once the credential or its team has been revoked."""
+
+
+class RegisteredTeam(NamedTuple):
+    team: str
+    created_on: date
+    revoked: bool
 
 
 class EventStore(Protocol):
@@ -20,7 +35,17 @@ class EventStore(Protocol):
 
     def record(self, retro_id: str) -> RetroRecord | None: ...
 
-    def latest_open_retro(self) -> RetroRecord | None: ...
+    def latest_open_retro(self, team: str | None = None) -> RetroRecord | None:
+        """The most recently opened retro that has not closed; only the team's when a team is given."""
+        ...
+
+    def open_retros(self, team: str) -> list[RetroRecord]:
+        """The team's retros that have not closed, oldest first."""
+        ...
+
+    def retro_for_token(self, join_token: str) -> RetroRecord | None:
+        """The retro whose current or retired join token this is."""
+        ...
 
     def retros(self, team: str | None = None) -> list[RetroRecord]:
         """Every retro, oldest first; only the team's when a team is given."""
@@ -64,6 +89,28 @@ class EventStore(Protocol):
         ...
 
     def set_retention(self, team: str, keep: str) -> None: ...
+
+    def save_operator_credential(self, secret_hash: str, created_on: date) -> bool:
+        """Keep the operator credential's hash, durably. False, changing nothing, when one is kept already."""
+        ...
+
+    def has_operator(self) -> bool: ...
+
+    def save_team_credential(self, team: str, secret_hash: str, created_on: date) -> bool:
+        """In one step, register the team (or lift its revocation) and keep its new facilitator credential's
+        hash. False, changing nothing, when the team is registered and not revoked."""
+        ...
+
+    def find_credential(self, secret_hash: str) -> StoredCredential | None: ...
+
+    def registered_teams(self) -> list[RegisteredTeam]:
+        """Every team ever registered, revoked ones included, by name."""
+        ...
+
+    def revoke_team_credentials(self, team: str) -> bool:
+        """Revoke the team and every credential it was ever given, in one step; its retros stay.
+        False when no such team is registered."""
+        ...
 
     def is_reachable(self) -> bool:
         """Whether a cheap real read succeeds now: what /readyz answers."""
