@@ -136,9 +136,10 @@ def hosted_outcome(store: EventStore, retro_id: str, state: RetroState) -> Retro
     return outcome
 
 
-def find_outcome(store: EventStore, ref: str) -> RetroOutcome:
-    """`latest`, a retro id, or an unambiguous start of one (as `retro history` shows them)."""
-    hosted = store.retros()
+def find_outcome(store: EventStore, ref: str, team: str | None = None) -> RetroOutcome:
+    """`latest`, a retro id, or an unambiguous start of one (as `retro history` shows them); only among the
+    team's retros when a team is given."""
+    hosted = store.retros(team)
     if ref == "latest":
         if not hosted:
             raise NoSuchRetro("There are no retros yet; run `retro host` to start one.")
@@ -146,7 +147,7 @@ def find_outcome(store: EventStore, ref: str) -> RetroOutcome:
     matches = [record for record in hosted if record.retro_id.startswith(ref)] if len(ref) >= 4 else []
     if len(matches) == 1:
         return _replayed_outcome(store, matches[0].retro_id)
-    imported = [o for o in past_outcomes(store, None) if o.retro_id.startswith(ref)] if len(ref) >= 4 else []
+    imported = [o for o in past_outcomes(store, team) if o.retro_id.startswith(ref)] if len(ref) >= 4 else []
     if not matches and len(imported) == 1:
         return imported[0]
     if matches or len(imported) > 1:
@@ -170,6 +171,6 @@ def import_outcome(store: EventStore, raw: bytes) -> RetroOutcome:
     return outcome
 
 
-def forget_retro(store: EventStore, ref: str) -> RetroOutcome:
+def forget_retro(store: EventStore, ref: str, team: str | None = None) -> RetroOutcome:
     """`retro forget`: the retro's raw items and secrets go for good, in one step; its outcome stays."""
-    return forget_outcome(store, find_outcome(store, ref))
+    return forget_outcome(store, find_outcome(store, ref, team))

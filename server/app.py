@@ -1,22 +1,33 @@
-"""RetroServer: one port for the phone page, /healthz and the websocket, around one Session."""
+"""RetroServer: one port for the phone page, /healthz and the websocket, for every retro in one store.
+
+Each retro is a room (server.rooms) with its own join token, facilitator key and fan-out. `retro host` serves
+its store with one room opened already (the `home` room) and connects its TUI over loopback with an in-memory
+secret; `retro serve` serves whatever teams open, by token.
+"""
 
 import asyncio
 import logging
 import random
+import secrets
 import ssl
 from dataclasses import dataclass
 
 from websockets.asyncio.server import Server, ServerConnection, serve
 
-from retro.events import Event, JoinTokenRotated, PhaseChanged
+from retro.credentials import authenticate
+from retro.events import Event, PhaseChanged
 from retro.session import Session
+from retro.store import EventStore
+from server.access import LocalHost, Principal
 from server.addresses import PublicAddress
-from server.connection import Admission, Connection
+from server.answering import Answering, Limits
+from server.connection import Admission, Connection, Doors
 from server.http import Router
 from server.hub import Hub
 from server.origins import ServedOrigins
 from server.presence import Presence
-from server.protocol import RefusalCode
+from server.protocol import FACILITATOR_DOOR, RefusalCode
+from server.rooms import Room, Rooms
 from server.service_log import log_event
 from server.waiting_room import WaitingRoom
 
@@ -52,33 +63,77 @@ class ServerConfig:
     drain_seconds: float = 3.0
     """On a graceful stop, the connections close (1012) spread over this many seconds, so that phones
     do not all reconnect at the same instant."""
+    limits: Limits = Limits()
+    """Per team: open retros; per retro: items (phones per retro is max_participants)."""
 
 
 class RetroServer:
-    def __init__(self, session: Session, config: ServerConfig) -> None:
-        self.session = session
+    def __init__(
+        self, session: Session | None, config: ServerConfig, store: EventStore | None = None
+    ) -> None:
+        """Serve `store`, with `session` as its home room if given (`retro host`, `retro serve --title`)."""
+        chosen = store if store is not None else session.store if session is not None else None
+        if chosen is None:
+            raise ValueError("a RetroServer needs a store, or a session to take its store from")
+        self.store = chosen
         self.config = config
-        self.hub = Hub(session)
+        self.rooms = Rooms(chosen)
+        self.home: Room | None = self.rooms.add(session) if session is not None else None
+        self.local_secret = secrets.token_urlsafe(24)
+        """The in-process host's credential (server.access.LocalHost): kept in memory only."""
         self._server: Server | None = None
-        self._hub_task: asyncio.Task[None] | None = None
         self.address = PublicAddress(config.public_url or "")
         self.port = config.port
         self.origins = ServedOrigins(config.host, config.port, [config.public_url])
         self.admission = Admission(
             WaitingRoom(config.max_waiting), config.max_participants, config.hello_timeout
         )
-        self.retired_tokens = session.store.retired_tokens(session.record.retro_id)
-        """Replaced links: their page still opens, to say so; phones already in may reconnect through them."""
-        self._phones_logged = 0
-        session.subscribe(self._on_events)
-        self.hub.on_presence(self._log_presence)
+        self.doors = Doors(
+            self.rooms,
+            self.admission,
+            self._authenticate,
+            Answering(self.rooms, config.limits, lambda: self.address.base_url),
+        )
+        self._phones_logged: dict[str, int] = {}
+        self.rooms.on_room(self._watch)
+
+    @property
+    def session(self) -> Session:
+        """The home room's session."""
+        return self._home.session
+
+    @property
+    def hub(self) -> Hub:
+        return self._home.hub
+
+    @property
+    def retired_tokens(self) -> set[str]:
+        return self._home.retired_tokens
+
+    @property
+    def _home(self) -> Room:
+        if self.home is None:
+            raise LookupError("this server was started without a retro of its own")
+        return self.home
+
+    @property
+    def facilitator_door(self) -> str:
+        """Where credential holders connect, over loopback when the listener takes every interface."""
+        host = self.config.host if self.config.host not in {"0.0.0.0", "::", ""} else "127.0.0.1"
+        host = f"[{host}]" if ":" in host else host
+        scheme = "wss" if self.config.certfile else "ws"
+        return f"{scheme}://{host}:{self.port}/ws/{FACILITATOR_DOOR}"
+
+    def _authenticate(self, secret: str) -> Principal | None:
+        if secrets.compare_digest(secret.encode("utf-8", "surrogatepass"), self.local_secret.encode()):
+            return LocalHost()
+        return authenticate(self.store, secret)
 
     async def start(self) -> None:
         router = Router(
-            join_token=lambda: self.session.join_token,
-            retired_tokens=lambda: self.retired_tokens,
+            knows_token=lambda token: self.rooms.by_token(token) is not None,
             origin_allowed=lambda origin: self.origins.allows(origin),
-            ready=self.session.store.is_reachable,
+            ready=self.store.is_reachable,
         )
         self._server = await serve(
             self._handle,
@@ -98,11 +153,10 @@ class RetroServer:
             self.address = PublicAddress(self.address.base_url.replace("http://", "https://", 1))
         shown = [self.address.base_url, self.config.public_url]
         self.origins = ServedOrigins(self.config.host, self.port, shown)
-        self._hub_task = asyncio.create_task(self.hub.run(), name="retro-hub")
+        self.rooms.start()
 
     async def stop(self) -> None:
-        if self._hub_task is not None:
-            self._hub_task.cancel()
+        self.rooms.stop()
         if self._server is not None:
             self._server.close()
             await self._server.wait_closed()
@@ -130,20 +184,24 @@ class RetroServer:
     def websocket_url(self) -> str:
         return self.address.websocket_url(self.session.join_token)
 
-    def _on_events(self, events: list[Event]) -> None:
-        if any(isinstance(event, JoinTokenRotated) for event in events):
-            self.retired_tokens = self.session.store.retired_tokens(self.session.record.retro_id)
-        for event in events:
-            if isinstance(event, PhaseChanged):
-                log_event("phase_changed", phase=event.to.value)
+    def _watch(self, room: Room) -> None:
+        """Log each room's phase changes and phone count: no ids, no tokens, nothing about anyone."""
 
-    def _log_presence(self, presence: Presence) -> None:
-        if presence.joined != self._phones_logged:
-            self._phones_logged = presence.joined
-            log_event("phones", joined=presence.joined)
+        def on_events(events: list[Event]) -> None:
+            for event in events:
+                if isinstance(event, PhaseChanged):
+                    log_event("phase_changed", phase=event.to.value)
+
+        def on_presence(presence: Presence) -> None:
+            if presence.joined != self._phones_logged.get(room.retro_id, 0):
+                self._phones_logged[room.retro_id] = presence.joined
+                log_event("phones", joined=presence.joined)
+
+        room.session.subscribe(on_events)
+        room.hub.on_presence(on_presence)
 
     async def _handle(self, websocket: ServerConnection) -> None:
-        await Connection(websocket, self.hub, self.admission).serve()
+        await Connection(websocket, self.doors).serve()
         sent = websocket.protocol.close_sent
         if sent is not None and sent.code != SERVICE_RESTART and sent.reason in _DOOR_REASONS:
             log_event("refused", code=str(sent.reason))

@@ -6,6 +6,7 @@ exception while handling one message becomes `internal`, logged as one line with
 
 import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum, auto
 
@@ -13,14 +14,32 @@ from websockets.asyncio.server import ServerConnection
 from websockets.exceptions import ConnectionClosed
 
 from retro.actors import Actor, Facilitator, Participant
+from retro.credentials import OperatorCredential
 from retro.errors import RuleViolation
+from server.access import Principal
+from server.answering import Answering, Bound, Refused
 from server.hub import Hub
 from server.inbound import Refusal, claimed_id, parse, screen
-from server.protocol import PROTOCOL_VERSION, Ack, CommandMessage, Error, Hello, RefusalCode, Welcome
+from server.protocol import (
+    FACILITATOR_DOOR,
+    MAX_MESSAGE_BYTES,
+    PROTOCOL_VERSION,
+    Ack,
+    Answer,
+    CommandMessage,
+    Error,
+    Hello,
+    RefusalCode,
+    Request,
+    Welcome,
+)
 from server.ratelimit import TokenBucket
+from server.rooms import Room, Rooms
 from server.waiting_room import TRY_AGAIN_LATER, WaitingRoom
 
 POLICY_VIOLATION = 1008
+CREDENTIAL_MESSAGE_BYTES = 4 * 1024 * 1024
+"""Credential holders may send bigger messages than phones: a template to open with, an outcome to import."""
 
 logger = logging.getLogger("retro.server")
 
@@ -34,12 +53,24 @@ class Admission:
     hello_timeout: float
 
 
+@dataclass(frozen=True)
+class Doors:
+    """What every connection consults: the retros hosted, who gets in, whose credential is whose."""
+
+    rooms: Rooms
+    admission: Admission
+    authenticate: Callable[[str], Principal | None]
+    answering: Answering
+
+
 class Stage(Enum):
     """A connection's life: one hello decides who it is; a refused hello, or none in time, closes it."""
 
     WAITING_FOR_HELLO = auto()
     PARTICIPANT = auto()
     FACILITATOR = auto()
+    CREDENTIAL = auto()
+    """Said hello with a team's or the operator's credential, and facilitates no retro (yet)."""
     CLOSING = auto()
 
 
@@ -53,23 +84,40 @@ def _log_unexpected(what: str, unexpected: Exception) -> None:
 
 
 class Connection:
-    def __init__(self, websocket: ServerConnection, hub: Hub, admission: Admission) -> None:
+    def __init__(self, websocket: ServerConnection, doors: Doors) -> None:
         self.websocket = websocket
-        self.hub = hub
-        self.admission = admission
+        self.doors = doors
+        self.admission = doors.admission
         self.stage = Stage.WAITING_FOR_HELLO
+        self.room: Room | None = None
+        """The retro this connection takes part in or facilitates."""
+        self.principal: Principal | None = None
+        """Whose credential this connection said hello with, if any."""
         self.ballot: str | None = None
         """A participant's pseudonym; None for the facilitator and for a phone that joined after the end."""
         self.bucket = TokenBucket()
 
     @property
+    def hub(self) -> Hub:
+        assert self.room is not None, "only a connection in a retro has a hub"
+        return self.room.hub
+
+    @property
     def actor(self) -> Actor | None:
         """Who this connection's commands come from; None when nobody may act through it."""
+        if self.room is None:
+            return None
         if self.stage is Stage.FACILITATOR:
             return Facilitator()
         if self.stage is Stage.PARTICIPANT and self.ballot is not None and not self.hub.session.closed:
             return Participant(self.ballot)
         return None
+
+    @property
+    def _door(self) -> str:
+        """The token in the address this connection came in by: a join token, or `host`."""
+        request = self.websocket.request
+        return request.path.split("?", 1)[0].removeprefix("/ws/") if request is not None else ""
 
     async def serve(self) -> None:
         waiting = self.admission.waiting
@@ -86,7 +134,8 @@ class Connection:
         except ConnectionClosed:
             pass
         finally:
-            self.hub.remove(self.websocket)
+            if self.room is not None:
+                self.room.hub.remove(self.websocket)
 
     async def _greet(self) -> None:
         """Wait for the hello; one the server failed on unexpectedly may be sent again, until the timeout."""
@@ -121,7 +170,7 @@ class Connection:
             message_id = claimed_id(raw) if isinstance(raw, str) else None
             await self._refuse(RefusalCode.RATE_LIMITED, "Too many messages; slow down a little.", message_id)
             return
-        text = screen(raw)
+        text = screen(raw, MAX_MESSAGE_BYTES if self.principal is None else CREDENTIAL_MESSAGE_BYTES)
         message = parse(text) if isinstance(text, str) else text
         if isinstance(message, Refusal):
             await self._refuse(message.code, message.message, message.message_id)
@@ -132,6 +181,8 @@ class Connection:
         elif isinstance(message, Hello):
             sentence = "This connection has already said hello."
             await self._refuse(RefusalCode.ALREADY_JOINED, sentence, message.id)
+        elif isinstance(message, Request):
+            await self._request(message)
         else:
             await self._execute(message)
 
@@ -139,6 +190,11 @@ class Connection:
         if hello.protocol != PROTOCOL_VERSION:
             sentence = f"This server speaks protocol {PROTOCOL_VERSION}; reload the page."
             await self._refuse(RefusalCode.PROTOCOL, sentence, hello.id)
+        elif hello.token is not None:
+            await self._authenticate(hello.token, hello.id)
+        elif self._door == FACILITATOR_DOOR:
+            sentence = "Say hello here with a token; phones join through their retro's link."
+            await self._refuse(RefusalCode.INVALID, sentence, hello.id)
         elif hello.key is not None:
             await self._join_as_facilitator(hello.key, hello.id)
         elif hello.secret is None:
@@ -146,19 +202,37 @@ class Connection:
         else:
             await self._join_as_participant(hello.secret, hello.wrote, hello.id)
 
+    async def _authenticate(self, token: str, message_id: str) -> None:
+        principal = self.doors.authenticate(token)
+        if principal is None:
+            await self._refuse(RefusalCode.FORBIDDEN, "That token is wrong or has been revoked.", message_id)
+            return
+        self.stage, self.principal = Stage.CREDENTIAL, principal
+        self.websocket.protocol.max_message_size = CREDENTIAL_MESSAGE_BYTES
+        role = "operator" if isinstance(principal, OperatorCredential) else "team"
+        await self.websocket.send(Welcome(role=role).model_dump_json())
+
     async def _join_as_facilitator(self, key: str, message_id: str) -> None:
-        if not self.hub.session.admits_facilitator(key):
+        room = self.doors.rooms.by_token(self._door)
+        if room is None or not room.session.admits_facilitator(key):
             await self._refuse(RefusalCode.FORBIDDEN, "That facilitator key is wrong.", message_id)
             return
-        self.stage = Stage.FACILITATOR
+        self.stage, self.room = Stage.FACILITATOR, room
         await self.websocket.send(Welcome(role="facilitator", join_path=self.hub.join_path).model_dump_json())
         self.hub.add_facilitator(self.websocket)
         await self.websocket.send(self.hub.facilitator_json())
 
     async def _join_as_participant(self, secret: str, wrote: bool, message_id: str) -> None:
+        room = self.doors.rooms.by_token(self._door)
+        if room is None:
+            sentence = "This join link has been replaced. Scan the new QR code to join."
+            await self._refuse(RefusalCode.EXPIRED_LINK, sentence, message_id)
+            return
+        self.room = room
         ballot = self.hub.session.pseudonym_for(secret)
         refusal = self._door_refusal(ballot)
         if refusal is not None:
+            self.room = None
             await self._refuse(*refusal, message_id)
             return
         if ballot is not None:
@@ -174,9 +248,7 @@ class Connection:
         """Phones already in always get back in; new ones not by an old link, a locked door or a full room."""
         if ballot is not None and self.hub.is_known(ballot):
             return None
-        request = self.websocket.request
-        used = request.path.split("?", 1)[0].removeprefix("/ws/") if request is not None else ""
-        if used != self.hub.session.join_token:
+        if self._door != self.hub.session.join_token:
             return RefusalCode.EXPIRED_LINK, "This join link has been replaced. Scan the new QR code to join."
         if self.hub.session.joining_locked:
             return RefusalCode.JOINING_LOCKED, "The facilitator has locked joining for now."
@@ -184,7 +256,32 @@ class Connection:
             return RefusalCode.FULL, "This retro is full. Try again in a little while."
         return None
 
+    async def _request(self, request: Request) -> None:
+        if self.principal is None:
+            sentence = "Only a facilitator or the operator, by token, may ask that."
+            await self._refuse(RefusalCode.FORBIDDEN, sentence, request.id)
+            return
+        answered = self.doors.answering.answer(self.principal, request.ask, self.room, request.id)
+        if isinstance(answered, Refused):
+            await self._refuse(answered.code, answered.message, request.id)
+        elif isinstance(answered, Bound):
+            await self._facilitate(answered, request.id)
+        else:
+            await self.websocket.send(Answer(id=request.id, result=answered).model_dump_json())
+
+    async def _facilitate(self, bound: Bound, message_id: str) -> None:
+        """From now on this connection facilitates the bound retro: its views, and its commands."""
+        if self.room is not None:
+            self.room.hub.remove(self.websocket)
+        self.stage, self.room = Stage.FACILITATOR, bound.room
+        await self.websocket.send(Answer(id=message_id, result=bound.result).model_dump_json())
+        self.hub.add_facilitator(self.websocket)
+        await self.websocket.send(self.hub.facilitator_json())
+
     async def _execute(self, message: CommandMessage) -> None:
+        if self.stage is Stage.CREDENTIAL:
+            await self._refuse(RefusalCode.INVALID, "Open or resume a retro first.", message.id)
+            return
         actor = self.actor
         if actor is None:
             sentence = "The retro has closed; nothing more can be added."

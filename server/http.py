@@ -14,6 +14,7 @@ from pathlib import PurePosixPath
 from websockets.asyncio.server import ServerConnection
 from websockets.http11 import Request, Response
 
+from server.protocol import FACILITATOR_DOOR
 from server.responses import HTML, TEXT, not_found, refusal, respond
 from server.service_log import log_event
 
@@ -25,6 +26,9 @@ CONTENT_TYPES = {
     ".css": "text/css; charset=utf-8",
 }
 """What the phone page is made of: its ES modules and stylesheets. Nothing else under static/ is served."""
+
+MAX_TOKEN_CHARS = 64
+"""Join tokens are 22 characters; longer ones are not looked up at all."""
 
 SINGLE_HEADERS = ("Host", "Origin", "Connection", "Upgrade", "Sec-WebSocket-Key", "Sec-WebSocket-Version")
 """Headers a request may carry at most once. A list in one Connection header is fine; a second one is not."""
@@ -71,13 +75,12 @@ class Router:
 
     def __init__(
         self,
-        join_token: Callable[[], str],
-        retired_tokens: Callable[[], set[str]],
+        knows_token: Callable[[str], bool],
         origin_allowed: Callable[[str], bool],
         ready: Callable[[], bool],
     ) -> None:
-        self._join_token = join_token
-        self._retired_tokens = retired_tokens
+        self._knows_token = knows_token
+        """Whether a token is some hosted retro's join token, current or replaced."""
         self._origin_allowed = origin_allowed
         self._ready = ready
         """Whether the store answers a cheap real query now: /readyz says 200 or 503."""
@@ -101,7 +104,8 @@ class Router:
             return respond(HTTPStatus.OK, b"ok\n", TEXT)
         if path == "/readyz":
             return self._readiness()
-        if path.startswith("/ws/") and self._is_join_token(path.removeprefix("/ws/")):
+        door = path.removeprefix("/ws/")
+        if path.startswith("/ws/") and (door == FACILITATOR_DOOR or self._is_join_token(door)):
             return self._gate_websocket(request)
         token, slash, asset = path.removeprefix("/j/").partition("/")
         if not path.startswith("/j/") or not self._is_join_token(token):
@@ -120,7 +124,7 @@ class Router:
         return refusal(HTTPStatus.SERVICE_UNAVAILABLE, "not ready: the store does not answer")
 
     def _is_join_token(self, token: str) -> bool:
-        return bool(token) and (token == self._join_token() or token in self._retired_tokens())
+        return 0 < len(token) <= MAX_TOKEN_CHARS and self._knows_token(token)
 
     def _gate_websocket(self, request: Request) -> Response | None:
         if not asks_to_upgrade(request):

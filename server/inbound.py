@@ -18,14 +18,12 @@ class Refusal:
     message_id: str | None = None
 
 
-def screen(raw: str | bytes) -> str | Refusal:
+def screen(raw: str | bytes, limit: int = MAX_MESSAGE_BYTES) -> str | Refusal:
     """The frame's text; or, before anything parses it, a refusal for a binary frame or oversized text."""
     if isinstance(raw, bytes):
         return Refusal(RefusalCode.MALFORMED, "Send JSON text, not binary frames.")
-    if len(raw) > MAX_MESSAGE_BYTES or len(raw.encode("utf-8", "surrogatepass")) > MAX_MESSAGE_BYTES:
-        return Refusal(
-            RefusalCode.TOO_LARGE, f"Messages are limited to {MAX_MESSAGE_BYTES} bytes.", claimed_id(raw)
-        )
+    if len(raw) > limit or len(raw.encode("utf-8", "surrogatepass")) > limit:
+        return Refusal(RefusalCode.TOO_LARGE, f"Messages are limited to {limit} bytes.", claimed_id(raw))
     return raw
 
 

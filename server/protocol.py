@@ -18,6 +18,8 @@ from server.asks import Ask, Result
 
 PROTOCOL_VERSION = 1
 MAX_MESSAGE_BYTES = 4096
+FACILITATOR_DOOR = "host"
+"""`/ws/host`: where credential holders connect; phones connect at `/ws/<join token>`."""
 
 MessageId = Annotated[str, Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 
