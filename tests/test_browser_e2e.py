@@ -37,6 +37,7 @@ from tests.support.client import Client
 from tests.support.sessions import start_fixed_session
 from tests.support.waiting import until
 from tui.app import RetroApp
+from tui.hosting import EmbeddedHost
 
 pytestmark = pytest.mark.browser
 
@@ -110,26 +111,27 @@ async def open_phone(browser: Browser, url: str) -> PhoneInBrowser:
 
 
 async def test_phone_posts_and_votes_and_the_tui_shows_the_result(store: SqliteStore, tmp_path: Path) -> None:
-    app = RetroApp(start_fixed_session(store), ServerConfig(host="127.0.0.1", port=0), export_dir=tmp_path)
+    host = EmbeddedHost(start_fixed_session(store), ServerConfig(host="127.0.0.1", port=0))
+    app = RetroApp(host, export_dir=tmp_path)
     async with app.run_test(size=(120, 40)) as pilot, chromium() as browser:
-        await until(lambda: app.server.port != 0)
+        await until(lambda: app.join_url != "")
         await pilot.pause()
-        phone = await open_phone(browser, app.server.join_url)
+        phone = await open_phone(browser, app.join_url)
         page = phone.page
 
         await expect(page.get_by_test_id("title")).to_have_text("Sprint 42")
         await expect(page.get_by_test_id("anon-note")).to_contain_text("nobody, the facilitator included")
         await expect(page.get_by_test_id("phase")).to_contain_text("Review")
-        assert phase_of(app.session) is Phase.REVIEW
+        assert phase_of(host.session) is Phase.REVIEW
 
-        facilitate(app.session, ChangePhase(to=Phase.WRITE))
+        facilitate(host.session, ChangePhase(to=Phase.WRITE))
         await expect(page.get_by_test_id("phase")).to_contain_text("Write")
         await page.get_by_test_id("text-learning").fill(ITEM)
         await page.get_by_test_id("add-learning").click()
         await expect(page.get_by_test_id("mine")).to_contain_text(ITEM)
-        await until(lambda: [item.text for item in app.session.state.items.values()] == [ITEM])
+        await until(lambda: [item.text for item in host.session.state.items.values()] == [ITEM])
 
-        facilitate(app.session, ChangePhase(to=Phase.VOTE))
+        facilitate(host.session, ChangePhase(to=Phase.VOTE))
         await expect(page.get_by_test_id("phase")).to_contain_text("Vote")
         card = page.get_by_test_id("topic")
         await expect(card.get_by_test_id("topic-title")).to_have_text(ITEM)
@@ -137,12 +139,12 @@ async def test_phone_posts_and_votes_and_the_tui_shows_the_result(store: SqliteS
         await expect(page.get_by_test_id("dots-left")).to_have_text("2 of 3 dots left")
         await card.get_by_test_id("vote").click()
         await expect(page.get_by_test_id("dots-left")).to_have_text("1 of 3 dots left")
-        [topic_id] = app.session.state.topic_order
-        await until(lambda: app.session.state.votes[topic_id] == 2)
+        [topic_id] = host.session.state.topic_order
+        await until(lambda: host.session.state.votes[topic_id] == 2)
 
-        facilitate(app.session, ChangePhase(to=Phase.DISCUSS))
+        facilitate(host.session, ChangePhase(to=Phase.DISCUSS))
         await pilot.pause()
-        assert phase_of(app.session) is Phase.DISCUSS
+        assert phase_of(host.session) is Phase.DISCUSS
         await expect(card.get_by_test_id("votes")).to_have_text("2")
         assert phone.problems == []
 

@@ -22,7 +22,10 @@ from tests.support.pilot import (
     rows_of,
     run,
     screen_text,
+    seen,
     served,
+    server_of,
+    session_of,
     text_of,
 )
 from tests.support.waiting import until
@@ -40,10 +43,11 @@ async def test_actions_are_recorded_with_everyday_due_dates_edited_and_deleted(
 ) -> None:
     app = fixed_app(store, tmp_path)
     async with served(app) as pilot:
-        session = app.session
+        session = session_of(app)
         _, checklists, _ = arranged(session)
         run(session, ChangePhase(to=Phase.ACTIONS))
-        phone = await Client.join(app.server.websocket_url)
+        phone = await Client.join(server_of(app).websocket_url)
+        await seen(app)
         await pilot.press("b")
         await pilot.pause()
         assert "No actions yet. Press a to record one." in screen_text(app)
@@ -65,9 +69,9 @@ async def test_actions_are_recorded_with_everyday_due_dates_edited_and_deleted(
         await until(lambda: "→ Fri 11 Dec 2026" in screen_text(app))
         await pilot.click("#save")
         await until(lambda: len(session.state.actions) == 1)
-        await pilot.pause()
         table = board_of(app).query_one("#actions-table", DataTable)
-        assert rows_of(table) == [["1", "Pair on the handover checklist", "Sam", "Fri 11 Dec 2026", "—"]]
+        recorded = [["1", "Pair on the handover checklist", "Sam", "Fri 11 Dec 2026", "—"]]
+        await until(lambda: rows_of(table) == recorded)
         shown = await phone.wait_for("board")
         while not shown["board"]["actions"]:
             shown = await phone.wait_for("board")
@@ -101,7 +105,7 @@ async def test_close_summarises_respects_the_roti_threshold_and_ending_asks_firs
 ) -> None:
     app = fixed_app(store, tmp_path)
     async with served(app) as pilot:
-        session = app.session
+        session = session_of(app)
         arranged(session)
         run(
             session,
@@ -109,7 +113,8 @@ async def test_close_summarises_respects_the_roti_threshold_and_ending_asks_firs
             RecordAction(text="Try a handover checklist", owner="Priya", due=date(2026, 12, 4)),
             ChangePhase(to=Phase.CLOSE),
         )
-        phones = [await Client.join(app.server.websocket_url) for _ in range(3)]
+        phones = [await Client.join(server_of(app).websocket_url) for _ in range(3)]
+        await seen(app)
         await pilot.press("b")
         await pilot.pause()
         shown = screen_text(app)
@@ -147,8 +152,7 @@ async def test_close_summarises_respects_the_roti_threshold_and_ending_asks_firs
         await pilot.press("n")
         assert phase_of(session) is Phase.ENDED
         await pilot.press("x")
-        await pilot.pause()
-        assert isinstance(app.screen, ExportScreen)
+        await until(lambda: isinstance(app.screen, ExportScreen))
         await pilot.press("enter")
         await until(lambda: app.last_export is not None)
         assert app.last_export is not None and app.last_export.exists()

@@ -14,7 +14,7 @@ from rich.cells import cell_len
 from retro.commands import AddNote, ChangePhase, MergeTopics, RecordAction, StartDiscussion
 from retro.phases import Phase
 from retro.sqlite_store import SqliteStore
-from tests.support.pilot import make_app, run, screen_text, write
+from tests.support.pilot import make_app, run, screen_text, served, session_of, write
 from tests.support.sessions import start_fixed_session
 from tests.support.waiting import until
 from tui.plain_emoji import plain_emoji
@@ -64,8 +64,8 @@ async def test_rows_with_such_emoji_are_as_wide_as_every_other_row(
     store: SqliteStore, tmp_path: Path
 ) -> None:
     app = make_app(start_fixed_session(store, title="Sprint 👍🏽", team="Ward 7 👩🏾‍⚕️"), tmp_path)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        session = app.session
+    async with served(app, SIZE) as pilot:
+        session = session_of(app)
         run(session, ChangePhase(to=Phase.WRITE))
         ids = write(session, ("hard", THUMBS), ("learning", NURSE), ("help", FAMILY), ("help", HEART))
         run(session, ChangePhase(to=Phase.GROUP))

@@ -10,16 +10,29 @@ from retro.actors import Facilitator
 from retro.commands import ChangePhase
 from retro.exports.files import default_name
 from retro.exports.markdown import render_markdown
-from retro.outcome import OUTCOME_ADAPTER
+from retro.history import hosted_outcome
+from retro.outcome import OUTCOME_ADAPTER, RetroOutcome
 from retro.phases import Phase
+from retro.session import Session
 from retro.sqlite_store import SqliteStore
 from server.app import ServerConfig
+from tests.support.pilot import served
 from tests.support.retro_fixtures import add_item, run_retro
 from tests.support.sessions import start_fixed_session
 from tests.support.waiting import until
 from tui.app import RetroApp
 from tui.dialogs.export import ExportScreen
-from tui.exporting import COPY_MARKDOWN, EXPORT_CHOICES, current_outcome
+from tui.exporting import COPY_MARKDOWN, EXPORT_CHOICES
+from tui.hosting import EmbeddedHost
+
+
+def current_outcome(session: Session) -> RetroOutcome:
+    """The outcome as the team keeps it, read from the store: what every export must hold."""
+    return hosted_outcome(session.store, session.record.retro_id, session.state)
+
+
+def exporting_app(session: Session, tmp_path: Path) -> RetroApp:
+    return RetroApp(EmbeddedHost(session, ServerConfig(host="127.0.0.1", port=0)), export_dir=tmp_path)
 
 
 def wrote(app: RetroApp, name: str) -> Callable[[], bool]:
@@ -33,17 +46,17 @@ async def test_every_format_is_written_from_the_dialog_and_its_path_shown(
     session.execute(Facilitator(), ChangePhase(to=Phase.WRITE))
     add_item(session, "Sam forgot the release again", "hard")
     run_retro(session)
-    app = RetroApp(session, ServerConfig(host="127.0.0.1", port=0), export_dir=tmp_path)
+    app = exporting_app(session, tmp_path)
     written: dict[str, Path] = {}
     suffixes = {
         choice.key: default_name(current_outcome(session), choice.export_format, choice.what)
         for choice in EXPORT_CHOICES
     }
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with served(app) as pilot:
         await pilot.press("b")
         for index, choice in enumerate(EXPORT_CHOICES):
             await pilot.press("x")
-            await pilot.pause()
+            await until(lambda: isinstance(app.screen, ExportScreen))
             dialog = app.screen
             assert isinstance(dialog, ExportScreen)
             warning = str(dialog.query_one("#export-warnings", Static).content)
@@ -58,11 +71,10 @@ async def test_every_format_is_written_from_the_dialog_and_its_path_shown(
             assert str(app.last_export) in str(app.screen.query_one("#status-line", Static).content)
 
         await pilot.press("x")
-        await pilot.pause()
+        await until(lambda: isinstance(app.screen, ExportScreen))
         app.screen.query_one(OptionList).highlighted = len(EXPORT_CHOICES)
         await pilot.press("enter")
-        await pilot.pause()
-        assert app.clipboard == render_markdown(current_outcome(session))
+        await until(lambda: app.clipboard == render_markdown(current_outcome(session)))
         assert app.clipboard.startswith("# Sprint 42")
 
     day = session.state.created_on.isoformat()
@@ -91,11 +103,11 @@ async def test_after_a_keep_outcome_retro_ends_the_dialog_exports_no_participant
     session.execute(Facilitator(), ChangePhase(to=Phase.WRITE))
     add_item(session, "Handover sheets went missing on nights", "hard")
     run_retro(session, end=True)
-    app = RetroApp(session, ServerConfig(host="127.0.0.1", port=0), export_dir=tmp_path)
-    async with app.run_test(size=(120, 40)) as pilot:
+    app = exporting_app(session, tmp_path)
+    async with served(app) as pilot:
         await pilot.press("b")
         await pilot.press("x")
-        await pilot.pause()
+        await until(lambda: isinstance(app.screen, ExportScreen))
         app.screen.query_one(OptionList).highlighted = 0
         await pilot.press("enter")
         await until(lambda: app.last_export is not None, timeout=30)

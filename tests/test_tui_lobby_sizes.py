@@ -15,11 +15,12 @@ from retro.session import Session
 from retro.sqlite_store import SqliteStore
 from server.app import ServerConfig
 from tests.support.client import Client
-from tests.support.pilot import FixedClock, run, screen_text
+from tests.support.pilot import FixedClock, run, screen_text, served, server_of, session_of
 from tests.support.qr_bitmap import decode_screen
 from tests.support.sessions import FIXED_JOIN_TOKEN, start_fixed_session
 from tests.support.waiting import until
 from tui.app import RetroApp
+from tui.hosting import EmbeddedHost
 from tui.lobby_arrangement import Arrangement, LobbyText, plan
 from tui.screens.lobby import LobbyScreen
 from tui.widgets.qr import drawings
@@ -34,7 +35,7 @@ WAIT = 30.0
 def lan_app(store: SqliteStore) -> RetroApp:
     session = start_fixed_session(store)
     session.clock = FixedClock()
-    return RetroApp(session, ServerConfig(host="127.0.0.1", port=0, public_url=LAN_BASE))
+    return RetroApp(EmbeddedHost(session, ServerConfig(host="127.0.0.1", port=0, public_url=LAN_BASE)))
 
 
 def lobby_of(app: RetroApp) -> LobbyScreen:
@@ -49,7 +50,7 @@ def scanned(app: RetroApp) -> str:
 
 def loopback_ws(app: RetroApp) -> str:
     """Phones reach the server on loopback; the URL on screen names the LAN address it would have."""
-    return f"ws://127.0.0.1:{app.server.port}/ws/{app.session.record.join_token}"
+    return f"ws://127.0.0.1:{server_of(app).port}/ws/{session_of(app).record.join_token}"
 
 
 @pytest.mark.parametrize("size", [(80, 24), (100, 30), (120, 40)])
@@ -57,7 +58,7 @@ async def test_the_code_scans_to_the_url_shown_with_the_team_and_the_phone_count
     store: SqliteStore, size: tuple[int, int]
 ) -> None:
     app = lan_app(store)
-    async with app.run_test(size=size) as pilot:
+    async with served(app, size) as pilot:
         await until(lambda: lobby_of(app).join_url == LAN_URL, WAIT)
         await until(lambda: LAN_URL in screen_text(app), WAIT)
         assert scanned(app) == LAN_URL
@@ -76,8 +77,8 @@ async def test_the_code_scans_to_the_url_shown_with_the_team_and_the_phone_count
 @pytest.mark.parametrize("size", [(80, 24), (100, 30)])
 async def test_with_joining_locked_the_code_still_scans(store: SqliteStore, size: tuple[int, int]) -> None:
     app = lan_app(store)
-    async with app.run_test(size=size):
-        run(app.session, LockJoining(locked=True))
+    async with served(app, size):
+        run(session_of(app), LockJoining(locked=True))
         await until(lambda: "Joining locked" in screen_text(app), WAIT)
         await until(lambda: LAN_URL in screen_text(app), WAIT)
         assert scanned(app) == LAN_URL
@@ -86,7 +87,7 @@ async def test_with_joining_locked_the_code_still_scans(store: SqliteStore, size
 
 async def test_a_window_too_small_for_any_code_says_so_and_still_shows_the_url(store: SqliteStore) -> None:
     app = lan_app(store)
-    async with app.run_test(size=(60, 16)) as pilot:
+    async with served(app, (60, 16)) as pilot:
         await until(lambda: LAN_URL in screen_text(app), WAIT)
         shown = screen_text(app)
         assert "This window is too small for the QR code" in shown
@@ -103,7 +104,7 @@ async def test_a_window_too_small_for_any_code_says_so_and_still_shows_the_url(s
 
 async def test_growing_the_window_draws_the_most_robust_code_that_fits(store: SqliteStore) -> None:
     app = lan_app(store)
-    async with app.run_test(size=(64, 20)) as pilot:
+    async with served(app, (64, 20)) as pilot:
         await until(lambda: LAN_URL in screen_text(app), WAIT)
         small = lobby_of(app).plan
         assert small.arrangement is not Arrangement.NO_CODE and small.size == 2
@@ -120,11 +121,11 @@ async def test_a_notification_never_covers_the_code_or_the_url(
     store: SqliteStore, size: tuple[int, int]
 ) -> None:
     app = lan_app(store)
-    async with app.run_test(size=size, notifications=True) as pilot:
+    async with served(app, size) as pilot:
         await until(lambda: LAN_URL in screen_text(app), WAIT)
         await pilot.press("R", "y")
         await until(lambda: "New join link" in screen_text(app), WAIT)
-        new_url = app.server.join_url
+        new_url = server_of(app).join_url
         assert new_url != LAN_URL
         await until(lambda: new_url in screen_text(app), WAIT)
         assert scanned(app) == new_url
@@ -144,8 +145,8 @@ async def test_after_resume_in_a_later_phase_the_lobby_shows_the_team_and_what_n
     assert record is not None
     session = Session.resume(store, record)
     session.clock = FixedClock()
-    app = RetroApp(session, ServerConfig(host="127.0.0.1", port=0, public_url=LAN_BASE))
-    async with app.run_test(size=(80, 24)):
+    app = RetroApp(EmbeddedHost(session, ServerConfig(host="127.0.0.1", port=0, public_url=LAN_BASE)))
+    async with served(app, (80, 24)):
         await until(lambda: LAN_URL in screen_text(app), WAIT)
         shown = words_on(app)
         assert "Sprint 42 · Ward 7" in shown
@@ -156,7 +157,7 @@ async def test_after_resume_in_a_later_phase_the_lobby_shows_the_team_and_what_n
 
 async def test_at_the_start_n_moves_on_to_check_in_when_everyone_is_in(store: SqliteStore) -> None:
     app = lan_app(store)
-    async with app.run_test(size=(120, 40)):
+    async with served(app, (120, 40)):
         await until(lambda: LAN_URL in screen_text(app), WAIT)
         assert "Press b for the board, n to move on to Check-in when everyone is in." in screen_text(app)
 

@@ -19,15 +19,18 @@ from retro.phases import Phase
 from retro.sqlite_store import SqliteStore
 from tests.support.client import Client
 from tests.support.pilot import (
-    SIZE,
     board_of,
     fixed_app,
     help_shown,
     notified,
+    phones_of,
     prompts_of,
     run,
     screen_text,
+    seen,
     served,
+    server_of,
+    session_of,
     text_of,
 )
 from tests.support.qr_bitmap import decode
@@ -50,7 +53,7 @@ WRITTEN = (("hard", NAMES_SAM), ("learning", TO_REWRITE), ("help", CHECKLIST), (
 
 
 def ws_url(app: RetroApp, token: str) -> str:
-    return f"ws://127.0.0.1:{app.server.port}/ws/{token}"
+    return f"ws://127.0.0.1:{server_of(app).port}/ws/{token}"
 
 
 async def hello_answer(url: str, secret: str | None = None) -> dict[str, Any]:
@@ -90,9 +93,9 @@ async def test_screening_shows_text_only_once_private_and_held_items_stay_out_of
 ) -> None:
     app = fixed_app(store, tmp_path)
     async with served(app) as pilot:
-        session = app.session
+        session = session_of(app)
         run(session, ChangePhase(to=Phase.WRITE))
-        author, other = [await Client.join(app.server.websocket_url) for _ in range(2)]
+        author, other = [await Client.join(server_of(app).websocket_url) for _ in range(2)]
         ids = {}
         for index, (prompt_id, text) in enumerate(WRITTEN):
             ids[text] = await (author if index % 2 == 0 else other).add_item(text, prompt_id=prompt_id)
@@ -193,7 +196,7 @@ async def test_screening_shows_text_only_once_private_and_held_items_stay_out_of
         assert detail.startswith("Every item appears on this screen and on every phone, in shuffled order.")
         assert "held" not in detail and "2" not in detail, "the projected screen never says anything was held"
         await pilot.press("y")
-        await until(lambda: session.state.phase is Phase.GROUP)
+        await until(lambda: app.view.board.phase is Phase.GROUP)
         await pilot.pause()
         topics = prompts_of(board_of(app).query_one("#group-topics", TopicList))
         assert sorted(topic.split("  ")[0].removeprefix("[ ] ") for topic in topics) == [CHECKLIST, REWRITTEN]
@@ -214,26 +217,26 @@ async def test_locking_joining_keeps_new_phones_out_and_lets_phones_already_in_b
         assert isinstance(lobby, LobbyScreen)
         assert "Joining locked" not in screen_text(app)
         inside_secret = secrets.token_urlsafe(24)
-        inside = await Client.join(app.server.websocket_url, secret=inside_secret)
+        inside = await Client.join(server_of(app).websocket_url, secret=inside_secret)
 
         await pilot.press("L")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
         assert "Lock joining?" in screen_text(app)
         await pilot.press("n")
-        assert not app.session.state.joining_locked
+        assert not session_of(app).state.joining_locked
         await pilot.press("L", "y")
-        await until(lambda: app.session.state.joining_locked)
+        await until(lambda: session_of(app).state.joining_locked)
         await until(lambda: lobby.query_one("#lobby-lock").display)
         assert "Joining locked" in text_of(lobby.query_one("#lobby-lock-badge", Static))
         assert "New phones are refused; phones already in stay in." in screen_text(app)
         footer = screen_text(app).splitlines()[-1]
         assert "Open joining" in footer and "Lock joining" not in footer
 
-        answer = await hello_answer(app.server.websocket_url)
+        answer = await hello_answer(server_of(app).websocket_url)
         assert (answer["type"], answer["code"]) == ("error", "joining_locked")
         await inside.close()
-        back = await hello_answer(app.server.websocket_url, inside_secret)
+        back = await hello_answer(server_of(app).websocket_url, inside_secret)
         assert back["type"] == "welcome", "a phone already in reconnects fine"
 
         await pilot.press("b")
@@ -242,11 +245,12 @@ async def test_locking_joining_keeps_new_phones_out_and_lets_phones_already_in_b
         assert badge.display and "Joining locked" in screen_text(app).splitlines()[0]
 
         await pilot.press("L")
-        await until(lambda: not app.session.state.joining_locked)
+        await until(lambda: not session_of(app).state.joining_locked)
+        await until(lambda: not badge.display)
         await pilot.pause()
         assert not isinstance(app.screen, ConfirmScreen), "opening again needs no confirmation"
         assert not badge.display and "Joining locked" not in screen_text(app).splitlines()[0]
-        newcomer = await Client.join(app.server.websocket_url)
+        newcomer = await Client.join(server_of(app).websocket_url)
         await newcomer.close()
         await pilot.press("j")
         await pilot.pause()
@@ -262,11 +266,11 @@ async def test_a_new_join_link_redraws_the_qr_code_and_shuts_old_links_to_new_ph
         lobby = app.screen
         assert isinstance(lobby, LobbyScreen)
         qr = lobby.query_one(QrCode)
-        old_url, old_token = app.server.join_url, app.session.record.join_token
+        old_url, old_token = server_of(app).join_url, session_of(app).record.join_token
         assert decode("\n".join(qr.lines)) == old_url
         inside_secret = secrets.token_urlsafe(24)
-        inside = await Client.join(app.server.websocket_url, secret=inside_secret)
-        await until(lambda: app.phones == 1)
+        inside = await Client.join(server_of(app).websocket_url, secret=inside_secret)
+        await until(lambda: phones_of(app) == 1)
 
         await pilot.press("R")
         await pilot.pause()
@@ -274,9 +278,9 @@ async def test_a_new_join_link_redraws_the_qr_code_and_shuts_old_links_to_new_ph
         detail = text_of(app.screen.query_one("#confirm-detail", Static))
         assert detail == "Old links stop working for new phones; phones already in stay in."
         await pilot.press("y")
-        await until(lambda: app.session.record.join_token != old_token)
-        new_url = app.server.join_url
-        assert new_url != old_url and new_url.endswith(app.session.record.join_token)
+        await until(lambda: session_of(app).record.join_token != old_token)
+        new_url = server_of(app).join_url
+        assert new_url != old_url and new_url.endswith(session_of(app).record.join_token)
         await until(lambda: decode("\n".join(qr.lines)) == new_url)
         assert text_of(lobby.query_one("#join-url", Static)) == new_url
         assert new_url in screen_text(app) and old_url not in screen_text(app)
@@ -290,28 +294,29 @@ async def test_a_new_join_link_redraws_the_qr_code_and_shuts_old_links_to_new_ph
         assert (refused["type"], refused["code"]) == ("error", "expired_link")
         board = await inside.wait_for("board")
         assert board["board"]["phase"] == "review", "the phone already in is still connected"
-        assert app.phones == 1
+        assert phones_of(app) == 1
         await inside.close()
         back = await hello_answer(ws_url(app, old_token), inside_secret)
         assert back["type"] == "welcome", "a phone already in gets back in, even through the old link"
-        newcomer = await Client.join(app.server.websocket_url)
+        newcomer = await Client.join(server_of(app).websocket_url)
         await newcomer.close()
 
         await pilot.press("b", "R", "y")
-        await until(lambda: app.server.join_url != new_url)
+        await until(lambda: server_of(app).join_url != new_url)
         assert isinstance(app.screen, BoardScreen)
-        await until(lambda: decode("\n".join(qr.lines)) == app.server.join_url)
+        await until(lambda: decode("\n".join(qr.lines)) == server_of(app).join_url)
 
 
 async def test_discuss_shows_who_is_happy_to_talk(store: SqliteStore, tmp_path: Path) -> None:
     app = fixed_app(store, tmp_path)
     async with served(app) as pilot:
-        session = app.session
+        session = session_of(app)
         run(session, ChangePhase(to=Phase.WRITE))
-        named, quiet = [await Client.join(app.server.websocket_url) for _ in range(2)]
+        named, quiet = [await Client.join(server_of(app).websocket_url) for _ in range(2)]
         rota = await named.add_item("The rota changed without warning", prompt_id="hard")
         tea = await quiet.add_item("Tea breaks together helped", prompt_id="help")
         run(session, ChangePhase(to=Phase.DISCUSS))
+        await seen(app)
         await pilot.press("b")
         await pilot.pause()
         topics = board_of(app).query_one("#discuss-topics", TopicList)
@@ -329,8 +334,8 @@ async def test_discuss_shows_who_is_happy_to_talk(store: SqliteStore, tmp_path: 
         topics.highlight_topic(rota)
         await pilot.press("enter")
         await until(lambda: session.state.discussing == rota)
-        current = text_of(board_of(app).query_one("#discussion-topic", Static))
-        assert "The rota changed without warning\n✋ Priya is happy to talk" in current
+        current = board_of(app).query_one("#discussion-topic", Static)
+        await until(lambda: "The rota changed without warning\n✋ Priya is happy to talk" in text_of(current))
         await named.close()
         await quiet.close()
 
@@ -339,20 +344,20 @@ async def test_an_ended_retro_can_neither_be_locked_nor_given_a_new_link(
     store: SqliteStore, tmp_path: Path
 ) -> None:
     app = fixed_app(store, tmp_path)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        token = app.session.record.join_token
-        run(app.session, ChangePhase(to=Phase.ENDED))
-        await pilot.pause()
+    async with served(app) as pilot:
+        token = session_of(app).record.join_token
+        run(session_of(app), ChangePhase(to=Phase.ENDED))
+        await seen(app)
         await pilot.press("L", "R")
         await pilot.pause()
         assert isinstance(app.screen, LobbyScreen)
-        assert not app.session.state.joining_locked and app.session.record.join_token == token
+        assert not session_of(app).state.joining_locked and session_of(app).record.join_token == token
         assert "Lock joining" not in screen_text(app).splitlines()[-1]
 
 
 async def test_help_lists_the_moderation_keys(store: SqliteStore, tmp_path: Path) -> None:
     app = fixed_app(store, tmp_path)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    async with served(app) as pilot:
         shown = await help_shown(app, pilot)
         for line in (
             "L  Lock joining (asks first); phones already in stay in",

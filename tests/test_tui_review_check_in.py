@@ -18,14 +18,16 @@ from retro.session import Session
 from retro.sqlite_store import SqliteStore
 from tests.support.client import Client
 from tests.support.pilot import (
-    SIZE,
     board_of,
     fixed_app,
     make_app,
     rows_of,
     run,
     screen_text,
+    seen,
     served,
+    server_of,
+    session_of,
     text_of,
 )
 from tests.support.waiting import until
@@ -45,7 +47,7 @@ async def test_review_marks_each_earlier_action_done_carried_over_or_dropped(
     session = Session.start(store, title="Sprint 42", team=TEAM, review=open_actions(store, TEAM))
 
     app = make_app(session, tmp_path)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    async with served(app) as pilot:
         await pilot.press("b")
         await pilot.pause()
         table = board_of(app).query_one("#review-table", DataTable)
@@ -58,9 +60,9 @@ async def test_review_marks_each_earlier_action_done_carried_over_or_dropped(
         assert "3 open actions from earlier retros · 0 reviewed" in screen_text(app)
 
         await pilot.press("d", "down", "c", "down", "delete")
-        await until(lambda: len(app.session.state.review_outcomes) == 3)
-        await pilot.pause()
-        assert [row[4] for row in rows_of(table)] == ["✓ done", "↻ carried over", "✗ dropped"]
+        await until(lambda: len(session_of(app).state.review_outcomes) == 3)
+        reviewed = ["✓ done", "↻ carried over", "✗ dropped"]
+        await until(lambda: [row[4] for row in rows_of(table)] == reviewed)
         assert "3 reviewed" in screen_text(app)
 
         await pilot.press("up", "up", "c")
@@ -69,7 +71,7 @@ async def test_review_marks_each_earlier_action_done_carried_over_or_dropped(
 
 async def test_a_retro_without_earlier_actions_says_so(store: SqliteStore, tmp_path: Path) -> None:
     app = fixed_app(store, tmp_path)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    async with served(app) as pilot:
         await pilot.press("b")
         await pilot.pause()
         assert "No open actions from earlier retros." in screen_text(app)
@@ -91,7 +93,7 @@ async def test_check_in_shows_a_histogram_only_once_three_have_answered_and_the_
     app = fixed_app(store, tmp_path)
     async with served(app) as pilot:
         await pilot.press("b", "n")
-        await until(lambda: app.session.state.phase is Phase.CHECK_IN)
+        await until(lambda: app.view.board.phase is Phase.CHECK_IN)
         await pilot.pause()
         board = board_of(app)
         card = board.query_one("#question-motivation", QuestionCard)
@@ -102,7 +104,7 @@ async def test_check_in_shows_a_histogram_only_once_three_have_answered_and_the_
             app
         )
 
-        phones = [await Client.join(app.server.websocket_url) for _ in range(3)]
+        phones = [await Client.join(server_of(app).websocket_url) for _ in range(3)]
         for value in (7, 8):
             await phones.pop().command(kind="answer_check_in", question_id="motivation", value=value)
         await until(lambda: "2 answered — results appear once 3 have answered" in text_of(card))
@@ -120,8 +122,9 @@ async def test_check_in_shows_a_histogram_only_once_three_have_answered_and_the_
 
 async def test_a_team_without_enough_history_gets_no_trend_line(store: SqliteStore, tmp_path: Path) -> None:
     app = fixed_app(store, tmp_path)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        run(app.session, ChangePhase(to=Phase.CHECK_IN))
+    async with served(app) as pilot:
+        run(session_of(app), ChangePhase(to=Phase.CHECK_IN))
+        await seen(app)
         await pilot.press("b")
         await pilot.pause()
         assert "Not enough answers yet to draw the team's trend." in screen_text(app)

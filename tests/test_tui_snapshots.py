@@ -39,9 +39,11 @@ from retro.secrets import owner_hash
 from retro.session import Session
 from retro.sqlite_store import SqliteStore
 from server.app import ServerConfig
+from tests.support.pilot import seen, serving, session_of
 from tests.support.sessions import start_fixed_session
 from tui.app import RetroApp
-from tui.messages import PhonesChanged
+from tui.hosting import EmbeddedHost
+from tui.messages import ViewArrived
 
 SIZE = (120, 40)
 TEAM = "Ward 7"
@@ -58,7 +60,7 @@ RunBefore = Callable[[Pilot[None]], Awaitable[None]]
 def snapshot_app(session: Session, tmp_path: Path) -> RetroApp:
     session.clock = lambda: NOW
     config = ServerConfig(host="127.0.0.1", port=0, public_url="http://retro.example")
-    return RetroApp(session, config, export_dir=tmp_path)
+    return RetroApp(EmbeddedHost(session, config), export_dir=tmp_path)
 
 
 def facilitate(session: Session, *commands: Command) -> None:
@@ -98,15 +100,25 @@ def vote(session: Session, topics: list[str]) -> None:
 
 
 def after(setup: Callable[[Session], object], app: RetroApp) -> RunBefore:
+    """Once the app shows the lobby: the setup, then until its view has come back over the link."""
+
     async def run_before(pilot: Pilot[None]) -> None:
-        setup(app.session)
+        await serving(app)
+        setup(session_of(app))
+        await seen(app)
         await pilot.pause()
 
     return run_before
 
 
+def linked(app: RetroApp) -> RunBefore:
+    """Until the app has linked to its server and shows the lobby."""
+    return after(lambda session: None, app)
+
+
 def test_lobby(snap_compare: Any, store: SqliteStore, tmp_path: Path) -> None:
-    assert snap_compare(snapshot_app(start_fixed_session(store), tmp_path), terminal_size=SIZE)
+    app = snapshot_app(start_fixed_session(store), tmp_path)
+    assert snap_compare(app, terminal_size=SIZE, run_before=linked(app))
 
 
 def test_lobby_with_joining_locked(snap_compare: Any, store: SqliteStore, tmp_path: Path) -> None:
@@ -124,20 +136,24 @@ LAN_BASE = "http://192.168.100.200:65535"
 
 def lan_app(session: Session, tmp_path: Path) -> RetroApp:
     session.clock = lambda: NOW
-    return RetroApp(session, ServerConfig(host="127.0.0.1", port=0, public_url=LAN_BASE), export_dir=tmp_path)
+    config = ServerConfig(host="127.0.0.1", port=0, public_url=LAN_BASE)
+    return RetroApp(EmbeddedHost(session, config), export_dir=tmp_path)
 
 
 def test_lobby_at_80x24(snap_compare: Any, store: SqliteStore, tmp_path: Path) -> None:
     """macOS Terminal's default size: the code beside the words, the URL beneath it."""
-    assert snap_compare(lan_app(start_fixed_session(store), tmp_path), terminal_size=(80, 24))
+    app = lan_app(start_fixed_session(store), tmp_path)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=linked(app))
 
 
 def test_lobby_at_100x30(snap_compare: Any, store: SqliteStore, tmp_path: Path) -> None:
-    assert snap_compare(lan_app(start_fixed_session(store), tmp_path), terminal_size=(100, 30))
+    app = lan_app(start_fixed_session(store), tmp_path)
+    assert snap_compare(app, terminal_size=(100, 30), run_before=linked(app))
 
 
 def test_lobby_too_small_for_the_code(snap_compare: Any, store: SqliteStore, tmp_path: Path) -> None:
-    assert snap_compare(lan_app(start_fixed_session(store), tmp_path), terminal_size=(60, 16))
+    app = lan_app(start_fixed_session(store), tmp_path)
+    assert snap_compare(app, terminal_size=(60, 16), run_before=linked(app))
 
 
 def test_lobby_after_resume_in_vote(snap_compare: Any, store: SqliteStore, tmp_path: Path) -> None:
@@ -145,7 +161,8 @@ def test_lobby_after_resume_in_vote(snap_compare: Any, store: SqliteStore, tmp_p
     facilitate(start_fixed_session(store), ChangePhase(to=Phase.WRITE), ChangePhase(to=Phase.VOTE))
     record = store.latest_open_retro()
     assert record is not None
-    assert snap_compare(lan_app(Session.resume(store, record), tmp_path), terminal_size=(80, 24))
+    app = lan_app(Session.resume(store, record), tmp_path)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=linked(app))
 
 
 def test_rows_with_skin_tone_and_joined_emoji_keep_their_width(
@@ -253,8 +270,12 @@ def test_vote_hides_totals_and_counts_phones_that_have_voted(
     app = snapshot_app(start_fixed_session(store), tmp_path)
 
     async def run_before(pilot: Pilot[None]) -> None:
-        vote(app.session, reveal_and_group(app.session))
-        app.post_message(PhonesChanged(phones=4, phones_written=0, phones_voted=3))
+        await serving(app)
+        vote(session_of(app), reveal_and_group(session_of(app)))
+        await seen(app)
+        assert app.facilitator is not None
+        counted = {"phones": 4, "phones_written": 0, "phones_voted": 3}
+        app.post_message(ViewArrived(app.facilitator.model_copy(update=counted)))
         await pilot.pause()
 
     assert snap_compare(app, press=["b"], terminal_size=SIZE, run_before=run_before)

@@ -13,7 +13,6 @@ from retro.sqlite_store import SqliteStore
 from tests.support.client import Client
 from tests.support.pilot import (
     NOW,
-    SIZE,
     WAIT,
     FixedClock,
     arranged,
@@ -24,8 +23,10 @@ from tests.support.pilot import (
     prompts_of,
     run,
     screen_text,
+    seen,
     served,
-    serving,
+    server_of,
+    session_of,
     text_of,
     titles_notified,
 )
@@ -41,14 +42,13 @@ async def test_votes_stay_hidden_while_voting_then_discussion_runs_a_timer_with_
     store: SqliteStore, tmp_path: Path
 ) -> None:
     app = fixed_app(store, tmp_path)
-    clock = app.session.clock
+    clock = session_of(app).clock
     assert isinstance(clock, FixedClock)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await serving(app)
-        session = app.session
+    async with served(app) as pilot:
+        session = session_of(app)
         late, checklists, room = arranged(session)
         run(session, ChangePhase(to=Phase.VOTE))
-        phones = [await Client.join(app.server.websocket_url) for _ in range(3)]
+        phones = [await Client.join(server_of(app).websocket_url) for _ in range(3)]
         await pilot.press("b")
         await until(lambda: "3 phones joined · 3 dots each" in screen_text(app))
         assert "Voting open — totals hidden until voting closes" in screen_text(app)
@@ -59,7 +59,7 @@ async def test_votes_stay_hidden_while_voting_then_discussion_runs_a_timer_with_
         assert "●" not in screen_text(app)
 
         await pilot.press("n")
-        await until(lambda: session.state.phase is Phase.DISCUSS)
+        await until(lambda: app.view.board.phase is Phase.DISCUSS)
         await pilot.pause()
         topics = board_of(app).query_one("#discuss-topics", TopicList)
         assert [re.findall(r"● (\d+)", prompt) for prompt in prompts_of(topics)] == [["3"], ["1"], ["0"]]
@@ -105,10 +105,10 @@ async def test_vote_shows_how_many_phones_have_voted_and_nothing_about_who(
 ) -> None:
     app = fixed_app(store, tmp_path)
     async with served(app) as pilot:
-        session = app.session
+        session = session_of(app)
         late, checklists, room = arranged(session)
         run(session, ChangePhase(to=Phase.VOTE))
-        phones = [await Client.join(app.server.websocket_url) for _ in range(3)]
+        phones = [await Client.join(server_of(app).websocket_url) for _ in range(3)]
         await pilot.press("b")
         await until(lambda: "0 of 3 phones have voted" in screen_text(app), WAIT)
 
@@ -133,10 +133,11 @@ async def test_an_action_recorded_in_discuss_is_confirmed_and_listed_with_its_to
 ) -> None:
     app = fixed_app(store, tmp_path)
     async with served(app) as pilot:
-        session = app.session
+        session = session_of(app)
         arranged(session)
         run(session, ChangePhase(to=Phase.VOTE), ChangePhase(to=Phase.DISCUSS))
-        phone = await Client.join(app.server.websocket_url)
+        phone = await Client.join(server_of(app).websocket_url)
+        await seen(app)
         await pilot.press("b")
         await pilot.press("enter")
         current = board_of(app).query_one("#discussion-topic", Static)

@@ -10,14 +10,16 @@ from retro.phases import Phase
 from retro.sqlite_store import SqliteStore
 from tests.support.client import Client
 from tests.support.pilot import (
-    SIZE,
     board_of,
     fixed_app,
     notified,
     prompts_of,
     run,
     screen_text,
-    serving,
+    seen,
+    served,
+    server_of,
+    session_of,
     write,
 )
 from tests.support.waiting import until
@@ -31,10 +33,9 @@ async def test_write_shows_counts_and_phones_written_then_reveals_only_after_con
 ) -> None:
     app = fixed_app(store, tmp_path)
     secret_text = "[b]Sam[/b] forgot \x1b[31mthe release[@click=app.quit]"
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await serving(app)
-        run(app.session, ChangePhase(to=Phase.WRITE))
-        phones = [await Client.join(app.server.websocket_url) for _ in range(3)]
+    async with served(app) as pilot:
+        run(session_of(app), ChangePhase(to=Phase.WRITE))
+        phones = [await Client.join(server_of(app).websocket_url) for _ in range(3)]
         await phones[0].add_item(secret_text)
         await phones[0].add_item("Handover at 7 is rushed", prompt_id="hard")
         await phones[1].add_item("A quiet room would help", prompt_id="help")
@@ -51,10 +52,10 @@ async def test_write_shows_counts_and_phones_written_then_reveals_only_after_con
         assert "Reveal all items now?" in screen_text(app)
         await pilot.press("n")
         await pilot.pause()
-        assert app.session.state.phase is Phase.WRITE
+        assert session_of(app).state.phase is Phase.WRITE
 
         await pilot.press("n", "y")
-        await until(lambda: app.session.state.phase is Phase.GROUP)
+        await until(lambda: app.view.board.phase is Phase.GROUP)
         await pilot.pause()
         topics = prompts_of(board_of(app).query_one("#group-topics", TopicList))
         assert sorted(prompt.split("  ")[0].removeprefix("[ ] ") for prompt in topics) == [
@@ -70,13 +71,14 @@ async def test_write_shows_counts_and_phones_written_then_reveals_only_after_con
 
 async def test_grouping_merges_renames_and_ungroups_topics(store: SqliteStore, tmp_path: Path) -> None:
     app = fixed_app(store, tmp_path)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        session = app.session
+    async with served(app) as pilot:
+        session = session_of(app)
         run(session, ChangePhase(to=Phase.WRITE))
         write(
             session, ("hard", "Night handovers ran late"), ("hard", "Nobody knew the rota"), ("help", "Tea")
         )
         run(session, ChangePhase(to=Phase.GROUP))
+        await seen(app)
         await pilot.press("b")
         await pilot.pause()
         topics = board_of(app).query_one("#group-topics", TopicList)

@@ -1,38 +1,33 @@
-"""The facilitator's app: it hosts the server in its own loop and drives the retro from the keyboard."""
+"""The facilitator's app: drives one retro from the keyboard, as a client of the server's facilitator side.
 
-from datetime import date, datetime
+`RetroApp(EmbeddedHost(session, config))` hosts the retro in this process (`retro host`);
+`RetroApp(RemoteHost(url, token, ask))` runs it on a `retro serve` elsewhere. Both link the same way.
+"""
+
+from datetime import date
 from pathlib import Path
+from typing import Any
 
-from textual import on
-from textual.reactive import Initialize, var
+from textual import on, work
+from textual.reactive import var
 from textual.screen import Screen
 
-from retro.actors import Facilitator
-from retro.commands import ChangePhase, Command, EditAction, LockJoining, RecordAction, RotateJoinToken
-from retro.errors import RuleViolation
-from retro.events import Event, JoinTokenRotated
-from retro.history import check_in_trend
+from retro.commands import ChangePhase, EditAction, LockJoining, RecordAction, RotateJoinToken
 from retro.phases import Phase
-from retro.session import Session
-from retro.views import FacilitatorView, facilitator_view
-from server.app import RetroServer, ServerConfig
-from server.presence import Presence
+from server.asks import Trend, TrendAsk
+from server.protocol import FacilitatorMessage
 from tui.board_data import BoardData
 from tui.dialogs.action_form import ActionFormScreen
 from tui.dialogs.confirm import ConfirmScreen
 from tui.dialogs.help import HelpScreen
 from tui.export_flow import ExportFlow
+from tui.host import Host
 from tui.keymap import APP_BINDINGS
-from tui.messages import (
-    ActionFormRequested,
-    JoinLinkChanged,
-    PhonesChanged,
-    RetroChanged,
-    RunCommand,
-    ScreeningRequested,
-)
+from tui.link import Refused
+from tui.messages import ActionFormRequested, RunCommand, ScreeningRequested
 from tui.phase_moves import backward_target, confirmation, forward_target
 from tui.screens.board import BoardScreen
+from tui.screens.connecting import ConnectingScreen
 from tui.screens.lobby import LobbyScreen
 from tui.screens.screening import ScreeningScreen
 from tui.wording import LOCK_CONFIRM, NEW_LINK_CONFIRM, SCREENING_CONFIRM, action_saved
@@ -41,135 +36,97 @@ NAVIGATION = {"show_lobby", "show_board", "next_phase", "previous_phase", "expor
 """App keys that would pull a screen out from under an open dialog; quiet while one is open."""
 
 
+def _as_host(host: Host | Any, server_config: Any) -> Host:
+    """`RetroApp(session, server_config)`, as cli/host.py calls it until it passes an EmbeddedHost."""
+    if isinstance(host, Host):
+        return host
+    from tui.hosting import EmbeddedHost
+
+    return EmbeddedHost(host, server_config)
+
+
 class RetroApp(ExportFlow):
     TITLE = "retro"
     ENABLE_COMMAND_PALETTE = False
     CSS_PATH = ["global.tcss", "screens/screens.tcss", "panels/panels.tcss", "dialogs/dialogs.tcss"]
     BINDINGS = [*APP_BINDINGS]
 
-    def __init__(self, session: Session, server_config: ServerConfig, export_dir: Path | None = None) -> None:
-        super().__init__()
-        self.session = session
-        self.server = RetroServer(session, server_config)
+    def __init__(self, host: Host | Any, server_config: Any = None, export_dir: Path | None = None) -> None:
+        super().__init__(_as_host(host, server_config))
         self.export_dir = export_dir or Path.cwd()
-        self.phones = 0
-        self.phones_written = 0
-        self.phones_voted = 0
         self.last_export: Path | None = None
-        self._earlier_trend: tuple[float | None, ...] | None = None
-        """Earlier retros' check-in means: read once, since they cannot change during this retro."""
-        self._view: FacilitatorView | None = None
-        self._lobby = LobbyScreen(self.view.board)
-        self._board = BoardScreen(self.view.board, clock=self.now)
-
-    @property
-    def view(self) -> FacilitatorView:
-        """The facilitator's view of the retro, computed once per change rather than on every read."""
-        if self._view is None:
-            self._view = facilitator_view(self.session.state)
-        return self._view
-
-    def now(self) -> datetime:
-        """The session's clock: the timer here agrees with the phones, and tests can fix it."""
-        return self.session.clock()
+        self._earlier_trend: tuple[float | None, ...] = ()
+        """Earlier retros' check-in means: asked once, since they cannot change during this retro."""
+        self._lobby: LobbyScreen | None = None
+        self._board: BoardScreen | None = None
 
     def today(self) -> date:
         return self.now().astimezone().date()
 
     def gather_board_data(self) -> BoardData:
-        state = self.session.state
+        assert self.facilitator is not None, "the board follows views from the server"
+        board = self.view.board
         trend = None
-        if state.team and state.phase is Phase.CHECK_IN:
-            if self._earlier_trend is None:
-                self._earlier_trend = tuple(check_in_trend(self.session.store, state.team, state.retro_id))
-            motivation = self.view.board.check_in[0]
-            trend = (*self._earlier_trend, motivation.mean)
+        if board.team and board.phase is Phase.CHECK_IN:
+            trend = (*self._earlier_trend, board.check_in[0].mean)
         return BoardData(
             view=self.view,
-            phones=self.phones,
-            phones_written=self.phones_written,
-            phones_voted=self.phones_voted,
+            phones=self.facilitator.phones,
+            phones_written=self.facilitator.phones_written,
+            phones_voted=self.facilitator.phones_voted,
             trend=trend,
             export_path=self.last_export,
         )
 
-    board_data: var[BoardData] = var(Initialize(gather_board_data), always_update=True)
+    board_data: var[BoardData | None] = var(None, always_update=True)
     """What the screens show; each screen follows it from the moment it is mounted."""
     join_url: var[str] = var("")
-    """The link the lobby shows; empty until the server listens."""
+    """The link the lobby shows: the server's public URL and the retro's join path."""
 
     def on_mount(self) -> None:
+        self.push_screen(ConnectingScreen())
+
+    def show_view(self, previous: FacilitatorMessage | None) -> None:
+        assert self.facilitator is not None and self.link is not None and self.link.opened is not None
+        self.join_url = self.link.opened.public_url + self.facilitator.join_path
+        if previous is None:
+            self._open_screens()
+        elif previous.join_path != self.facilitator.join_path:
+            self.show_new_join_link()
+        self.refresh_views()
+
+    @work(exclusive=True, group="opening", exit_on_error=False)
+    async def _open_screens(self) -> None:
+        """Once the first view is in: the team's earlier check-ins, then the lobby instead of 'Connecting'."""
+        if self.view.board.team and self.link is not None:
+            try:
+                trend = await self.link.ask(TrendAsk())
+            except Refused:
+                trend = None
+            self._earlier_trend = trend.means if isinstance(trend, Trend) else ()
+        self._lobby = LobbyScreen(self.view.board)
+        self._board = BoardScreen(self.view.board, clock=self.now)
         self.install_screen(self._lobby, "lobby")
         self.install_screen(self._board, "board")
-        self.push_screen("lobby")
-        self.session.subscribe(self._on_events)
-        self.server.hub.on_presence(self._on_presence)
+        self.refresh_views()
+        await self.switch_screen("lobby")
 
-    async def on_ready(self) -> None:
-        try:
-            await self.server.start()
-        except OSError as exc:
-            self.exit(
-                return_code=1,
-                message=f"retro: cannot listen on port {self.server.config.port}: {exc.strerror}",
-            )
-            return
-        self.session.store.remember_port(self.session.record.retro_id, self.server.port)
-        self.join_url = self.server.join_url
-
-    async def on_unmount(self) -> None:
-        await self.server.stop()
-
-    def _on_presence(self, presence: Presence) -> None:
-        self.post_message(PhonesChanged(presence.joined, presence.written, presence.voted))
-
-    def _on_events(self, events: list[Event]) -> None:
-        self._view = None  # Dropped as the change happens, so that no read sees a view older than the state.
-        self.post_message(RetroChanged())
-        if any(isinstance(event, JoinTokenRotated) for event in events):
-            self.post_message(JoinLinkChanged())
-
-    @on(RetroChanged)
     def refresh_views(self) -> None:
-        if not self.is_running:
-            return  # Shutting down: a phone that leaves now has no screen left to update.
+        if self.facilitator is None or not self.is_running:
+            return
         self.board_data = self.gather_board_data()
         self.refresh_bindings()
 
-    @on(JoinLinkChanged)
     def show_new_join_link(self) -> None:
-        if not self.join_url:
-            return  # Not listening yet: on_ready shows the link as it is then.
-        self.join_url = self.server.join_url
         on_lobby = self.base_screen is self._lobby
         where = "The QR code and URL" if on_lobby else "The lobby's QR code and URL (j)"
         self.notify(
             f"{where} now show the new link. Old links no longer let new phones in.", title="New join link"
         )
 
-    @on(PhonesChanged)
-    def show_phones(self, message: PhonesChanged) -> None:
-        self.phones, self.phones_written = message.phones, message.phones_written
-        self.phones_voted = message.phones_voted
-        self.refresh_views()
-
-    def refused(self, command: Command) -> str | None:
-        """Run a facilitator command through the one command path; the rule's reason if it refuses."""
-        try:
-            self.session.execute(Facilitator(), command)
-        except RuleViolation as violation:
-            return violation.message
-        return None
-
-    def execute(self, command: Command) -> bool:
-        reason = self.refused(command)
-        if reason is not None:
-            self.notify(reason, title="Not now", severity="warning", markup=False)
-        return reason is None
-
     @on(RunCommand)
     def run_command(self, message: RunCommand) -> None:
-        self.execute(message.command)
+        self.send(message.command)
 
     @on(ActionFormRequested)
     def open_action_form(self, message: ActionFormRequested) -> None:
@@ -193,20 +150,22 @@ class RetroApp(ExportFlow):
         return next(screen for screen in reversed(self.screen_stack) if not screen.is_modal)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self._board is None:
+            return action == "quit"  # Nothing to drive until the server has sent the retro.
         if action in NAVIGATION and self.screen.is_modal:
             return False
+        board = self.view.board
         if action in {"lock_joining", "open_joining", "new_join_link"}:
-            state = self.session.state
-            if state.phase is Phase.ENDED:
+            if board.phase is Phase.ENDED:
                 return False
             if action != "new_join_link":
-                return state.joining_locked is (action == "open_joining")
+                return board.joining_locked is (action == "open_joining")
         if action == "show_board":
             return not isinstance(self.base_screen, BoardScreen)
         if action == "show_lobby":
             return not isinstance(self.base_screen, LobbyScreen)
         if action in {"next_phase", "previous_phase"}:
-            return self.session.state.phase is not Phase.ENDED
+            return board.phase is not Phase.ENDED
         return True
 
     def _show(self, name: str) -> None:
@@ -227,14 +186,14 @@ class RetroApp(ExportFlow):
         self.push_screen(HelpScreen())
 
     def action_next_phase(self) -> None:
-        target = forward_target(self.session.state.phase)
+        target = forward_target(self.view.board.phase)
         if target is None:
             self.notify("The retro has ended; press x to export it.", severity="warning")
             return
         self._move_to(target)
 
     def action_previous_phase(self) -> None:
-        phase = self.session.state.phase
+        phase = self.view.board.phase
         target = backward_target(phase)
         if target is None:
             self.notify(f"{phase.label} is the first phase.", severity="warning")
@@ -242,7 +201,7 @@ class RetroApp(ExportFlow):
         self._move_to(target)
 
     def _move_to(self, target: Phase) -> None:
-        question = confirmation(self.session.state, target)
+        question = confirmation(self.view.board, target)
         if question is None:
             self._change_phase(target)
             return
@@ -256,9 +215,11 @@ class RetroApp(ExportFlow):
         )
 
     def _change_phase(self, target: Phase) -> None:
-        if self.execute(ChangePhase(to=target)):
+        def moved() -> None:
             self._show("board")
             self.notify(f"Now: {target.label}")
+
+        self.send(ChangePhase(to=target), then=moved)
 
     @on(ScreeningRequested)
     def ask_to_screen(self) -> None:
@@ -271,19 +232,24 @@ class RetroApp(ExportFlow):
         self.push_screen(ConfirmScreen(*SCREENING_CONFIRM, yes="Show items"), answered)
 
     def action_open_joining(self) -> None:
-        if self.execute(LockJoining(locked=False)):
+        def opened() -> None:
             self.notify("New phones can join again.", title="Joining open")
 
+        self.send(LockJoining(locked=False), then=opened)
+
     def action_lock_joining(self) -> None:
+        def locked() -> None:
+            self.notify("New phones are refused; phones already in stay in.", title="Joining locked")
+
         def answered(sure: bool | None) -> None:
-            if sure and self.execute(LockJoining(locked=True)):
-                self.notify("New phones are refused; phones already in stay in.", title="Joining locked")
+            if sure:
+                self.send(LockJoining(locked=True), then=locked)
 
         self.push_screen(ConfirmScreen(*LOCK_CONFIRM, yes="Lock"), answered)
 
     def action_new_join_link(self) -> None:
         def answered(sure: bool | None) -> None:
             if sure:
-                self.execute(RotateJoinToken())
+                self.send(RotateJoinToken())
 
         self.push_screen(ConfirmScreen(*NEW_LINK_CONFIRM, yes="New link"), answered)

@@ -1,4 +1,8 @@
-"""The export key: the dialog, the file written off the event loop, and what the facilitator is told."""
+"""The export key: the dialog, the file written off the event loop, and what the facilitator is told.
+
+The outcome comes from the server as the team keeps it, asked for when the dialog opens and again once a
+format is chosen, so that the export holds what happened while the dialog was open.
+"""
 
 from pathlib import Path
 
@@ -8,23 +12,16 @@ from textual.worker import Worker, WorkerState
 from retro.exports.markdown import render_markdown
 from retro.nudge import unframed_items
 from retro.outcome import RetroOutcome
-from retro.session import Session
+from server.asks import OutcomeAsk, OutcomeResult
 from tui.dialogs.export import ExportScreen
-from tui.exporting import (
-    COPY_MARKDOWN,
-    EXPORT_CHOICES,
-    ExportChoice,
-    current_outcome,
-    export_error,
-    write_choice,
-)
-from tui.toasts import RepaintAfterToasts
+from tui.exporting import COPY_MARKDOWN, EXPORT_CHOICES, ExportChoice, export_error, write_choice
+from tui.link import Refused
+from tui.linked import NOT_LINKED, LinkedApp
 
 
-class ExportFlow(RepaintAfterToasts):
+class ExportFlow(LinkedApp):
     """The facilitator's app, as far as exporting goes; RetroApp is the rest."""
 
-    session: Session
     export_dir: Path
     """Where exports are written."""
     last_export: Path | None
@@ -34,13 +31,23 @@ class ExportFlow(RepaintAfterToasts):
         raise NotImplementedError
 
     def action_export(self) -> None:
-        warnings = unframed_items(current_outcome(self.session).item_texts)
-        self.push_screen(ExportScreen(warnings), self._export_chosen)
+        self._open_dialog()
+
+    @work(exclusive=True, group="export-dialog", exit_on_error=False)
+    async def _open_dialog(self) -> None:
+        outcome = await self._outcome()
+        if outcome is not None:
+            self.push_screen(ExportScreen(unframed_items(outcome.item_texts)), self._export_chosen)
 
     def _export_chosen(self, key: str | None) -> None:
-        if key is None:
+        if key is not None:
+            self._export(key)
+
+    @work(exclusive=True, group="export-outcome", exit_on_error=False)
+    async def _export(self, key: str) -> None:
+        outcome = await self._outcome()
+        if outcome is None:
             return
-        outcome = current_outcome(self.session)
         if key == COPY_MARKDOWN:
             self.copy_to_clipboard(render_markdown(outcome))
             self.notify("Markdown copied to the clipboard.", title="Copied")
@@ -48,6 +55,17 @@ class ExportFlow(RepaintAfterToasts):
         choice = next(choice for choice in EXPORT_CHOICES if choice.key == key)
         self.notify(f"Writing {choice.export_format.value}…", timeout=2)
         self._write_export(outcome, choice)
+
+    async def _outcome(self) -> RetroOutcome | None:
+        """The retro's outcome as the team keeps it; None, said why, when the server cannot give it."""
+        try:
+            if self.link is None:
+                raise Refused("closed", NOT_LINKED)
+            answer = await self.link.ask(OutcomeAsk())
+        except Refused as refused:
+            self.notify(refused.message, title="Export failed", severity="error", markup=False)
+            return None
+        return answer.outcome if isinstance(answer, OutcomeResult) else None
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="export")
     def _write_export(self, outcome: RetroOutcome, choice: ExportChoice) -> Path:

@@ -6,9 +6,7 @@ from pathlib import Path
 from retro.exports.files import CsvContent, ExportFormat, default_name, unused_path
 from retro.exports.formats import render
 from retro.exports.pdf import PdfUnavailable
-from retro.history import hosted_outcome
 from retro.outcome import RetroOutcome
-from retro.session import Session
 
 
 @dataclass(frozen=True)
@@ -40,11 +38,6 @@ def export_error(error: BaseException | None) -> str:
     if isinstance(error, OSError):
         return f"Could not write the export: {error.strerror}"
     return f"Could not write the export: {error}"
-
-
-def current_outcome(session: Session) -> RetroOutcome:
-    """The outcome of the retro this session hosts, as the team keeps it."""
-    return hosted_outcome(session.store, session.record.retro_id, session.state)
 
 
 def write_choice(outcome: RetroOutcome, choice: ExportChoice, directory: Path) -> Path:

@@ -1,4 +1,4 @@
-"""App-wide messages: the retro or the phones changed, or a panel asks for something to be done."""
+"""App-wide messages: what the link reports, or a panel asking for something to be done."""
 
 from dataclasses import dataclass
 
@@ -6,29 +6,30 @@ from textual.message import Message
 
 from retro.commands import Command
 from retro.views import ActionView
+from server.protocol import FacilitatorMessage
+from tui.link import LinkStatus
 
 
 @dataclass
-class RetroChanged(Message):
-    """Something in the retro's state changed; the app gathers the board data again and the screens follow."""
+class ViewArrived(Message):
+    """The server sent the facilitator's view after a change: the app gathers the board data again."""
+
+    facilitator: FacilitatorMessage
 
     def can_replace(self, message: Message) -> bool:
-        return isinstance(message, RetroChanged)
+        return isinstance(message, ViewArrived)
 
 
 @dataclass
-class PhonesChanged(Message):
-    phones: int
-    """Phones joined now."""
-    phones_written: int
-    """Of those, how many have written at least one item."""
-    phones_voted: int = 0
-    """Of those, how many have at least one dot on the board."""
+class LinkChanged(Message):
+    """The link to the server is up, down and coming back, or refused for good."""
+
+    status: LinkStatus
 
 
 @dataclass
 class RunCommand(Message):
-    """A panel asks the app to run a facilitator command through Session.execute."""
+    """A panel asks the app to send a facilitator command to the server."""
 
     command: Command
 
@@ -44,8 +45,3 @@ class ActionFormRequested(Message):
 @dataclass
 class ScreeningRequested(Message):
     """The Write panel asks to screen items; the app asks first whether the screen is private."""
-
-
-@dataclass
-class JoinLinkChanged(Message):
-    """The join link was replaced: the lobby redraws its QR code and URL."""

@@ -1,7 +1,7 @@
 """Where `n` and `p` lead from a phase, and which moves ask first."""
 
 from retro.phases import ORDER, Phase, is_past, next_phase, previous_phase
-from retro.state import RetroState
+from retro.views import BoardView
 
 
 def forward_target(phase: Phase) -> Phase | None:
@@ -17,9 +17,9 @@ def backward_target(phase: Phase) -> Phase | None:
     return ORDER[index - 1] if index > 0 else None
 
 
-def confirmation(state: RetroState, target: Phase) -> tuple[str, str] | None:
+def confirmation(board: BoardView, target: Phase) -> tuple[str, str] | None:
     """A question and its consequence, for the moves that cannot be undone."""
-    if not state.revealed and is_past(target, Phase.WRITE):
+    if not board.revealed and is_past(target, Phase.WRITE):
         return "Reveal all items now?", REVEAL_DETAIL
     if target is Phase.ENDED:
         return (

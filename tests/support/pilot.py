@@ -15,13 +15,16 @@ from retro.phases import Phase
 from retro.secrets import owner_hash
 from retro.session import Session
 from retro.sqlite_store import SqliteStore
-from server.app import ServerConfig
+from retro.views import facilitator_view
+from server.app import RetroServer, ServerConfig
 from tests.support.sessions import start_fixed_session
 from tests.support.waiting import until
 from tui.app import RetroApp
 from tui.dialogs.action_form import ActionFormScreen
 from tui.dialogs.help import HelpScreen
+from tui.hosting import EmbeddedHost
 from tui.screens.board import BoardScreen
+from tui.screens.lobby import LobbyScreen
 from tui.widgets.topic_list import TopicList
 
 SIZE = (120, 40)
@@ -44,7 +47,27 @@ class FixedClock:
 
 def make_app(session: Session, tmp_path: Path) -> RetroApp:
     session.clock = FixedClock()
-    return RetroApp(session, ServerConfig(host="127.0.0.1", port=0), export_dir=tmp_path / "exports")
+    host = EmbeddedHost(session, ServerConfig(host="127.0.0.1", port=0))
+    return RetroApp(host, export_dir=tmp_path / "exports")
+
+
+def host_of(app: RetroApp) -> EmbeddedHost:
+    """The server the app hosts in its own process, and the session it runs: what tests set up and check."""
+    assert isinstance(app.host, EmbeddedHost)
+    return app.host
+
+
+def session_of(app: RetroApp) -> Session:
+    return host_of(app).session
+
+
+def server_of(app: RetroApp) -> RetroServer:
+    return host_of(app).server
+
+
+def phones_of(app: RetroApp) -> int:
+    """Phones joined, as the latest view from the server counts them."""
+    return app.facilitator.phones if app.facilitator is not None else 0
 
 
 def fixed_app(store: SqliteStore, tmp_path: Path) -> RetroApp:
@@ -53,9 +76,9 @@ def fixed_app(store: SqliteStore, tmp_path: Path) -> RetroApp:
 
 
 @asynccontextmanager
-async def served(app: RetroApp) -> AsyncIterator[Pilot[None]]:
-    """The app running at SIZE, once its server listens for phones."""
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+async def served(app: RetroApp, size: tuple[int, int] = SIZE) -> AsyncIterator[Pilot[None]]:
+    """The app running, once it has linked to its server and shows the lobby."""
+    async with app.run_test(size=size, notifications=True) as pilot:
         await serving(app)
         yield pilot
 
@@ -109,7 +132,14 @@ async def fill_action_form(app: RetroApp, text: str, owner: str, due: str) -> No
 
 
 async def serving(app: RetroApp) -> None:
-    await until(lambda: app.server.port != 0)
+    """Until the app has linked to its server and shows the lobby with the join link."""
+    await until(lambda: isinstance(app.screen, LobbyScreen) and app.join_url != "", WAIT)
+
+
+async def seen(app: RetroApp) -> None:
+    """Until the app shows the retro as the session has it now: its view has come back over the link."""
+    expected = facilitator_view(session_of(app).state)
+    await until(lambda: app.facilitator is not None and app.view == expected, WAIT)
 
 
 def run(session: Session, *commands: Command) -> None:

@@ -4,7 +4,7 @@ The due field echoes the date it resolves to while typing. Bad input is explaine
 nothing typed is lost.
 """
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import date
 
 from pydantic import ValidationError
@@ -24,8 +24,8 @@ from tui.plain_emoji import plain_emoji
 from tui.wording import long_date
 
 NO_TOPIC = "none"
-Runner = Callable[[Command], str | None]
-"""Runs a command; returns why it was refused, or None once it is done."""
+Runner = Callable[[Command], Awaitable[str | None]]
+"""Sends a command; says why it was refused, or None once it is durable."""
 
 _FIELDS = {"text": "Action", "owner": "Owner", "due": "Due", "topic_id": "Topic"}
 
@@ -115,7 +115,7 @@ class ActionFormScreen(ModalScreen[RecordAction | EditAction | None]):
 
     @on(Input.Submitted, "#action-due")
     @on(Button.Pressed, "#save")
-    def save(self) -> None:
+    async def save(self) -> None:
         try:
             due = parse_due(self.query_one("#action-due", Input).value, self._today)
         except UnknownDate as exc:
@@ -137,7 +137,7 @@ class ActionFormScreen(ModalScreen[RecordAction | EditAction | None]):
             first = exc.errors()[0]
             self.show_error(f"{_FIELDS.get(str(first['loc'][0]), 'Action')}: {first['msg']}.")
             return
-        refused = self._run(command)
+        refused = await self._run(command)
         if refused is not None:
             self.show_error(refused)
             return

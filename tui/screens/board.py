@@ -21,6 +21,7 @@ from tui.panels.vote import VotePanel
 from tui.panels.write import WritePanel
 from tui.plain_emoji import plain_emoji
 from tui.widgets.countdown import Clock
+from tui.widgets.link_banner import LinkBanner
 from tui.widgets.masthead import Masthead
 from tui.widgets.stepper import PhaseStepper
 from tui.wording import phones_joined
@@ -63,6 +64,7 @@ class BoardScreen(Screen[None]):
         ]
 
     def compose(self) -> ComposeResult:
+        yield LinkBanner()
         with Horizontal(id="masthead"):
             yield Masthead(id="retro-title")
             yield Static(LOCKED_BADGE, id="lock-badge", classes="lock-badge", markup=False)
@@ -76,7 +78,9 @@ class BoardScreen(Screen[None]):
     def on_mount(self) -> None:
         self.watch(self.app, "board_data", self._paint)
 
-    def _paint(self, data: BoardData) -> None:
+    def _paint(self, data: BoardData | None) -> None:
+        if data is None:
+            return
         board = data.board
         self.query_one(Masthead).show(masthead(board), phones_joined(data.phones))
         self.query_one("#lock-badge", Static).display = board.joining_locked

@@ -20,6 +20,7 @@ from tui.keymap import ROOM_BINDINGS
 from tui.lobby_arrangement import Arrangement, LobbyText, Plan, plan
 from tui.phase_moves import forward_target
 from tui.plain_emoji import plain_emoji
+from tui.widgets.link_banner import LinkBanner
 from tui.widgets.qr import QrCode
 from tui.wording import phones_joined
 
@@ -75,6 +76,7 @@ class LobbyScreen(Screen[None]):
         return self._join_url
 
     def compose(self) -> ComposeResult:
+        yield LinkBanner()
         with Vertical(id="lobby-body"):
             yield Static(id="lobby-title", markup=False)
             yield Static(LEAD, id="lobby-lead", markup=False)
@@ -101,7 +103,9 @@ class LobbyScreen(Screen[None]):
         self.query_one("#join-url", Static).update(Text(join_url))
         self._arrange()
 
-    def _show_board(self, data: BoardData) -> None:
+    def _show_board(self, data: BoardData | None) -> None:
+        if data is None:
+            return
         board = self._board = data.board
         self.query_one("#lobby-title", Static).update(lobby_heading(board))
         self.query_one("#lobby-lock").display = board.joining_locked

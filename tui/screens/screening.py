@@ -17,6 +17,7 @@ from tui.dialogs.hold_reason import HoldReasonScreen
 from tui.keymap import SCREENING_BINDINGS
 from tui.messages import RunCommand
 from tui.plain_emoji import plain_emoji
+from tui.widgets.link_banner import LinkBanner
 from tui.widgets.topic_list import TopicList
 from tui.wording import plural
 
@@ -59,6 +60,7 @@ class ScreeningScreen(Screen[None]):
         self._items: tuple[ScreenedItem, ...] = ()
 
     def compose(self) -> ComposeResult:
+        yield LinkBanner()
         yield Static(BANNER, id="screening-banner")
         yield Static(id="screening-lead", markup=False)
         yield TopicList(id="screening-items")
@@ -72,7 +74,9 @@ class ScreeningScreen(Screen[None]):
         self.watch(self.app, "board_data", self._paint)
         self.items_list.focus()
 
-    def _paint(self, data: BoardData) -> None:
+    def _paint(self, data: BoardData | None) -> None:
+        if data is None:
+            return
         view = data.view
         self._items = view.screening
         prompts = {prompt.prompt_id: prompt.text for prompt in view.board.prompts}

@@ -1,0 +1,68 @@
+"""The two places the facilitator's app runs a retro: a server in this process, or a remote `retro serve`.
+
+This is the one TUI module that touches a session or a store (tests/test_layering.py): everything else in
+the app goes through the link.
+"""
+
+from datetime import datetime
+
+from retro.session import Session
+from server.app import RetroServer, ServerConfig
+from server.asks import OpenAsk, ResumeAsk
+from server.protocol import FACILITATOR_DOOR
+from tui.host import Host, HostUnavailable
+from tui.link import Endpoint
+
+
+class EmbeddedHost(Host):
+    """`retro host`: the session's own server, started in the app's loop and reached over loopback with
+    the server's in-memory secret, like any remote facilitator."""
+
+    def __init__(self, session: Session, config: ServerConfig) -> None:
+        self.session = session
+        self.server = RetroServer(session, config)
+
+    async def start(self) -> Endpoint:
+        try:
+            await self.server.start()
+        except OSError as exc:
+            port = self.server.config.port
+            raise HostUnavailable(f"cannot listen on port {port}: {exc.strerror}") from None
+        self.session.store.remember_port(self.session.record.retro_id, self.server.port)
+        return Endpoint(
+            url=self.server.facilitator_door,
+            token=self.server.local_secret,
+            bind=ResumeAsk(retro_id=self.session.record.retro_id),
+            proxy=False,
+        )
+
+    async def stop(self) -> None:
+        await self.server.stop()
+
+    def shared_clock(self) -> datetime:
+        """The session's clock: the timer agrees with the phones, and tests can fix it."""
+        return self.session.clock()
+
+
+def facilitator_door(server_url: str) -> str:
+    """The websocket address credential holders use, from the server's address as people write it:
+    `https://retro.example.org` becomes `wss://retro.example.org/ws/host`."""
+    door = server_url.rstrip("/")
+    for web, websocket in (("https://", "wss://"), ("http://", "ws://")):
+        if door.startswith(web):
+            door = websocket + door.removeprefix(web)
+    suffix = f"/ws/{FACILITATOR_DOOR}"
+    return door if door.endswith(suffix) else door + suffix
+
+
+class RemoteHost(Host):
+    """`retro host --server URL`: a `retro serve` elsewhere, reached with a team's token."""
+
+    def __init__(self, server_url: str, token: str, bind: OpenAsk | ResumeAsk) -> None:
+        self.endpoint = Endpoint(url=facilitator_door(server_url), token=token, bind=bind)
+
+    async def start(self) -> Endpoint:
+        return self.endpoint
+
+    async def stop(self) -> None:
+        pass
