@@ -63,7 +63,7 @@ class LinkedApp(RepaintAfterToasts):
         try:
             endpoint = await self.host.start()
         except HostUnavailable as unavailable:
-            self.exit(return_code=1, message=Text(f"retro: {unavailable}"))
+            self.exit_saying(str(unavailable))
             return
         self.link = FacilitatorLink(endpoint, self)
         self._link_task = asyncio.create_task(self.link.run(), name="retro-link")
@@ -75,6 +75,10 @@ class LinkedApp(RepaintAfterToasts):
                 await self._link_task
         await self.host.stop()
 
+    def exit_saying(self, why: str) -> None:
+        """Stop, leaving one sentence for the terminal, as plain text: never markup, never a traceback."""
+        self.exit(return_code=1, message=Text(f"retro: {why}"))
+
     def link_changed(self, status: LinkStatus) -> None:
         self.post_message(LinkChanged(status))
 
@@ -85,7 +89,7 @@ class LinkedApp(RepaintAfterToasts):
     def _follow_link(self, message: LinkChanged) -> None:
         self.link_status = message.status
         if message.status.state is LinkState.REFUSED:
-            self.exit(return_code=1, message=Text(f"retro: {message.status.reason}"))
+            self.exit_saying(message.status.reason)
 
     @on(ViewArrived)
     def _take_view(self, message: ViewArrived) -> None:
