@@ -11,7 +11,9 @@ from retro.launch import NothingToResume, open_session
 from retro.session import Session
 from retro.settings import RetroSettings
 from retro.sqlite_store import SqliteStore
+from retro.store import EventStore
 from retro.template_files import TemplateError, resolve_template
+from server.answering import Limits
 from server.app import ServerConfig
 from server.headless import serve_headless
 from server.service_log import LogFormat, configure
@@ -24,7 +26,12 @@ Listen = Callable[[Session, ServerConfig], None]
 def add_commands(commands: Commands, db: argparse.ArgumentParser) -> None:
     for name, help_text, listen in (
         ("host", "Host a retro in this terminal; phones join by QR code.", _in_this_terminal),
-        ("serve", "Run the retro server headless and print the join and facilitator URLs.", _headless),
+        (
+            "serve",
+            "Run the server for every team's retros, headless; with --title, --resume or any retro option "
+            "it also hosts that one retro and prints its join URL and facilitator key.",
+            _headless,
+        ),
     ):
         sub = commands.add_parser(name, help=help_text, parents=[db])
         sub.add_argument("--title", help="The retro's title")
@@ -57,6 +64,12 @@ def _add_service_options(serve: argparse.ArgumentParser) -> None:
         help="One line per event on stderr, as text (default) or json; never addresses, tokens or user text",
     )
     serve.add_argument(
+        "--max-open-retros",
+        type=int,
+        default=Limits.max_open_retros_per_team,
+        help=f"Most retros one team may have open at once (default {Limits.max_open_retros_per_team})",
+    )
+    serve.add_argument(
         "--drain-seconds",
         type=_seconds,
         default=ServerConfig.drain_seconds,
@@ -74,12 +87,40 @@ def _seconds(text: str) -> float:
 
 def _serve_runner(args: argparse.Namespace) -> int:
     configure(LogFormat(args.log_format))
+    config = run_config(args)
+    max_open: int = args.max_open_retros
+    if not 1 <= max_open <= 10_000:
+        raise CommandFailed("--max-open-retros: give a number from 1 to 10000", code=2)
+    limits = Limits(max_open_retros_per_team=max_open, max_items_per_retro=config.max_items)
     drain_seconds: float = args.drain_seconds
 
-    def headless(session: Session, server_config: ServerConfig) -> None:
-        _headless(session, replace(server_config, drain_seconds=drain_seconds))
+    def headless(store: EventStore, session: Session | None, server_config: ServerConfig) -> None:
+        tuned = replace(server_config, drain_seconds=drain_seconds, limits=limits)
+        asyncio.run(serve_headless(store, session, tuned))
 
-    return _run(run_config(args), headless)
+    if not _hosts_own_retro(args):
+        server_config = _server_config(config, None)
+        return _with_store(
+            config, lambda store: _listen(lambda: headless(store, None, server_config), server_config)
+        )
+    return _run(config, lambda session, server_config: headless(session.store, session, server_config))
+
+
+RETRO_OPTIONS = ("title", "team", "template", "votes", "max_per_topic", "min_responses", "keep")
+"""Options that describe one retro: given to `retro serve`, it hosts that retro as its own."""
+
+
+def _hosts_own_retro(args: argparse.Namespace) -> bool:
+    return bool(args.resume) or any(getattr(args, name) is not None for name in RETRO_OPTIONS)
+
+
+def _with_store(config: RunConfig, use: Callable[[SqliteStore], None]) -> int:
+    store = SqliteStore(config.db)
+    try:
+        use(store)
+    finally:
+        store.close()
+    return 0
 
 
 def _in_this_terminal(session: Session, server_config: ServerConfig) -> None:
@@ -89,7 +130,7 @@ def _in_this_terminal(session: Session, server_config: ServerConfig) -> None:
 
 
 def _headless(session: Session, server_config: ServerConfig) -> None:
-    asyncio.run(serve_headless(session, server_config))
+    asyncio.run(serve_headless(session.store, session, server_config))
 
 
 def _runner(listen: Listen) -> Callable[[argparse.Namespace], int]:
@@ -119,7 +160,8 @@ def _run(config: RunConfig, listen: Listen) -> int:
             template=template,
             settings=settings,
         )
-        _listen(listen, session, _server_config(config, session))
+        server_config = _server_config(config, session)
+        _listen(lambda: listen(session, server_config), server_config)
     except NothingToResume as exc:
         raise CommandFailed(str(exc)) from exc
     finally:
@@ -127,16 +169,17 @@ def _run(config: RunConfig, listen: Listen) -> int:
     return 0
 
 
-def _listen(listen: Listen, session: Session, server_config: ServerConfig) -> None:
+def _listen(listen: Callable[[], None], server_config: ServerConfig) -> None:
     try:
-        listen(session, server_config)
+        listen()
     except OSError as exc:
         where = f"{server_config.host}:{server_config.port}"
         raise CommandFailed(f"cannot listen on {where}: {exc.strerror}") from exc
 
 
-def _server_config(config: RunConfig, session: Session) -> ServerConfig:
-    port = config.port if config.port is not None else session.record.port or DEFAULT_PORT
+def _server_config(config: RunConfig, session: Session | None) -> ServerConfig:
+    remembered = session.record.port if session is not None else None
+    port = config.port if config.port is not None else remembered or DEFAULT_PORT
     return ServerConfig(
         host=config.host,
         port=port,

@@ -8,11 +8,20 @@ from pathlib import Path
 RETRO = [sys.executable, "-m", "cli"]
 
 
+RETRO_LINES = ("Server URL", "Retro", "Join URL", "Facilitator URL", "Facilitator key")
+"""What `retro serve` prints once it listens with a retro of its own (after the operator token, on a first
+start); without one, only the server URL."""
+
+
 def start_serve(
-    db: Path, *extra: str, retro: list[str] = RETRO
+    db: Path, *extra: str, retro: list[str] = RETRO, own_retro: bool = True
 ) -> tuple[subprocess.Popen[str], dict[str, str]]:
+    """`retro serve` on loopback; with its own retro (`--title`, unless `--resume` or `--title` is given)
+    unless `own_retro` is False. Returns the process and what it printed, by label."""
+    titled = "--title" in extra or "--resume" in extra
+    own = ["--title", "Team retro"] if own_retro and not titled else []
     process = subprocess.Popen(
-        [*retro, "serve", "--db", str(db), "--host", "127.0.0.1", *extra],
+        [*retro, "serve", "--db", str(db), "--host", "127.0.0.1", *own, *extra],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -20,7 +29,8 @@ def start_serve(
     )
     assert process.stdout is not None
     printed: dict[str, str] = {}
-    while len(printed) < 4:
+    expected = RETRO_LINES if own_retro else RETRO_LINES[:1]
+    while not all(label in printed for label in expected):
         line = process.stdout.readline()
         if not line:
             raise AssertionError(f"retro serve stopped: {process.stderr.read() if process.stderr else ''}")
