@@ -185,7 +185,7 @@ async def answers(websocket: ClientConnection, sent: list[str | bytes]) -> list[
     async with asyncio.timeout(TIMEOUT):
         while not replies or replies[-1].get("id") != sentinel:
             message = assert_valid_reply(await websocket.recv())
-            if message["type"] in {"ack", "error"}:
+            if message["type"] in {"ack", "answer", "error"}:
                 replies.append(message)
                 event(f"reply: {message.get('code', 'ack')}")
     assert replies[-1]["code"] == "already_joined"
@@ -193,10 +193,15 @@ async def answers(websocket: ClientConnection, sent: list[str | bytes]) -> list[
     return replies[:-1]
 
 
-async def joined(url: str, secret: str | None = None, key: str | None = None) -> ClientConnection:
+async def joined(
+    url: str, secret: str | None = None, key: str | None = None, token: str | None = None
+) -> ClientConnection:
     websocket = await connect(url)
     hello: Message = {"type": "hello", "id": Client.new_id(), "protocol": 1}
-    hello.update({"key": key} if key is not None else {"secret": secret or secrets.token_urlsafe(24)})
+    if token is not None:
+        hello["token"] = token
+    else:
+        hello.update({"key": key} if key is not None else {"secret": secret or secrets.token_urlsafe(24)})
     await websocket.send(json.dumps(hello))
     async with asyncio.timeout(TIMEOUT):
         assert assert_valid_reply(await websocket.recv())["type"] == "welcome"
@@ -204,10 +209,14 @@ async def joined(url: str, secret: str | None = None, key: str | None = None) ->
 
 
 async def answered_one_by_one(
-    url: str, sent: list[str | bytes], secret: str | None = None, key: str | None = None
+    url: str,
+    sent: list[str | bytes],
+    secret: str | None = None,
+    key: str | None = None,
+    token: str | None = None,
 ) -> None:
-    """Join, send the frames, and check that each got its one answer."""
-    websocket = await joined(url, secret, key)
+    """Join (as a phone, by key, or by token), send the frames, and check that each got its one answer."""
+    websocket = await joined(url, secret, key, token)
     try:
         assert len(await answers(websocket, sent)) == len(sent)
     finally:
