@@ -2,15 +2,18 @@
 that it is reconnecting, sends what was typed meanwhile once the server is back, and applies it exactly once;
 a server that refuses it for good makes it say why in one line and stop."""
 
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from retro.credentials import add_team
 from retro.events import PhaseChanged
 from retro.phases import Phase
 from retro.sqlite_store import SqliteStore
 from server.app import RetroServer, ServerConfig
-from server.asks import ResumeAsk
+from server.asks import OpenAsk, ResumeAsk
 from tests.support.pilot import (
     SIZE,
     WAIT,
@@ -91,6 +94,41 @@ async def test_a_command_whose_ack_is_lost_is_sent_again_with_its_id_and_applied
         assert len(sent) == 1 and store.was_applied(retro_id, sent[0])
         assert moves_to(store, retro_id, Phase.CHECK_IN) == 1
         assert "Not now" not in "\n".join(notification.title for notification in app._notifications)
+
+
+async def test_against_a_shared_server_it_opens_one_retro_and_resumes_that_one_after_a_restart(
+    store: SqliteStore, tmp_path: Path
+) -> None:
+    """`retro host --server`: a team's token opens a retro; after a restart the link resumes that retro
+    (its `open` is never sent again), and the clock follows the server's."""
+    token = add_team(store, "Ward 7")
+    config = ServerConfig(host="127.0.0.1", port=0)
+    servers = [RetroServer(None, config, store=store)]
+    await servers[0].start()
+    base_url = servers[0].address.base_url
+    app = RetroApp(RemoteHost(base_url, token, OpenAsk(title="Sprint 43")), export_dir=tmp_path)
+    try:
+        async with served(app) as pilot:
+            assert app.link is not None and app.link.opened is not None
+            retro_id = app.link.opened.retro_id
+            record = store.record(retro_id)
+            assert record is not None and app.join_url == f"{base_url}/j/{record.join_token}"
+            assert "Sprint 43 · Ward 7" in screen_text(app)
+            assert abs((app.now() - datetime.now(UTC)).total_seconds()) < WAIT
+
+            await servers[0].stop()
+            await until(lambda: RECONNECTING in screen_text(app), WAIT)
+            servers.append(RetroServer(None, replace(config, port=servers[0].port), store=store))
+            await servers[1].start()
+            await until(lambda: RECONNECTING not in screen_text(app), WAIT)
+            await pilot.press("b", "n")
+            await until(lambda: app.view.board.phase is Phase.CHECK_IN, WAIT)
+            assert app.link.opened.retro_id == retro_id
+            assert [open_now.retro_id for open_now in store.open_retros("Ward 7")] == [retro_id]
+            assert moves_to(store, retro_id, Phase.CHECK_IN) == 1
+    finally:
+        for server in servers:
+            await server.stop()
 
 
 async def refused_with(app: RetroApp, capfd: pytest.CaptureFixture[str]) -> str:

@@ -1,4 +1,5 @@
-"""One line over the lobby and the board while the server cannot be reached, gone once it is back."""
+"""One line over the top of the lobby and the board while the server cannot be reached, gone once it is
+back. It covers the top line rather than pushing the screen down, so the QR code keeps its place."""
 
 from textual.widgets import Static
 
@@ -10,8 +11,10 @@ RECONNECTING = "Reconnecting to the server… What you do now is sent once it is
 class LinkBanner(Static):
     DEFAULT_CSS = """
     LinkBanner {
-        dock: top;
-        width: 1fr;
+        overlay: screen;
+        position: absolute;
+        offset: 0 0;
+        width: 100%;
         height: 1;
         padding: 0 1;
         background: $warning;
