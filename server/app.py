@@ -93,6 +93,7 @@ class RetroServer:
             self.admission,
             self._authenticate,
             Answering(self.rooms, config.limits, lambda: self.address.base_url),
+            set(),
         )
         self._phones_logged: dict[str, int] = {}
         self.rooms.on_room(self._watch)

@@ -14,10 +14,11 @@ from websockets.asyncio.server import ServerConnection
 from websockets.exceptions import ConnectionClosed
 
 from retro.actors import Actor, Facilitator, Participant
-from retro.credentials import OperatorCredential
+from retro.credentials import OperatorCredential, TeamCredential
 from retro.errors import RuleViolation
 from server.access import Principal
 from server.answering import Answering, Bound, Refused
+from server.asks import TeamRevoked
 from server.hub import Hub
 from server.inbound import Refusal, claimed_id, parse, screen
 from server.protocol import (
@@ -61,6 +62,8 @@ class Doors:
     admission: Admission
     authenticate: Callable[[str], Principal | None]
     answering: Answering
+    credentialed: "set[Connection]"
+    """Connections that said hello with a token: a team's close the moment its tokens are revoked."""
 
 
 class Stage(Enum):
@@ -134,6 +137,7 @@ class Connection:
         except ConnectionClosed:
             pass
         finally:
+            self.doors.credentialed.discard(self)
             if self.room is not None:
                 self.room.hub.remove(self.websocket)
 
@@ -208,6 +212,7 @@ class Connection:
             await self._refuse(RefusalCode.FORBIDDEN, "That token is wrong or has been revoked.", message_id)
             return
         self.stage, self.principal = Stage.CREDENTIAL, principal
+        self.doors.credentialed.add(self)
         self.websocket.protocol.max_message_size = CREDENTIAL_MESSAGE_BYTES
         role = "operator" if isinstance(principal, OperatorCredential) else "team"
         await self.websocket.send(Welcome(role=role).model_dump_json())
@@ -268,6 +273,14 @@ class Connection:
             await self._facilitate(answered, request.id)
         else:
             await self.websocket.send(Answer(id=request.id, result=answered).model_dump_json())
+            if isinstance(answered, TeamRevoked):
+                await self._close_team(answered.name)
+
+    async def _close_team(self, team: str) -> None:
+        """A revoked team's tokens stop working at once: its connections close, and a new hello is refused."""
+        for connection in list(self.doors.credentialed):
+            if connection.principal == TeamCredential(team):
+                await connection._close(POLICY_VIOLATION, "revoked")
 
     async def _facilitate(self, bound: Bound, message_id: str) -> None:
         """From now on this connection facilitates the bound retro: its views, and its commands."""
