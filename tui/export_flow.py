@@ -13,6 +13,7 @@ from retro.exports.markdown import render_markdown
 from retro.nudge import unframed_items
 from retro.outcome import RetroOutcome
 from server.asks import OutcomeAsk, OutcomeResult
+from server.protocol import RefusalCode
 from tui.dialogs.export import ExportScreen
 from tui.exporting import COPY_MARKDOWN, EXPORT_CHOICES, ExportChoice, export_error, write_choice
 from tui.link import Refused
@@ -60,7 +61,7 @@ class ExportFlow(LinkedApp):
         """The retro's outcome as the team keeps it; None, said why, when the server cannot give it."""
         try:
             if self.link is None:
-                raise Refused("closed", NOT_LINKED)
+                raise Refused(RefusalCode.CLOSED, NOT_LINKED)
             answer = await self.link.ask(OutcomeAsk())
         except Refused as refused:
             self.notify(refused.message, title="Export failed", severity="error", markup=False)
