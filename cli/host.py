@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from cli.command import CommandFailed, Commands
 from cli.config import RunConfig, run_config
+from cli.remote_host import add_server_options, host_remotely, server_of
 from retro.launch import NothingToResume, open_session
 from retro.session import Session
 from retro.settings import RetroSettings
@@ -54,6 +55,9 @@ def add_commands(commands: Commands, db: argparse.ArgumentParser) -> None:
         sub.set_defaults(run=_runner(listen))
         if name == "serve":
             _add_service_options(sub)
+        else:
+            add_server_options(sub)
+            sub.set_defaults(run=_host_runner)
 
 
 def _add_service_options(serve: argparse.ArgumentParser) -> None:
@@ -123,10 +127,21 @@ def _with_store(config: RunConfig, use: Callable[[SqliteStore], None]) -> int:
     return 0
 
 
+def _host_runner(args: argparse.Namespace) -> int:
+    server = server_of(args)
+    if server is not None:
+        return host_remotely(args, server)
+    return _run(run_config(args), _in_this_terminal)
+
+
 def _in_this_terminal(session: Session, server_config: ServerConfig) -> None:
     from tui.app import RetroApp  # Textual loads only here, so every other command stays headless
+    from tui.hosting import EmbeddedHost
 
-    RetroApp(session, server_config).run()
+    app = RetroApp(EmbeddedHost(session, server_config))
+    app.run()
+    if app.return_code:
+        raise CommandFailed(code=app.return_code)  # the app has said why, in one line
 
 
 def _headless(session: Session, server_config: ServerConfig) -> None:

@@ -113,7 +113,7 @@ async def test_against_a_shared_server_it_opens_one_retro_and_resumes_that_one_a
             retro_id = app.link.opened.retro_id
             record = store.record(retro_id)
             assert record is not None and app.join_url == f"{base_url}/j/{record.join_token}"
-            assert "Sprint 43 · Ward 7" in screen_text(app)
+            await until(lambda: "Sprint 43 · Ward 7" in screen_text(app), WAIT)
             assert abs((app.now() - datetime.now(UTC)).total_seconds()) < WAIT
 
             await servers[0].stop()

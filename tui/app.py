@@ -6,7 +6,6 @@
 
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from textual import on, work
 from textual.reactive import var
@@ -36,23 +35,14 @@ NAVIGATION = {"show_lobby", "show_board", "next_phase", "previous_phase", "expor
 """App keys that would pull a screen out from under an open dialog; quiet while one is open."""
 
 
-def _as_host(host: Host | Any, server_config: Any) -> Host:
-    """`RetroApp(session, server_config)`, as cli/host.py calls it until it passes an EmbeddedHost."""
-    if isinstance(host, Host):
-        return host
-    from tui.hosting import EmbeddedHost
-
-    return EmbeddedHost(host, server_config)
-
-
 class RetroApp(ExportFlow):
     TITLE = "retro"
     ENABLE_COMMAND_PALETTE = False
     CSS_PATH = ["global.tcss", "screens/screens.tcss", "panels/panels.tcss", "dialogs/dialogs.tcss"]
     BINDINGS = [*APP_BINDINGS]
 
-    def __init__(self, host: Host | Any, server_config: Any = None, export_dir: Path | None = None) -> None:
-        super().__init__(_as_host(host, server_config))
+    def __init__(self, host: Host, export_dir: Path | None = None) -> None:
+        super().__init__(host)
         self.export_dir = export_dir or Path.cwd()
         self.last_export: Path | None = None
         self._earlier_trend: tuple[float | None, ...] = ()
