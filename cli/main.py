@@ -4,7 +4,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from cli import history, host, outcomes, schema, templates
+from cli import history, host, login, outcomes, schema, team, templates
 from cli.command import CommandFailed
 
 
@@ -23,6 +23,8 @@ def _parser() -> argparse.ArgumentParser:
     history.add_command(commands, db)
     outcomes.add_commands(commands, db)
     schema.add_command(commands)
+    team.add_command(commands)
+    login.add_commands(commands)
     return parser
 
 
