@@ -131,9 +131,11 @@ class ServeProcess:
                 raise BenchFailed(f"retro serve ({name}) stopped:\n{log.read_text()}")
             label, _, value = line.partition(":")
             printed[label.strip()] = value.strip()
-        if "Operator token" not in printed:
+        started = cls(process, printed["Server URL"], printed.get("Operator token", ""), log)
+        if not started.operator_token:
+            started.stop()
             raise BenchFailed(f"retro serve ({name}) printed no operator token on its first start")
-        return cls(process, printed["Server URL"], printed["Operator token"], log)
+        return started
 
     @property
     def websocket_base(self) -> str:
@@ -543,12 +545,11 @@ async def bench(shape: Sizes, directory: Path) -> tuple[Side, Side]:
     needed = shape.retros * (shape.phones + 1) + shape.phones + 100
     if open_files_allowed() < needed:
         raise BenchFailed(f"{needed} open files needed; the hard limit allows {open_files_allowed()}")
-    servers = [
-        ServeProcess.start(directory, "baseline", shape.retros + 1),
-        ServeProcess.start(directory, "load", shape.retros + 1),
-    ]
+    servers: list[ServeProcess] = []
     fleets: list[Fleet] = []
     try:
+        for name in ("baseline", "load"):
+            servers.append(ServeProcess.start(directory, name, shape.retros + 1))
         fleets.append(await Fleet.set_up("Baseline", servers[0], 1, shape.phones))
         fleets.append(await Fleet.set_up("Load", servers[1], shape.retros, shape.phones))
         return await interleaved(fleets[0], fleets[1], shape.rounds)

@@ -1,0 +1,38 @@
+"""The many-retros benchmark runs end to end against real `retro serve` processes and prints its table.
+
+How fast it measures is not a test's business (docs/performance.md): only that it runs and reports numbers.
+"""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+NUMBER = r"-?\d+\.\d"
+MEASURES = (
+    "Rename to last phone, p50 (ms)",
+    "Rename to last phone, p95 (ms)",
+    "Server CPU per change (ms)",
+    "Server memory per phone (KB)",
+)
+
+
+def test_the_multi_retro_bench_in_quick_mode_prints_its_table_with_numbers() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.multi_retro", "--quick"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+
+    assert done.returncode == 0, done.stderr
+    table = done.stdout
+    assert "| Measure | Baseline: 1 retro × 3 phones | Load: 2 retros × 3 phones |" in table, table
+    for measure in MEASURES:
+        assert re.search(rf"^\| {re.escape(measure)} \| {NUMBER} \| {NUMBER} \| ", table, re.MULTILINE), table
+    assert re.search(
+        r"^\| Rename to last phone, p50 \(ms\) .*\| ≤ 1\.3 \| (PASS|FAIL) \|$", table, re.MULTILINE
+    )
+    assert "Traceback" not in done.stderr
