@@ -8,6 +8,7 @@ retry can change (a wrong token, a retro that is not there) stops it for good.
 
 import asyncio
 import secrets
+import ssl
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Protocol
@@ -63,6 +64,9 @@ class Endpoint:
     bind: OpenAsk | ResumeAsk
     proxy: bool = True
     """Whether a proxy from the environment applies; never over loopback."""
+    trust: ssl.SSLContext | None = None
+    """For `wss://`: None trusts the system's certificate authorities; the in-process server's link trusts
+    exactly the certificate that server presents."""
 
 
 class LinkListener(Protocol):
@@ -176,7 +180,10 @@ class FacilitatorLink:
         """One connection, until it closes; True when it got as far as being bound to the retro."""
         try:
             async with connect(
-                self.endpoint.url, max_size=None, proxy=True if self.endpoint.proxy else None
+                self.endpoint.url,
+                max_size=None,
+                proxy=True if self.endpoint.proxy else None,
+                ssl=self.endpoint.trust if self.endpoint.url.startswith("wss://") else None,
             ) as websocket:
                 await self._bind(websocket)
                 await self._resend(websocket)
