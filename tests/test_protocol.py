@@ -82,7 +82,15 @@ async def test_the_reveal_makes_every_item_a_topic_of_its_own(clients: Clients) 
     facilitator = await clients.facilitator()
     first = await facilitator.recv()
     assert first["type"] == "facilitator"
-    assert set(first) == {"type", "view", "server_time", "join_path", "phones", "phones_written", "phones_voted"}
+    assert set(first) == {
+        "type",
+        "view",
+        "server_time",
+        "join_path",
+        "phones",
+        "phones_written",
+        "phones_voted",
+    }
     assert (first["phones"], first["phones_written"], first["phones_voted"]) == (1, 1, 0)
     assert first["view"]["total_items"] == 2
     assert first["view"]["board"]["phase"] == "write"
