@@ -19,8 +19,8 @@ test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 check: $(STAMP)
-	$(VENV)/bin/ruff check retro server tui cli tests
-	$(VENV)/bin/ruff format --check retro server tui cli tests
+	$(VENV)/bin/ruff check retro server tui cli tests bench
+	$(VENV)/bin/ruff format --check retro server tui cli tests bench
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 
