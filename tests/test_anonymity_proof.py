@@ -6,13 +6,11 @@ import json
 import logging
 import secrets
 import sqlite3
-import subprocess
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import pytest
-from websockets.asyncio.client import connect
 
 from retro.actors import Facilitator
 from retro.commands import (
@@ -23,39 +21,22 @@ from retro.commands import (
     RecordAction,
     StartDiscussion,
 )
-from retro.exports.files import CsvContent, ExportFormat
-from retro.exports.formats import render
 from retro.outcome import outcome_of
 from retro.phases import Phase
-from retro.secrets import owner_hash, pseudonym
 from retro.session import Session
 from retro.views import facilitator_view
 from server.app import RetroServer
-from tests.support.client import Client
-
-USER_AGENT = "ProofAgent/9.9 (retro-anonymity-marker)"
-PHONE_LOGGER = logging.getLogger("tests.phones")
-"""The phones' own client-side logs are the phones', not the host's: they are left out of "log output"."""
-ADDRESS = "127.0.0.1"
-
-
-@dataclass
-class Needles:
-    """Everything that must never be readable after the retro, by what it is."""
-
-    found: dict[str, str] = field(default_factory=dict)
-
-    def add(self, what: str, value: str) -> None:
-        self.found[f"{what} {len(self.found)}"] = value
-
-
-def scan(surfaces: dict[str, bytes], needles: Needles) -> list[tuple[str, str]]:
-    return [
-        (surface, what)
-        for surface, data in surfaces.items()
-        for what, needle in needles.found.items()
-        if needle.encode() in data or needle.encode().hex().encode() in data
-    ]
+from tests.support.anonymity import (
+    ADDRESS,
+    PHONE_LOGGER,
+    Needles,
+    add_item_needles,
+    database_surfaces,
+    export_surfaces,
+    join_phones,
+    message_surfaces,
+    scan,
+)
 
 
 @dataclass
@@ -77,28 +58,13 @@ async def run_whole_retro(server: RetroServer, db_path: Path, caplog: pytest.Log
     retro_key = session.record.retro_key
     needles.add("per-retro key", retro_key.hex())
 
-    phones: list[Client] = []
-    for _ in range(4):
-        secret = secrets.token_urlsafe(24)
-        needles.add("phone secret", secret)
-        needles.add("pseudonym", pseudonym(retro_key, secret))
-        websocket = await connect(server.websocket_url, user_agent_header=USER_AGENT, logger=PHONE_LOGGER)
-        phone = Client(websocket)
-        hello = {"type": "hello", "id": phone.new_id(), "protocol": 1, "secret": secret}
-        await phone.send(hello)
-        await phone.wait_for("welcome")
-        phones.append(phone)
-    needles.add("user agent", USER_AGENT)
+    phones = await join_phones(server.websocket_url, retro_key, needles, count=4)
 
     facilitator = Facilitator()
     for index, phone in enumerate(phones):
         await phone.add_item(f"Handover item {index}: notes went missing", prompt_id="learning")
         await phone.add_item(f"Hard thing {index}: short-staffed nights", prompt_id="hard")
-    for phone in phones:
-        for item_id, item_secret in phone.item_secrets.items():
-            needles.add("item secret", item_secret)
-            needles.add("owner hash", owner_hash(item_secret))
-            needles.add("item id next to its writer", item_id + phone.item_secrets[item_id][:4])
+    add_item_needles(needles, phones)
     held_id = next(iter(phones[0].item_secrets))
     session.execute(facilitator, HoldItem(item_id=held_id, reason="Off topic"))
     rewritten_id = next(iter(phones[1].item_secrets))
@@ -135,29 +101,14 @@ async def run_whole_retro(server: RetroServer, db_path: Path, caplog: pytest.Log
         await phone.close()
 
     outcome = outcome_of(session.record.retro_id, session.state)
-    exports = {
-        f"export {fmt.value}{'-' + what.value if fmt is ExportFormat.CSV else ''}": render(outcome, fmt, what)
-        for fmt in ExportFormat
-        if fmt is not ExportFormat.PDF
-        for what in (CsvContent.ACTIONS, CsvContent.ITEMS)
-        if fmt is ExportFormat.CSV or what is CsvContent.ACTIONS
-    }
-    pdf = render(outcome, ExportFormat.PDF)
-    pdf_text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout
-    wal = db_path.with_name(db_path.name + "-wal")
     surfaces = {
-        "sqlite file": db_path.read_bytes(),
-        "sqlite wal": wal.read_bytes() if wal.exists() else b"",
+        **database_surfaces(db_path),
         "log output": "\n".join(
             r.getMessage() for r in caplog.records if r.name != PHONE_LOGGER.name
         ).encode(),
         "messages to the TUI": "\n".join(facilitator_messages).encode(),
-        **{
-            f"messages to phone {n}": "\n".join(map(json.dumps, p.messages())).encode()
-            for n, p in enumerate(phones)
-        },
-        **exports,
-        "export pdf": pdf + pdf_text,
+        **message_surfaces("messages to phone", phones),
+        **export_surfaces(outcome),
     }
     return Retro(surfaces, needles, before_rewrite)
 
