@@ -77,6 +77,10 @@ NOT_FACILITATING = Refused(RefusalCode.INVALID, "Open or resume a retro first.")
 NO_SUCH_RETRO = "No open retro {ref!r} for this team; `retro history --server` lists the team's retros."
 
 
+def _retros(count: int) -> str:
+    return f"{count} retro" if count == 1 else f"{count} retros"
+
+
 class Answering:
     def __init__(self, rooms: Rooms, limits: Limits, public_url: Callable[[], str]) -> None:
         self.rooms = rooms
@@ -144,7 +148,7 @@ class Answering:
         if team and len(open_now) >= self.limits.max_open_retros_per_team:
             return Refused(
                 RefusalCode.LIMIT,
-                f"Team {team!r} already has {len(open_now)} open retros, the most this server allows; "
+                f"Team {team!r} already has {_retros(len(open_now))} open, the most this server allows; "
                 "end one, or resume it with --resume.",
             )
         settings = ask.settings or RetroSettings()
@@ -169,8 +173,11 @@ class Answering:
             retro_id = open_now[-1]
         else:
             retro_id = ask.retro_id
+        record = self.rooms.store.record(retro_id)
+        if record is None or not may_facilitate(principal, record.team):
+            return Refused(RefusalCode.NOT_FOUND, NO_SUCH_RETRO.format(ref=retro_id))
         room = self.rooms.by_id(retro_id)
-        if room is None or not may_facilitate(principal, room.team):
+        if room is None:
             return Refused(RefusalCode.NOT_FOUND, NO_SUCH_RETRO.format(ref=retro_id))
         return self._bound(room, resumed=True)
 

@@ -340,7 +340,7 @@ async def test_one_open_retro_per_team_is_refused_politely_and_binds_no_other_te
     first = (await cardiology.open("Cardiology weekly"))["retro_id"]
 
     limit = (
-        "Team 'Cardiology' already has 1 open retros, the most this server allows; "
+        "Team 'Cardiology' already has 1 retro open, the most this server allows; "
         "end one, or resume it with --resume."
     )
     assert await second_desk.refused("limit", "open", title="Cardiology again") == limit
