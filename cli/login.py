@@ -2,6 +2,7 @@
 
 import argparse
 import getpass
+import sys
 
 from cli.command import CommandFailed, Commands
 from cli.logins import logins_path, read_logins, write_logins
@@ -14,7 +15,9 @@ def add_commands(commands: Commands) -> None:
         "login", help="Keep a team's token for a server, so that later commands need no --token."
     )
     login.add_argument("url", nargs="?", help=f"The `retro serve` URL (default: {SERVER_VARIABLE})")
-    login.add_argument("--token", help=f"The team's token (default: {TOKEN_VARIABLE}, else asked for)")
+    login.add_argument(
+        "--token", help=f"The team's token (default: {TOKEN_VARIABLE}, else asked for, or read from stdin)"
+    )
     login.set_defaults(run=_login)
     logout = commands.add_parser("logout", help="Forget the token kept for a server.")
     logout.add_argument("url", nargs="?", help=f"The `retro serve` URL (default: {SERVER_VARIABLE})")
@@ -25,11 +28,18 @@ def _token(args: argparse.Namespace, server: ServerAddress) -> str:
     given = token_given(args.token, "--token", TOKEN_VARIABLE)
     if given is not None:
         return given
+    typed = _asked(server) if sys.stdin.isatty() else sys.stdin.readline()  # `… | retro login URL`
+    if not typed.strip():
+        raise CommandFailed("no token given; nothing kept.")
+    return checked_token(typed, "the token given")
+
+
+def _asked(server: ServerAddress) -> str:
     try:
-        typed = getpass.getpass(f"Team token for {server.web} (not shown): ")
+        return getpass.getpass(f"Team token for {server.web} (not shown): ")
     except (EOFError, KeyboardInterrupt):
-        raise CommandFailed("no token given; nothing kept.") from None
-    return checked_token(typed, "the token typed")
+        print(file=sys.stderr)  # off the prompt's line
+        return ""
 
 
 def _login(args: argparse.Namespace) -> int:

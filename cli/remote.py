@@ -6,6 +6,7 @@ one `CommandFailed` sentence, never a traceback.
 """
 
 import secrets
+import ssl
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -79,9 +80,7 @@ def checked_token(text: str, given_by: str) -> str:
     try:
         return _TOKEN.validate_python(text.strip())
     except ValidationError:
-        raise CommandFailed(
-            f"{given_by}: that is not a retro token; they look like rtm_… or rop_…."
-        ) from None
+        raise CommandFailed(f"{given_by}: that is not a retro token; they look like rtm_… or rop_…") from None
 
 
 def _new_id() -> str:
@@ -154,7 +153,13 @@ class RemoteServer:
             why = clean_line(exc.rcvd.reason) if exc.rcvd is not None else ""
             raise CommandFailed(f"{web} closed the connection{f' ({why})' if why else ''}.") from None
         except WebSocketException as exc:
-            raise CommandFailed(f"{web} is not a retro server: {clean_line(str(exc))}.") from None
+            https = " (if it serves https, say so in its URL)" if web.startswith("http://") else ""
+            raise CommandFailed(f"{web} is not a retro server{https}: {clean_line(str(exc))}.") from None
+        except ssl.SSLCertVerificationError as exc:
+            raise CommandFailed(
+                f"cannot trust {web}: {exc.verify_message}; if its certificate is self-signed, "
+                "set SSL_CERT_FILE to that certificate's file."
+            ) from None
         except OSError as exc:
             raise CommandFailed(f"cannot reach {web}: {exc.strerror or clean_line(str(exc))}.") from None
         except ValidationError:
