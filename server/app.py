@@ -79,6 +79,7 @@ class RetroServer:
         self.config = config
         self.rooms = Rooms(chosen)
         self.home: Room | None = self.rooms.add(session) if session is not None else None
+        self.rooms.home = self.home
         self.local_secret = secrets.token_urlsafe(24)
         """The in-process host's credential (server.access.LocalHost): kept in memory only."""
         self._server: Server | None = None

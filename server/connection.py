@@ -140,6 +140,7 @@ class Connection:
             self.doors.credentialed.discard(self)
             if self.room is not None:
                 self.room.hub.remove(self.websocket)
+                self.doors.rooms.let_go_if_done(self.room)
 
     async def _greet(self) -> None:
         """Wait for the hello; one the server failed on unexpectedly may be sent again, until the timeout."""

@@ -55,6 +55,11 @@ class Hub:
     def join_path(self) -> str:
         return f"/j/{self.session.join_token}"
 
+    @property
+    def is_empty(self) -> bool:
+        """No phone and no facilitator is connected."""
+        return not self._participants and not self._facilitators
+
     def is_known(self, ballot: str) -> bool:
         return ballot in self._known
 

@@ -1,7 +1,8 @@
 """The retros one server hosts: each a room with its own session, join token, facilitator key and fan-out.
 
-Rooms load on demand, by a join token a phone brings or by the id a facilitator names, and stay loaded while
-the server runs. One retro's hub only ever reaches its own connections.
+Rooms load on demand, by a join token a phone brings or by the id a facilitator names. An open retro's room
+stays loaded; an ended one is let go once nobody is connected to it. One retro's hub only ever reaches its
+own connections.
 """
 
 import asyncio
@@ -43,6 +44,8 @@ class Rooms:
         self._by_token: dict[str, str] = {}
         self._running = False
         self._listeners: list[Callable[[Room], None]] = []
+        self.home: Room | None = None
+        """The retro this process was started for (`retro host`, `retro serve --title`): it stays loaded."""
 
     def __iter__(self) -> Iterator[Room]:
         return iter(list(self._by_id.values()))
@@ -79,14 +82,17 @@ class Rooms:
         return self.add(resume_session(self.store, record)) if record is not None else None
 
     def by_token(self, token: str) -> Room | None:
-        """The room a join link leads to, by its current token or a replaced one."""
+        """The room a join link leads to, by its current token or a replaced one. An open retro is loaded from
+        the store if need be (after a restart); an ended one only answers while its room is still held."""
         if not token:
             return None
         retro_id = self._by_token.get(token)
         if retro_id is not None:
             return self._by_id[retro_id]
         record = self.store.retro_for_token(token)
-        return self.by_id(record.retro_id) if record is not None else None
+        if record is None or record.closed:
+            return None  # an ended retro's link closes once its room has let go: its board is not served on
+        return self.by_id(record.retro_id)
 
     def is_open(self, retro_id: str) -> bool:
         room = self._by_id.get(retro_id)
@@ -104,6 +110,12 @@ class Rooms:
             room.task.cancel()
         for token in (room.session.join_token, *room.retired_tokens):
             self._by_token.pop(token, None)
+
+    def let_go_if_done(self, room: Room) -> None:
+        """An ended retro nobody is connected to leaves memory, and its link closes: a phone that comes back
+        later keeps its ended page and is told that the link has closed."""
+        if not room.is_open and room.hub.is_empty and room is not self.home:
+            self.discard(room.retro_id)
 
     def open_for_team(self, team: str) -> list[str]:
         """The ids of the team's retros that have not ended, oldest first."""
