@@ -17,6 +17,7 @@ from retro.session import Session
 from retro.sqlite_store import SqliteStore
 from retro.views import facilitator_view
 from server.app import RetroServer, ServerConfig
+from tests.support.qr_bitmap import decode_screen
 from tests.support.sessions import start_fixed_session
 from tests.support.waiting import until
 from tui.app import RetroApp
@@ -86,6 +87,11 @@ async def served(app: RetroApp, size: tuple[int, int] = SIZE) -> AsyncIterator[P
 def screen_text(app: RetroApp) -> str:
     """What the terminal shows for the active screen, as plain text."""
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+def scanned(app: RetroApp) -> str:
+    """The QR code on the active screen, scanned as a phone's camera sees it: by colour, whole screen."""
+    return decode_screen(app.screen._compositor.render_strips())
 
 
 def notified(app: RetroApp) -> str:
