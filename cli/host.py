@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from cli.command import CommandFailed, Commands
 from cli.config import RunConfig, run_config
-from cli.remote_host import add_server_options, host_remotely, server_of
+from cli.remote_host import SERVER_OPTIONS, host_remotely, server_of
 from retro.launch import NothingToResume, open_session
 from retro.session import Session
 from retro.settings import RetroSettings
@@ -34,7 +34,8 @@ def add_commands(commands: Commands, db: argparse.ArgumentParser) -> None:
             _headless,
         ),
     ):
-        sub = commands.add_parser(name, help=help_text, parents=[db])
+        parents = [db] if name == "serve" else [db, SERVER_OPTIONS]
+        sub = commands.add_parser(name, help=help_text, parents=parents)
         sub.add_argument("--title", help="The retro's title")
         sub.add_argument("--team", help="File the retro under this team; its open actions open the Review")
         sub.add_argument("--template", help="A built-in template (see `retro templates`) or a .toml file")
@@ -56,7 +57,6 @@ def add_commands(commands: Commands, db: argparse.ArgumentParser) -> None:
         if name == "serve":
             _add_service_options(sub)
         else:
-            add_server_options(sub)
             sub.set_defaults(run=_host_runner)
 
 

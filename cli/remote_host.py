@@ -1,10 +1,11 @@
 """`retro host --server URL`: the same TUI, on a retro of the token's team on a remote `retro serve`."""
 
 import argparse
-import os
 
 from cli.command import CommandFailed
 from cli.config import run_config
+from cli.remote import ServerAddress
+from cli.server_options import server_given, team_options, team_token
 from retro.settings import RetroSettings
 from retro.template_files import TemplateError, resolve_template
 from server.asks import OpenAsk, ResumeAsk
@@ -14,22 +15,23 @@ LOCAL_ONLY = ("db", "host", "port", "public_url", "certfile", "keyfile", "keep",
 token's own."""
 
 
-def add_server_options(host: argparse.ArgumentParser) -> None:
-    host.add_argument("--server", help="Run the retro on this `retro serve` (or set RETRO_SERVER)")
-    host.add_argument("--token", help="Your team's token for --server (or RETRO_TOKEN, or `retro login`)")
+SERVER_OPTIONS = team_options()
+"""`--server` and `--token`: `retro host` takes them as the other commands that reach a server do."""
 
 
-def server_of(args: argparse.Namespace) -> str | None:
-    server: str | None = args.server or os.environ.get("RETRO_SERVER") or None
-    return server
+def server_of(args: argparse.Namespace) -> ServerAddress | None:
+    """The server named by --server, or by RETRO_SERVER unless --db names a local file; None to host here."""
+    if args.db is not None and args.server is None:
+        return None
+    return server_given(args.server, "--server")
 
 
-def host_remotely(args: argparse.Namespace, server: str) -> int:
+def host_remotely(args: argparse.Namespace, server: ServerAddress) -> int:
     given = [name for name in LOCAL_ONLY if getattr(args, name, None) not in (None, False)]
     if given:
         options = ", ".join("--" + name.replace("_", "-") for name in given)
         raise CommandFailed(f"{options}: only for a retro hosted on this machine, not with --server", code=2)
-    token = token_for(server, args.token)
+    token = team_token(args, server)
     config = run_config(args)
     if config.resume:
         ask: OpenAsk | ResumeAsk = ResumeAsk()
@@ -48,15 +50,6 @@ def host_remotely(args: argparse.Namespace, server: str) -> int:
     from tui.app import RetroApp  # Textual loads only here, so every other command stays headless
     from tui.hosting import RemoteHost
 
-    app = RetroApp(RemoteHost(server, token, ask))
+    app = RetroApp(RemoteHost(server.web, token, ask))
     app.run()
     return app.return_code or 0
-
-
-def token_for(server: str, given: str | None) -> str:
-    token = given or os.environ.get("RETRO_TOKEN")
-    if not token:
-        raise CommandFailed(
-            f"no token for {server}: give --token, set RETRO_TOKEN, or run `retro login {server}`", code=2
-        )
-    return token
