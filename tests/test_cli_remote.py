@@ -9,11 +9,14 @@ import re
 import signal
 import socket
 import stat
+import struct
 import subprocess
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from fcntl import ioctl
 from pathlib import Path
+from termios import TIOCSWINSZ
 
 import pyte
 import pytest
@@ -59,20 +62,21 @@ class Shell:
         )
 
     @contextmanager
-    def at_a_terminal(self, *args: str) -> Iterator[Terminal]:
+    def at_a_terminal(self, *args: str, columns: int = 100, lines: int = 10) -> Iterator[Terminal]:
         """The command in a pseudo-terminal of its own, as a person types at it."""
         terminal, program_side = pty.openpty()
+        ioctl(program_side, TIOCSWINSZ, struct.pack("HHHH", lines, columns, 0, 0))
         process = subprocess.Popen(
             [*RETRO, *args],
             stdin=program_side,
             stdout=program_side,
             stderr=program_side,
-            env=self.environment(),
+            env=self.environment(TERM="xterm-256color", TEXTUAL_ANIMATIONS="none"),
             cwd=self.home,
             start_new_session=True,
         )
         os.close(program_side)
-        screen = pyte.Screen(100, 10)
+        screen = pyte.Screen(columns, lines)
         try:
             yield Terminal(terminal, screen, pyte.ByteStream(screen))
             assert process.wait(timeout=30) == 0
@@ -354,3 +358,18 @@ async def test_a_server_over_tls_is_trusted_through_ssl_cert_file(shell: Shell, 
         assert "if it serves https, say so in its URL" in shell.fails(
             "team", "list", **(as_operator | {"RETRO_SERVER": plain})
         )
+
+
+async def test_retro_host_runs_a_teams_retro_on_the_server_with_the_token_kept_by_login(
+    shell: Shell, server: TeamServer
+) -> None:
+    token = add_team(shell, server, "Ward 7")
+    shell.ok("login", server.base_url, piped=token + "\n")
+    with shell.at_a_terminal(
+        "host", "--server", server.base_url, "--title", "Sprint 43", lines=30
+    ) as terminal:
+        assert terminal.wait_until(lambda shown: "Sprint 43 · Ward 7" in shown), terminal.text()
+        assert terminal.wait_until(lambda shown: f"{server.base_url}/j/" in shown), terminal.text()
+        terminal.press("\x11")  # ctrl+q: the command must then exit 0
+    listed = shell.ok("history", "--server", server.base_url)
+    assert "Sprint 43" in listed
