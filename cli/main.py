@@ -7,6 +7,9 @@ from collections.abc import Callable, Sequence
 from cli import history, host, login, outcomes, schema, team, templates
 from cli.command import CommandFailed
 
+INTERRUPTED = 130
+"""The exit status of a command stopped with Ctrl-C, as shells report it (128 + SIGINT)."""
+
 
 def _db_option() -> argparse.ArgumentParser:
     shared = argparse.ArgumentParser(add_help=False)
@@ -41,6 +44,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run(args)
     except CommandFailed as failure:
         return _fail(failure)
+    except KeyboardInterrupt:
+        print("retro: interrupted.", file=sys.stderr)
+        return INTERRUPTED
 
 
 if __name__ == "__main__":

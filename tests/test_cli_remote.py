@@ -373,3 +373,24 @@ async def test_retro_host_runs_a_teams_retro_on_the_server_with_the_token_kept_b
         terminal.press("\x11")  # ctrl+q: the command must then exit 0
     listed = shell.ok("history", "--server", server.base_url)
     assert "Sprint 43" in listed
+
+
+def test_ctrl_c_while_waiting_for_a_server_ends_in_one_line(shell: Shell) -> None:
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        url = f"http://127.0.0.1:{silent.getsockname()[1]}"
+        process = subprocess.Popen(
+            [*RETRO, "history", "--server", url, "--token", "rtm_" + "x" * 32],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=shell.environment(),
+            cwd=shell.home,
+        )
+        connection, _ = silent.accept()  # the command is now waiting for a handshake that never comes
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=30)
+        connection.close()
+    assert process.returncode == 130
+    assert stderr == "retro: interrupted.\n"
