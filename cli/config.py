@@ -10,6 +10,9 @@ from pydantic_core import ErrorDetails
 from cli.command import CommandFailed
 from retro.paths import default_db_path
 from retro.retention import Keep
+from retro.settings import RetroSettings
+from retro.template_files import TemplateError, resolve_template
+from retro.templates import Template
 from retro.text import CLEANED_LINE
 
 
@@ -41,6 +44,22 @@ class RunConfig(BaseModel):
         if self.keep is not None and not self.team:
             raise ValueError("--keep sets a team's retention; give the team with --team")
         return self
+
+    def settings(self) -> RetroSettings:
+        """The retro's own settings, as these options give them."""
+        return RetroSettings(
+            votes_per_person=self.votes,
+            max_votes_per_topic=self.max_per_topic or self.votes,
+            min_responses=self.min_responses,
+            max_items_per_retro=self.max_items,
+        )
+
+    def template_chosen(self) -> Template:
+        """The template `--template` names, built in or a file; a bad one fails in one line."""
+        try:
+            return resolve_template(self.template)
+        except TemplateError as exc:
+            raise CommandFailed(str(exc), code=2) from exc
 
     @field_validator("certfile", "keyfile")
     @classmethod

@@ -10,10 +10,8 @@ from cli.config import RunConfig, run_config
 from cli.remote_host import SERVER_OPTIONS, host_remotely, server_of
 from retro.launch import NothingToResume, open_session
 from retro.session import Session
-from retro.settings import RetroSettings
 from retro.sqlite_store import SqliteStore
 from retro.store import EventStore
-from retro.template_files import TemplateError, resolve_template
 from server.answering import Limits
 from server.app import ServerConfig
 from server.headless import serve_headless
@@ -153,16 +151,7 @@ def _runner(listen: Listen) -> Callable[[argparse.Namespace], int]:
 
 
 def _run(config: RunConfig, listen: Listen) -> int:
-    try:
-        template = resolve_template(config.template)
-    except TemplateError as exc:
-        raise CommandFailed(str(exc), code=2) from exc
-    settings = RetroSettings(
-        votes_per_person=config.votes,
-        max_votes_per_topic=config.max_per_topic or config.votes,
-        min_responses=config.min_responses,
-        max_items_per_retro=config.max_items,
-    )
+    template, settings = config.template_chosen(), config.settings()
     store = SqliteStore(config.db)
     try:
         if config.keep is not None:

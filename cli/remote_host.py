@@ -6,8 +6,6 @@ from cli.command import CommandFailed
 from cli.config import run_config
 from cli.remote import ServerAddress
 from cli.server_options import server_given, team_options, team_token
-from retro.settings import RetroSettings
-from retro.template_files import TemplateError, resolve_template
 from server.asks import OpenAsk, ResumeAsk
 
 LOCAL_ONLY = ("db", "host", "port", "public_url", "certfile", "keyfile", "keep", "max_phones", "team")
@@ -33,20 +31,11 @@ def host_remotely(args: argparse.Namespace, server: ServerAddress) -> int:
         raise CommandFailed(f"{options}: only for a retro hosted on this machine, not with --server", code=2)
     token = team_token(args, server)
     config = run_config(args)
-    if config.resume:
-        ask: OpenAsk | ResumeAsk = ResumeAsk()
-    else:
-        try:
-            template = resolve_template(config.template)
-        except TemplateError as exc:
-            raise CommandFailed(str(exc), code=2) from exc
-        settings = RetroSettings(
-            votes_per_person=config.votes,
-            max_votes_per_topic=config.max_per_topic or config.votes,
-            min_responses=config.min_responses,
-            max_items_per_retro=config.max_items,
-        )
-        ask = OpenAsk(title=config.title, template=template, settings=settings)
+    ask: OpenAsk | ResumeAsk = (
+        ResumeAsk()
+        if config.resume
+        else OpenAsk(title=config.title, template=config.template_chosen(), settings=config.settings())
+    )
     from tui.app import RetroApp  # Textual loads only here, so every other command stays headless
     from tui.hosting import RemoteHost
 

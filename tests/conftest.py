@@ -46,6 +46,15 @@ async def server(session: Session) -> AsyncIterator[RetroServer]:
 
 
 @pytest.fixture
+async def shared_server(store: SqliteStore) -> AsyncIterator[RetroServer]:
+    """A server for many teams on the store, with no retro of its own: teams open theirs by token."""
+    running = RetroServer(None, ServerConfig(host="127.0.0.1", port=0), store)
+    await running.start()
+    yield running
+    await running.stop()
+
+
+@pytest.fixture
 async def clients(server: RetroServer) -> AsyncIterator[Clients]:
     """Websocket clients of the server fixture, closed at teardown."""
     pool = Clients(server)

@@ -15,13 +15,21 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from websockets.asyncio.client import connect
-from websockets.exceptions import ConnectionClosed
 
 from retro.credentials import add_team, issue_operator_token, list_teams
 from retro.sqlite_store import SqliteStore
 from server.app import RetroServer, ServerConfig
-from tests.support.doors import LogWatch, assert_valid_reply
-from tests.support.fuzzing import FUZZ, TIMEOUT, Message, answered_one_by_one, frames, mutated, random_frames
+from tests.support.doors import LogWatch
+from tests.support.fuzzing import (
+    FUZZ,
+    TIMEOUT,
+    Message,
+    answered_one_by_one,
+    frames,
+    mutated,
+    random_frames,
+    welcomed_or_turned_away,
+)
 
 
 @dataclass(frozen=True)
@@ -146,16 +154,7 @@ async def test_any_first_frame_at_the_facilitators_door_gets_a_welcome_or_a_refu
         else mutated(data, data.draw(st.sampled_from(hellos)))
     )
     before = len(store.events(teams.retro_b))
-    async with connect(teams.door) as websocket:
-        await websocket.send(frame)
-        async with asyncio.timeout(TIMEOUT):
-            first = assert_valid_reply(await websocket.recv())
-            if first["type"] == "error":
-                with pytest.raises(ConnectionClosed):
-                    while True:
-                        assert_valid_reply(await websocket.recv())
-                assert websocket.close_code in {1008, 1013}
-            else:
-                assert first["type"] == "welcome" and first["role"] == "team"
+    first = await welcomed_or_turned_away(teams.door, frame)
+    assert first["type"] == "error" or first["role"] == "team"
     _untouched_b(teams, store, before)
     logs.assert_quiet()

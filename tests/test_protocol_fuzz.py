@@ -6,14 +6,11 @@ schema with a documented error code, one reply per message, nothing is closed wi
 logs a traceback, and nothing a rule forbids is applied (checked on the session's state afterwards).
 """
 
-import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from websockets.asyncio.client import connect
-from websockets.exceptions import ConnectionClosed
 
 from retro.actors import Facilitator
 from retro.commands import ChangePhase
@@ -24,14 +21,13 @@ from retro.sqlite_store import SqliteStore
 from retro.text import MAX_ITEM_CHARS
 from server.app import RetroServer
 from tests.support.client import Client
-from tests.support.doors import LogWatch, assert_valid_reply
+from tests.support.doors import LogWatch
 from tests.support.fuzzing import (
     BYSTANDER_TEXTS,
     FACILITATES,
     FUZZ,
     PHONE_VOTES,
     PHONE_WRITES,
-    TIMEOUT,
     answered_one_by_one,
     assert_replays_to_the_same_state,
     bystander_items,
@@ -41,6 +37,7 @@ from tests.support.fuzzing import (
     new_events,
     random_frames,
     server_for,
+    welcomed_or_turned_away,
 )
 
 
@@ -72,17 +69,7 @@ async def test_any_first_frame_gets_a_welcome_or_a_documented_refusal_and_a_poli
         if data.draw(st.booleans())
         else mutated(data, data.draw(st.sampled_from(valid)))
     )
-    async with connect(server.websocket_url) as websocket:
-        await websocket.send(frame)
-        async with asyncio.timeout(TIMEOUT):
-            first = assert_valid_reply(await websocket.recv())
-            if first["type"] == "error":
-                with pytest.raises(ConnectionClosed):
-                    while True:
-                        assert_valid_reply(await websocket.recv())
-                assert websocket.close_code in {1008, 1013}
-            else:
-                assert first["type"] == "welcome"
+    await welcomed_or_turned_away(server.websocket_url, frame)
     assert server.session.state.phase is Phase.WRITE
     assert server.session.state.items == {}
     logs.assert_quiet()

@@ -2,7 +2,6 @@
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
 
 import pytest
 from websockets.asyncio.client import ClientConnection, connect
@@ -10,16 +9,8 @@ from websockets.exceptions import ConnectionClosed
 
 from retro.credentials import add_team, issue_operator_token
 from retro.sqlite_store import SqliteStore
-from server.app import RetroServer, ServerConfig
+from server.app import RetroServer
 from tests.support.fuzzing import TIMEOUT
-
-
-@pytest.fixture
-async def server(store: SqliteStore) -> AsyncIterator[RetroServer]:
-    running = RetroServer(None, ServerConfig(host="127.0.0.1", port=0), store)
-    await running.start()
-    yield running
-    await running.stop()
 
 
 async def said_hello(door: str, token: str) -> tuple[ClientConnection, dict[str, object]]:
@@ -41,8 +32,9 @@ async def asked(websocket: ClientConnection, ask: dict[str, object], number: int
 
 
 async def test_a_revoked_teams_open_connection_closes_and_its_token_is_refused(
-    server: RetroServer, store: SqliteStore
+    shared_server: RetroServer, store: SqliteStore
 ) -> None:
+    server = shared_server
     operator_token, ward = issue_operator_token(store), add_team(store, "Ward 7")
     pharmacy = add_team(store, "Pharmacy")
     assert operator_token is not None

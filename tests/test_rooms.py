@@ -2,9 +2,6 @@
 an open retro comes back from the store after a restart."""
 
 import asyncio
-from collections.abc import AsyncIterator
-
-import pytest
 
 from retro.credentials import add_team
 from retro.sqlite_store import SqliteStore
@@ -14,17 +11,10 @@ from tests.support.facilitator import TokenClient
 from tests.support.waiting import http_status, until
 
 
-@pytest.fixture
-async def server(store: SqliteStore) -> AsyncIterator[RetroServer]:
-    running = RetroServer(None, ServerConfig(host="127.0.0.1", port=0), store)
-    await running.start()
-    yield running
-    await running.stop()
-
-
 async def test_an_ended_retro_leaves_memory_once_nobody_is_in_and_its_link_closes(
-    server: RetroServer, store: SqliteStore
+    shared_server: RetroServer, store: SqliteStore
 ) -> None:
+    server = shared_server
     facilitator = await TokenClient.hello(server.facilitator_door, add_team(store, "Ward 7"))
     opened = await facilitator.open("Weekly")
     assert facilitator.join_path is not None

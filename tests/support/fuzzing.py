@@ -8,9 +8,11 @@ import math
 import secrets
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
 
 from retro.events import Event
 from retro.secrets import owner_hash
@@ -191,6 +193,22 @@ async def answers(websocket: ClientConnection, sent: list[str | bytes]) -> list[
     assert replies[-1]["code"] == "already_joined"
     assert websocket.close_code is None
     return replies[:-1]
+
+
+async def welcomed_or_turned_away(url: str, frame: str | bytes) -> Message:
+    """Send one first frame; its reply, which must be a welcome, or a refusal followed by a policy close."""
+    async with connect(url) as websocket:
+        await websocket.send(frame)
+        async with asyncio.timeout(TIMEOUT):
+            first = assert_valid_reply(await websocket.recv())
+            if first["type"] == "error":
+                with pytest.raises(ConnectionClosed):
+                    while True:
+                        assert_valid_reply(await websocket.recv())
+                assert websocket.close_code in {1008, 1013}
+            else:
+                assert first["type"] == "welcome"
+    return first
 
 
 async def joined(
