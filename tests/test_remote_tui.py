@@ -128,7 +128,7 @@ async def test_the_remote_tui_runs_a_whole_retro_through_a_kill_9_and_a_resume_a
             await until(phase_is(app, Phase.DISCUSS), WAIT)
             await until(lambda: "Now: Discuss" in notified(app), WAIT)
             assert link.opened is not None and link.opened.retro_id == retro_id
-            assert " 6 Discuss " in screen_text(app) and TITLE in screen_text(app)
+            await until(lambda: " 6 Discuss " in screen_text(app) and TITLE in screen_text(app), WAIT)
             assert not link.unanswered
             assert applied(remote.db, retro_id, message_id), "sent again with the id it was given"
             assert moves_to(remote, retro_id, Phase.DISCUSS) == 1
@@ -150,7 +150,7 @@ async def test_the_remote_tui_runs_a_whole_retro_through_a_kill_9_and_a_resume_a
         async with served(resumed) as pilot:
             assert resumed.link is not None and resumed.link.opened is not None
             assert (resumed.link.opened.retro_id, resumed.link.opened.resumed) == (retro_id, True)
-            assert "Now: Discuss." in screen_text(resumed)
+            await until(lambda: "Now: Discuss." in screen_text(resumed), WAIT)
             await pilot.press("b")
             await until(lambda: " 6 Discuss " in screen_text(resumed), WAIT)
             assert [action.text for action in resumed.view.board.actions] == [ACTION[0]]

@@ -148,7 +148,7 @@ async def test_n_and_p_move_the_phases_phones_items_show_as_counts_and_the_revea
         phones = await phones_join(app, 3)
         await pilot.press("b")
         await next_phase(app, pilot, Phase.CHECK_IN)
-        assert "2 Check-in" in screen_text(app)
+        await until(lambda: " 2 Check-in " in screen_text(app), WAIT)
         await pilot.press("p")
         await until(phase_is(app, Phase.REVIEW), WAIT)
         await pilot.press("p")
@@ -164,7 +164,7 @@ async def test_n_and_p_move_the_phases_phones_items_show_as_counts_and_the_revea
 
         await pilot.press("n")
         await until(lambda: isinstance(app.screen, ConfirmScreen), WAIT)
-        assert "Reveal all items now?" in screen_text(app)
+        await until(lambda: "Reveal all items now?" in screen_text(app), WAIT)
         await pilot.press("escape")
         await until(lambda: not isinstance(app.screen, ConfirmScreen), WAIT)
         kept = await hosted.outcome()
