@@ -7,8 +7,10 @@ from typing import Any
 
 from retro.credentials import CredentialKind
 from retro.events import BALLOT_EVENT_TYPES, EVENT_ADAPTER, Event
+from retro.pulse.sqlite_pulses import PULSE_SCHEMA, SqlitePulses
 from retro.records import RetroRecord
 from retro.sqlite_erasure import hide_writing_order, keep_only_final_texts
+from retro.sqlite_steps import Transaction, compact
 from retro.store import RegisteredTeam, StoredCredential
 
 SCHEMA = """
@@ -86,6 +88,9 @@ class SqliteStore:
         self._db.execute("PRAGMA foreign_keys=ON")
         self._db.execute("PRAGMA secure_delete=ON")
         self._db.executescript(SCHEMA)
+        self._db.executescript(PULSE_SCHEMA)
+        self.pulses = SqlitePulses(self._db)
+        """The team's pulses, in the same file (retro.pulse)."""
         self._upgrade()
 
     def create_retro(self, record: RetroRecord, first_events: list[Event]) -> None:
@@ -333,10 +338,7 @@ class SqliteStore:
             self._compact()
 
     def _compact(self) -> None:
-        """Leave no trace of deleted rows: not in free pages, not in the write-ahead log."""
-        self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        self._db.execute("VACUUM")
-        self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        compact(self._db)
 
     def _insert_events(self, retro_id: str, events: list[Event]) -> None:
         next_seq = self._db.execute(
@@ -354,8 +356,8 @@ class SqliteStore:
         row = self._db.execute(f"{_RECORD_COLUMNS} {where}", params).fetchone()
         return None if row is None else _record(row)
 
-    def _transaction(self) -> "_Transaction":
-        return _Transaction(self._db)
+    def _transaction(self) -> Transaction:
+        return Transaction(self._db)
 
 
 _COLUMNS = (
@@ -384,14 +386,3 @@ def _record(row: tuple[Any, ...]) -> RetroRecord:
         port=row[7],
         closed=bool(row[8]),
     )
-
-
-class _Transaction:
-    def __init__(self, db: sqlite3.Connection) -> None:
-        self._db = db
-
-    def __enter__(self) -> None:
-        self._db.execute("BEGIN IMMEDIATE")
-
-    def __exit__(self, exc_type: object, exc: object, traceback: object) -> None:
-        self._db.execute("COMMIT" if exc_type is None else "ROLLBACK")

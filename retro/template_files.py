@@ -39,13 +39,13 @@ def load_template(path: Path) -> Template:
         return Template.model_validate(data)
     except ValidationError as exc:
         error = exc.errors()[0]
-        where = _describe_location(error["loc"])
-        line = _line_of(text, error["loc"])
+        where = describe_location(error["loc"])
+        line = line_of(text, error["loc"])
         at = f"{path}:{line}" if line else str(path)
         raise TemplateError(f"{at}: {where}: {error['msg']}.") from exc
 
 
-def _describe_location(loc: tuple[int | str, ...]) -> str:
+def describe_location(loc: tuple[int | str, ...]) -> str:
     parts: list[str] = []
     for part in loc:
         if isinstance(part, int):
@@ -55,7 +55,7 @@ def _describe_location(loc: tuple[int | str, ...]) -> str:
     return ".".join(parts) or "template"
 
 
-def _line_of(text: str, loc: tuple[int | str, ...]) -> int | None:
+def line_of(text: str, loc: tuple[int | str, ...]) -> int | None:
     """The line an error is about: the key inside the n-th [[table]], else that table's header."""
     lines = text.splitlines()
     headers = [i for i, line in enumerate(lines) if line.lstrip().startswith("[")]

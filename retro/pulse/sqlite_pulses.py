@@ -1,0 +1,161 @@
+"""Pulses in the store's SQLite file: the pulse, and its answers, which carry a phone's pseudonym only while
+the pulse is open. At close the pseudonyms and the key go, the answers are rewritten in a random order, and
+the file is compacted, so that nothing ties two answers to one phone, or to a time."""
+
+import json
+import secrets
+import sqlite3
+from datetime import datetime
+from typing import Any
+
+from retro.pulse.models import PulseAnswer, PulseRecord
+from retro.pulse.questions import FreeTextQuestion, PulseQuestion
+from retro.sqlite_steps import Transaction, compact
+
+PULSE_SCHEMA = """
+CREATE TABLE IF NOT EXISTS pulses (
+    pulse_id TEXT PRIMARY KEY,
+    team TEXT NOT NULL,
+    title TEXT NOT NULL,
+    week TEXT NOT NULL,
+    opened_at TEXT NOT NULL,
+    closes_at TEXT,
+    closed INTEGER NOT NULL DEFAULT 0,
+    join_token TEXT NOT NULL UNIQUE,
+    pulse_key BLOB,
+    min_responses INTEGER NOT NULL,
+    questions TEXT NOT NULL,
+    free_text TEXT
+);
+CREATE TABLE IF NOT EXISTS pulse_answers (
+    pulse_id TEXT NOT NULL REFERENCES pulses(pulse_id),
+    ballot TEXT,
+    question_id TEXT NOT NULL,
+    value INTEGER,
+    text TEXT
+);
+CREATE INDEX IF NOT EXISTS pulse_answers_by_pulse ON pulse_answers (pulse_id, ballot);
+"""
+
+_INSERT_ANSWER = (
+    "INSERT INTO pulse_answers (pulse_id, ballot, question_id, value, text) VALUES (?, ?, ?, ?, ?)"
+)
+_COLUMNS = (
+    "pulse_id, team, title, week, opened_at, closes_at, closed, join_token, pulse_key, min_responses,"
+    " questions, free_text"
+)
+
+
+class SqlitePulses:
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    def create_pulse(self, record: PulseRecord) -> None:
+        with Transaction(self._db):
+            self._db.execute(
+                f"INSERT INTO pulses ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    record.pulse_id,
+                    record.team,
+                    record.title,
+                    record.week,
+                    record.opened_at.isoformat(),
+                    record.closes_at.isoformat() if record.closes_at else None,
+                    int(record.closed),
+                    record.join_token,
+                    record.pulse_key,
+                    record.min_responses,
+                    json.dumps([question.model_dump() for question in record.questions]),
+                    record.free_text.model_dump_json() if record.free_text else None,
+                ),
+            )
+
+    def pulse(self, pulse_id: str) -> PulseRecord | None:
+        return self._one("WHERE pulse_id = ?", (pulse_id,))
+
+    def pulse_for_token(self, join_token: str) -> PulseRecord | None:
+        return self._one("WHERE join_token = ?", (join_token,))
+
+    def pulses(self, team: str | None = None) -> list[PulseRecord]:
+        """Every pulse, oldest first; only the team's when a team is given."""
+        where, params = ("WHERE team = ?", (team,)) if team is not None else ("", ())
+        rows = self._db.execute(f"SELECT {_COLUMNS} FROM pulses {where} ORDER BY opened_at", params)
+        return [_record(row) for row in rows.fetchall()]
+
+    def replace_answers(self, pulse_id: str, ballot: str, answers: list[PulseAnswer]) -> None:
+        """The phone's answers, replacing any it gave before; durable on return."""
+        with Transaction(self._db):
+            self._db.execute(
+                "DELETE FROM pulse_answers WHERE pulse_id = ? AND ballot = ?", (pulse_id, ballot)
+            )
+            self._db.executemany(
+                _INSERT_ANSWER,
+                [(pulse_id, ballot, answer.question_id, answer.value, answer.text) for answer in answers],
+            )
+
+    def answers_of(self, pulse_id: str, ballot: str) -> list[PulseAnswer]:
+        rows = self._db.execute(
+            "SELECT question_id, value, text FROM pulse_answers WHERE pulse_id = ? AND ballot = ?",
+            (pulse_id, ballot),
+        )
+        return [PulseAnswer(question_id=row[0], value=row[1], text=row[2]) for row in rows.fetchall()]
+
+    def answer_count(self, pulse_id: str) -> int:
+        """How many phones have answered: by pseudonym while open, by respondent number after close."""
+        query = "SELECT COUNT(DISTINCT ballot) FROM pulse_answers WHERE pulse_id = ?"
+        return int(self._db.execute(query, (pulse_id,)).fetchone()[0])
+
+    def close_pulse(self, pulse_id: str) -> None:
+        """In one step: forget the key, replace each pseudonym by a random respondent number (so answers are
+        counted per respondent, but tie to nobody), write the answers back in a random order, and compact."""
+        with Transaction(self._db):
+            rows = self._db.execute(
+                "SELECT ballot, question_id, value, text FROM pulse_answers WHERE pulse_id = ?", (pulse_id,)
+            ).fetchall()
+            ballots = sorted({row[0] for row in rows}, key=lambda _: secrets.randbits(64))
+            respondent = {ballot: f"respondent-{number}" for number, ballot in enumerate(ballots)}
+            shuffled = sorted(rows, key=lambda _: secrets.randbits(64))
+            self._db.execute("DELETE FROM pulse_answers WHERE pulse_id = ?", (pulse_id,))
+            self._db.executemany(
+                _INSERT_ANSWER,
+                [(pulse_id, respondent[row[0]], row[1], row[2], row[3]) for row in shuffled],
+            )
+            self._db.execute("UPDATE pulses SET closed = 1, pulse_key = NULL WHERE pulse_id = ?", (pulse_id,))
+        compact(self._db)
+
+    def stored_answers(self, pulse_id: str) -> list[PulseAnswer]:
+        """A closed pulse's answers, in the random order they were stored in at close."""
+        rows = self._db.execute(
+            "SELECT question_id, value, text FROM pulse_answers WHERE pulse_id = ? ORDER BY rowid",
+            (pulse_id,),
+        )
+        return [PulseAnswer(question_id=row[0], value=row[1], text=row[2]) for row in rows.fetchall()]
+
+    def asked_counts(self, team: str) -> dict[str, int]:
+        """How often each question has been asked in the team's pulses."""
+        counts: dict[str, int] = {}
+        for record in self.pulses(team):
+            for question in record.questions:
+                counts[question.id] = counts.get(question.id, 0) + 1
+        return counts
+
+    def _one(self, where: str, params: tuple[str, ...]) -> PulseRecord | None:
+        row = self._db.execute(f"SELECT {_COLUMNS} FROM pulses {where}", params).fetchone()
+        return None if row is None else _record(row)
+
+
+def _record(row: tuple[Any, ...]) -> PulseRecord:
+    return PulseRecord(
+        pulse_id=row[0],
+        team=row[1],
+        title=row[2],
+        week=row[3],
+        opened_at=datetime.fromisoformat(row[4]),
+        closes_at=datetime.fromisoformat(row[5]) if row[5] else None,
+        closed=bool(row[6]),
+        join_token=row[7],
+        pulse_key=row[8],
+        min_responses=row[9],
+        questions=tuple(PulseQuestion.model_validate(question) for question in json.loads(row[10])),
+        free_text=FreeTextQuestion.model_validate_json(row[11]) if row[11] else None,
+    )

@@ -1,0 +1,184 @@
+"""The pulse's domain on a real SQLite file: rotation, answers, thresholds, erasure at close, the trend."""
+
+import secrets
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from retro.pulse.bank import BUILT_IN_BANK
+from retro.pulse.bank_files import BankError, load_bank
+from retro.pulse.lifecycle import answer, close_due, close_pulse, my_answers, open_pulse
+from retro.pulse.models import PulseAnswer, PulseRecord, PulseRefused
+from retro.pulse.questions import Need
+from retro.pulse.results import results
+from retro.pulse.rotation import choose
+from retro.pulse.trend import trend
+from retro.secrets import pseudonym
+from retro.sqlite_store import SqliteStore
+
+MONDAY = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+
+
+def answered(
+    store: SqliteStore, record: PulseRecord, phones: int, value: int = 7, text: str = ""
+) -> list[str]:
+    secrets_used = []
+    for phone in range(phones):
+        secret = secrets.token_urlsafe(24)
+        given = [
+            PulseAnswer(question_id=q.id, value=min(value + phone % 2, q.high)) for q in record.questions
+        ]
+        if text:
+            given.append(PulseAnswer(question_id="help", text=f"{text} {phone}"))
+        answer(store.pulses, record, secret, given)
+        secrets_used.append(secret)
+    return secrets_used
+
+
+def test_each_pulse_asks_motivation_then_the_least_asked_statements_spread_over_needs(
+    store: SqliteStore,
+) -> None:
+    asked: list[tuple[str, ...]] = []
+    for week in range(6):
+        record = open_pulse(store.pulses, team="Ward 7", now=MONDAY + timedelta(weeks=week))
+        assert record.questions[0].id == "motivation"
+        asked.append(tuple(question.id for question in record.questions[1:]))
+    flat = [question_id for chosen in asked for question_id in chosen]
+    assert len(flat) == len(set(flat)) == 18, "six pulses ask all eighteen statements once, least-asked first"
+    for chosen in asked:
+        needs = {next(q.need for q in BUILT_IN_BANK if q.id == question_id) for question_id in chosen}
+        assert len(needs) == 3, "one pulse's three statements come from three needs"
+    seventh = open_pulse(store.pulses, team="Ward 7", now=MONDAY + timedelta(weeks=6))
+    assert tuple(q.id for q in seventh.questions[1:]) == asked[0], "then round again, in the same order"
+
+
+def test_a_pinned_statement_comes_first_and_an_unknown_one_is_refused(store: SqliteStore) -> None:
+    record = open_pulse(store.pulses, team="Ward 7", now=MONDAY, pinned="safe-to-speak")
+    assert [q.id for q in record.questions[:2]] == ["motivation", "safe-to-speak"]
+    with pytest.raises(PulseRefused, match="No question 'nope' in the bank"):
+        open_pulse(store.pulses, team="Ward 7", now=MONDAY, pinned="nope")
+    assert choose(BUILT_IN_BANK, {}, count=2)[1].need is not choose(BUILT_IN_BANK, {}, count=2)[0].need
+
+
+def test_answering_again_replaces_and_bad_answers_are_refused_in_a_sentence(store: SqliteStore) -> None:
+    record = open_pulse(store.pulses, team="Ward 7", now=MONDAY)
+    secret = "phone-secret-" + "a" * 20
+    answer(store.pulses, record, secret, [PulseAnswer(question_id="motivation", value=3)])
+    answer(store.pulses, record, secret, [PulseAnswer(question_id="motivation", value=9)])
+    assert my_answers(store.pulses, record, secret) == [PulseAnswer(question_id="motivation", value=9)]
+    assert store.pulses.answer_count(record.pulse_id) == 1
+    for bad, sentence in (
+        ([PulseAnswer(question_id="motivation", value=11)], "motivation: give a number from 1 to 10."),
+        ([PulseAnswer(question_id="elsewhere", value=1)], "elsewhere: this pulse does not ask that."),
+        ([PulseAnswer(question_id="motivation", text="words")], "motivation: give a number from 1 to 10."),
+        ([], "Answer at least one question."),
+    ):
+        with pytest.raises(PulseRefused) as refused:
+            answer(store.pulses, record, secret, bad)
+        assert refused.value.message == sentence
+    assert my_answers(store.pulses, record, secret) == [PulseAnswer(question_id="motivation", value=9)]
+
+
+def test_results_hold_the_threshold_per_question_and_for_free_text(store: SqliteStore) -> None:
+    record = open_pulse(store.pulses, team="Ward 7", now=MONDAY)
+    with pytest.raises(PulseRefused, match="once the pulse has closed"):
+        results(store.pulses, record.pulse_id)
+    answered(store, record, phones=5, text="More time for handover")
+    few = secrets.token_urlsafe(24)  # answers one statement only: that one reaches 6, the others stay at 5
+    answer(store.pulses, record, few, [PulseAnswer(question_id=record.questions[1].id, value=2)])
+    close_pulse(store.pulses, record.pulse_id)
+    shown = results(store.pulses, record.pulse_id)
+    assert shown.answered == 6
+    assert all(summary.shown and summary.mean is not None for summary in shown.summaries)
+    assert shown.comments is not None and len(shown.comments) == 5
+
+    small = open_pulse(store.pulses, team="Ward 7", now=MONDAY + timedelta(weeks=1))
+    answered(store, small, phones=4, text="Nothing")
+    close_pulse(store.pulses, small.pulse_id)
+    hidden = results(store.pulses, small.pulse_id)
+    assert hidden.answered == 4
+    assert all(not s.shown and s.mean is None and s.histogram is None for s in hidden.summaries)
+    assert hidden.comments is None and hidden.comments_written == 4
+
+
+def test_comments_come_back_shuffled_and_say_when_they_point_at_a_person(store: SqliteStore) -> None:
+    orders = set()
+    for week in range(4):
+        record = open_pulse(store.pulses, team="Ward 7", now=MONDAY + timedelta(weeks=week))
+        answered(store, record, phones=8, text="Comment")
+        close_pulse(store.pulses, record.pulse_id)
+        comments = results(store.pulses, record.pulse_id).comments
+        assert comments is not None
+        orders.add(tuple(comment.text for comment in comments))
+    assert len(orders) > 1, "the written order does not survive close"
+    blaming = open_pulse(store.pulses, team="Ward 7", now=MONDAY + timedelta(weeks=5))
+    answered(store, blaming, phones=5, text="Sam forgot the handover again")
+    close_pulse(store.pulses, blaming.pulse_id)
+    comments = results(store.pulses, blaming.pulse_id).comments
+    assert comments is not None and all(comment.points_at_person for comment in comments)
+
+
+def test_closing_leaves_no_pseudonym_no_key_and_no_order_in_the_file(
+    store: SqliteStore, db_path: Path
+) -> None:
+    record = open_pulse(store.pulses, team="Ward 7", now=MONDAY)
+    secrets_used = answered(store, record, phones=6)
+    assert record.pulse_key is not None
+    ballots = [pseudonym(record.pulse_key, secret) for secret in secrets_used]
+    close_pulse(store.pulses, record.pulse_id)
+    store._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    written = db_path.read_bytes() + (db_path.with_name(db_path.name + "-wal").read_bytes() or b"")
+    for ballot in ballots:
+        assert ballot.encode() not in written
+    assert record.pulse_key not in written
+    closed = store.pulses.pulse(record.pulse_id)
+    assert closed is not None and closed.closed and closed.pulse_key is None
+    assert store.pulses.answer_count(record.pulse_id) == 6, "the count survives"
+    with pytest.raises(PulseRefused, match="has closed"):
+        answer(store.pulses, closed, secrets_used[0], [PulseAnswer(question_id="motivation", value=5)])
+
+
+def test_the_trend_has_a_gap_for_a_week_under_the_threshold(store: SqliteStore) -> None:
+    for week, phones in enumerate((6, 4, 7)):
+        record = open_pulse(store.pulses, team="Ward 7", now=MONDAY + timedelta(weeks=week))
+        answered(store, record, phones=phones, value=5 + week)
+        close_pulse(store.pulses, record.pulse_id)
+    open_pulse(store.pulses, team="Ward 7", now=MONDAY + timedelta(weeks=3))  # still open: not in the trend
+    points = trend(store.pulses, "Ward 7")
+    assert [(p.week, p.answered) for p in points] == [("2026-W49", 6), ("2026-W50", 4), ("2026-W51", 7)]
+    assert points[0].mean is not None and points[2].mean is not None
+    assert points[1].mean is None, "four answers under a threshold of five: a gap, never a number"
+    assert trend(store.pulses, "Another team") == ()
+
+
+def test_a_pulse_closes_by_itself_when_its_time_comes(store: SqliteStore) -> None:
+    record = open_pulse(store.pulses, team="Ward 7", now=MONDAY, closes_at=MONDAY + timedelta(days=4))
+    assert close_due(store.pulses, MONDAY + timedelta(days=3)) == []
+    [closed] = close_due(store.pulses, MONDAY + timedelta(days=4, seconds=1))
+    assert closed.pulse_id == record.pulse_id and closed.closed
+    with pytest.raises(PulseRefused, match="close after it opens"):
+        open_pulse(store.pulses, team="Ward 7", now=MONDAY, closes_at=MONDAY)
+
+
+def test_a_teams_own_bank_loads_and_its_mistakes_name_the_file_and_line(tmp_path: Path) -> None:
+    good = tmp_path / "bank.toml"
+    good.write_text(
+        '[[question]]\nid = "rota-fair"\ntext = "The rota this week was fair."\nneed = "workload"\n'
+    )
+    [question] = load_bank(good)
+    assert (question.id, question.need) == ("rota-fair", Need.WORKLOAD)
+    bad = tmp_path / "bad.toml"
+    bad.write_text(
+        '[[question]]\nid = "ok"\ntext = "Fine"\nneed = "support"\n\n'
+        '[[question]]\nid = "rota"\ntext = "Rota"\nneed = "weather"\n'
+    )
+    with pytest.raises(BankError) as error:
+        load_bank(bad)
+    assert str(error.value).startswith(f"{bad}:9: question[2].need: Input should be ")
+    broken = tmp_path / "broken.toml"
+    broken.write_text("[[question]\n")
+    with pytest.raises(BankError, match="not valid TOML"):
+        load_bank(broken)
+    with pytest.raises(BankError, match="cannot read"):
+        load_bank(tmp_path / "missing.toml")
