@@ -4,7 +4,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from cli import history, host, login, outcomes, schema, team, templates
+from cli import history, host, login, outcomes, pulse, schema, team, templates
 from cli.command import CommandFailed
 
 INTERRUPTED = 130
@@ -26,6 +26,7 @@ def _parser() -> argparse.ArgumentParser:
     history.add_command(commands, db)
     outcomes.add_commands(commands, db)
     schema.add_command(commands)
+    pulse.add_commands(commands, db)
     team.add_command(commands)
     login.add_commands(commands)
     return parser

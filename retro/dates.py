@@ -4,7 +4,7 @@ A bare weekday is the next one after today; "next fri" is Friday of next week.
 """
 
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _UNITS = {"day": 1, "week": 7}
@@ -71,3 +71,26 @@ def _add_months(start: date, months: int) -> date:
         except ValueError:
             continue
     raise AssertionError("unreachable: every month has 28 days")
+
+
+_TIME = re.compile(r"^(.*?)\s*(?:at\s+)?(\d{1,2})(?::(\d{2}))?\s*$")
+DEFAULT_CLOSING_HOUR = 17
+
+
+def parse_moment(text: str, now: datetime) -> datetime:
+    """A moment as people say it, in local time: "fri 17:00", "tomorrow 9:30", "next fri", "2026-12-04 12:00".
+    Without a time of day it means 17:00. Raises UnknownDate with a sentence saying what works."""
+    spoken = " ".join(text.lower().replace(",", " ").split())
+    day_words, hour, minute = spoken, DEFAULT_CLOSING_HOUR, 0
+    if (match := _TIME.match(spoken)) is not None and match[1] and ":" in spoken:
+        day_words, hour, minute = match[1], int(match[2]), int(match[3] or 0)
+    local_now = now.astimezone()
+    try:
+        day = parse_due(day_words, local_now.date())
+    except UnknownDate:
+        raise UnknownDate(
+            f"{text.strip()!r} is not a time I know; try 'fri 17:00', 'tomorrow 9:30' or '2026-12-04 12:00'."
+        ) from None
+    if not (0 <= hour <= 23 and 0 <= minute <= 59):
+        raise UnknownDate(f"{text.strip()!r}: give the time of day as HH:MM, from 00:00 to 23:59.")
+    return datetime.combine(day, time(hour, minute), tzinfo=local_now.tzinfo).astimezone(UTC)

@@ -1,0 +1,158 @@
+"""`retro pulse open|close|results`: a team's weekly pulse on this machine's store.
+
+The pulse's phones answer through whichever server serves the same database (`retro serve` or `retro host`),
+at the URL the poster and the command print.
+"""
+
+import argparse
+from datetime import UTC, datetime
+from pathlib import Path
+
+from cli.command import CommandFailed, Commands
+from retro.dates import UnknownDate, parse_moment
+from retro.paths import default_db_path
+from retro.pulse.bank import BUILT_IN_BANK
+from retro.pulse.bank_files import BankError, load_bank
+from retro.pulse.lifecycle import WHAT_WOULD_HELP, close_pulse, open_pulse
+from retro.pulse.models import DEFAULT_THRESHOLD, MIN_THRESHOLD, PulseRecord, PulseRefused
+from retro.pulse.questions import FreeTextQuestion
+from retro.pulse.results import PulseResults, results
+from retro.pulse.trend import trend
+from retro.sqlite_store import SqliteStore
+from retro.text import clean_line
+from server.addresses import PublicAddress
+
+DEFAULT_PORT = 8765
+
+
+def add_commands(commands: Commands, db: argparse.ArgumentParser) -> None:
+    pulse = commands.add_parser("pulse", help="A short anonymous check-in between retros.")
+    actions = pulse.add_subparsers(dest="pulse_command", required=True)
+    opening = actions.add_parser("open", help="Open a pulse for a team; phones answer by QR.", parents=[db])
+    opening.add_argument("--team", required=True, help="The team the pulse is for")
+    opening.add_argument("--until", help='When it closes by itself, like "fri 17:00" (default: never)')
+    opening.add_argument("--title", default="Weekly pulse", help="The pulse's title")
+    opening.add_argument("--pin", help="A question id to ask this time (see --bank)")
+    opening.add_argument("--free-text", help='The open question (default "What would help?")')
+    opening.add_argument("--no-free-text", action="store_true", help="Ask no open question")
+    opening.add_argument(
+        "--min-responses", type=int, default=DEFAULT_THRESHOLD, help="Answers needed before any result shows"
+    )
+    opening.add_argument("--bank", help="A TOML file of the team's own questions")
+    opening.add_argument("--public-url", help="The base URL phones use (default: this machine, port 8765)")
+    opening.set_defaults(run=_open)
+    closing = actions.add_parser(
+        "close", help="Close the team's open pulse and show its results.", parents=[db]
+    )
+    closing.add_argument("--team", required=True)
+    closing.set_defaults(run=_close)
+    showing = actions.add_parser("results", help="The team's pulse trend over weeks.", parents=[db])
+    showing.add_argument("--team", required=True)
+    showing.add_argument("--weeks", type=int, default=12, help="How many weeks back (default 12)")
+    showing.set_defaults(run=_results)
+
+
+def _store(args: argparse.Namespace) -> SqliteStore:
+    return SqliteStore(Path(args.db) if args.db else default_db_path())
+
+
+def _team(args: argparse.Namespace) -> str:
+    team = clean_line(args.team)
+    if not team:
+        raise CommandFailed("--team: give the team's name, like 'Ward 7'.", code=2)
+    return team
+
+
+def _open(args: argparse.Namespace) -> int:
+    team, now = _team(args), datetime.now(UTC)
+    if not MIN_THRESHOLD <= args.min_responses <= 50:
+        raise CommandFailed(f"--min-responses: give a number from {MIN_THRESHOLD} to 50.", code=2)
+    try:
+        closes_at = parse_moment(args.until, now) if args.until else None
+        bank = load_bank(Path(args.bank)) if args.bank else BUILT_IN_BANK
+    except (UnknownDate, BankError) as exc:
+        raise CommandFailed(str(exc), code=2) from exc
+    free_text = None if args.no_free_text else WHAT_WOULD_HELP
+    if args.free_text and not args.no_free_text:
+        free_text = FreeTextQuestion(text=clean_line(args.free_text) or WHAT_WOULD_HELP.text)
+    store = _store(args)
+    try:
+        record = open_pulse(
+            store.pulses,
+            team=team,
+            now=now,
+            title=clean_line(args.title) or "Weekly pulse",
+            closes_at=closes_at,
+            pinned=args.pin,
+            free_text=free_text,
+            min_responses=args.min_responses,
+            bank=bank,
+        )
+    except PulseRefused as refused:
+        raise CommandFailed(refused.message) from refused
+    finally:
+        store.close()
+    address = PublicAddress.for_listener("0.0.0.0", DEFAULT_PORT, args.public_url)
+    print(f"Pulse:     {record.title} · {record.team}")
+    print(f"Join URL:  {address.join_url(record.join_token)}")
+    print(f"Closes:    {_when(record)}")
+    for number, question in enumerate(record.questions, start=1):
+        print(f"  {number}. {question.text}")
+    if record.free_text is not None:
+        print(f"  {len(record.questions) + 1}. {record.free_text.text} (optional)")
+    return 0
+
+
+def _when(record: PulseRecord) -> str:
+    if record.closes_at is None:
+        return "when you run `retro pulse close`"
+    return record.closes_at.astimezone().strftime("%a %d %b %Y, %H:%M")
+
+
+def _latest_open(store: SqliteStore, team: str) -> PulseRecord:
+    opened = [record for record in store.pulses.pulses(team) if not record.closed]
+    if not opened:
+        raise CommandFailed(f"Team {team!r} has no open pulse; `retro pulse open --team {team!r}` opens one.")
+    return opened[-1]
+
+
+def _close(args: argparse.Namespace) -> int:
+    team, store = _team(args), _store(args)
+    try:
+        record = close_pulse(store.pulses, _latest_open(store, team).pulse_id)
+        shown = results(store.pulses, record.pulse_id)
+    finally:
+        store.close()
+    print(_described(shown))
+    return 0
+
+
+def _described(shown: PulseResults) -> str:
+    lines = [f"{shown.title} · {shown.team} · {shown.week}: {shown.answered} answered"]
+    for summary in shown.summaries:
+        if summary.mean is None:
+            lines.append(f"  {summary.text}  — too few answers to show ({summary.answered})")
+        else:
+            lines.append(f"  {summary.text}  {summary.mean:.1f} of {summary.high} ({summary.answered})")
+    if shown.comments is None:
+        lines.append(f"  Comments: too few to show ({shown.comments_written})")
+    else:
+        lines.append("  Comments, in no order:")
+        lines += [f"    – {comment.text}" for comment in shown.comments]
+    return "\n".join(lines)
+
+
+def _results(args: argparse.Namespace) -> int:
+    team, store = _team(args), _store(args)
+    try:
+        points = trend(store.pulses, team, weeks=max(1, min(args.weeks, 520)))
+    finally:
+        store.close()
+    if not points:
+        print(f"No closed pulses for team {team!r} yet.")
+        return 0
+    print(f"{'week':<10} {'motivation':>10} {'answered':>8}")
+    for point in points:
+        mean = f"{point.mean:.1f}" if point.mean is not None else "gap"
+        print(f"{point.week:<10} {mean:>10} {point.answered:>8}")
+    return 0

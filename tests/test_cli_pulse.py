@@ -1,0 +1,106 @@
+"""`retro pulse open|close|results` as a user runs them, on a real SQLite file; answers come from phones
+through the domain's one path, as the server sends them."""
+
+import re
+import secrets
+import subprocess
+from datetime import UTC, datetime
+from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from retro.dates import UnknownDate, parse_moment
+from retro.pulse.lifecycle import answer
+from retro.pulse.models import PulseAnswer
+from retro.sqlite_store import SqliteStore
+from tests.support.serve import RETRO
+
+JOIN = re.compile(r"^Join URL:  (https://retro\.example\.org/j/([A-Za-z0-9_-]{22}))$", re.MULTILINE)
+
+
+def retro(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*RETRO, *args], capture_output=True, text=True, timeout=60)
+
+
+def phones_answer(db: Path, token: str, phones: int, value: int) -> None:
+    store = SqliteStore(db)
+    try:
+        record = store.pulses.pulse_for_token(token)
+        assert record is not None
+        for _ in range(phones):
+            given = [PulseAnswer(question_id=q.id, value=min(value, q.high)) for q in record.questions]
+            given.append(PulseAnswer(question_id="help", text="Fewer interruptions"))
+            answer(store.pulses, record, secrets.token_urlsafe(24), given)
+    finally:
+        store.close()
+
+
+def test_a_pulse_opens_with_its_questions_and_link_closes_with_results_and_makes_a_trend(
+    tmp_path: Path,
+) -> None:
+    db = str(tmp_path / "r.db")
+    opened = retro("pulse", "open", "--db", db, "--team", "Ward 7", "--until", "fri 17:00",
+                   "--public-url", "https://retro.example.org", "--pin", "safe-to-speak")  # fmt: skip
+    assert opened.returncode == 0, opened.stderr
+    match = JOIN.search(opened.stdout)
+    assert match is not None, opened.stdout
+    assert "1. How motivated do you feel about work this week?" in opened.stdout
+    assert "2. I feel safe to speak up about things that worry me." in opened.stdout
+    assert "5. What would help? (optional)" in opened.stdout
+    phones_answer(tmp_path / "r.db", match[2], phones=6, value=4)
+
+    closed = retro("pulse", "close", "--db", db, "--team", "Ward 7")
+    assert closed.returncode == 0, closed.stderr
+    assert "6 answered" in closed.stdout
+    assert "How motivated do you feel about work this week?  4.0 of 10 (6)" in closed.stdout
+    assert "– Fewer interruptions" in closed.stdout
+
+    small = retro(
+        "pulse", "open", "--db", db, "--team", "Ward 7", "--public-url", "https://retro.example.org"
+    )
+    small_link = JOIN.search(small.stdout)
+    assert small_link is not None
+    phones_answer(tmp_path / "r.db", small_link[2], phones=4, value=8)
+    hidden = retro("pulse", "close", "--db", db, "--team", "Ward 7")
+    assert "too few answers to show (4)" in hidden.stdout and "8.0" not in hidden.stdout
+    assert "Comments: too few to show (4)" in hidden.stdout
+
+    shown = retro("pulse", "results", "--db", db, "--team", "Ward 7")
+    week = datetime.now(UTC).isocalendar()
+    lines = [line.split() for line in shown.stdout.splitlines()]
+    assert lines == [
+        ["week", "motivation", "answered"],
+        [f"{week.year}-W{week.week:02d}", "gap", "4"],
+    ], "one point a week, the week's latest pulse; under the threshold it is a gap, never a number"
+
+
+def test_bad_options_fail_in_one_line_and_open_nothing(tmp_path: Path) -> None:
+    db = str(tmp_path / "r.db")
+    for args, said in (
+        (["--until", "someday"], "'someday' is not a time I know"),
+        (["--until", "fri 25:00"], "give the time of day as HH:MM"),
+        (["--min-responses", "2"], "--min-responses: give a number from 3 to 50."),
+        (["--pin", "nope"], "No question 'nope' in the bank"),
+        (["--bank", str(tmp_path / "missing.toml")], "cannot read the questions"),
+    ):
+        result = retro("pulse", "open", "--db", db, "--team", "Ward 7", *args)
+        assert result.returncode != 0 and "Traceback" not in result.stderr
+        [line] = result.stderr.splitlines()
+        assert line.startswith("retro: ") and said in line, line
+    nothing = retro("pulse", "close", "--db", db, "--team", "Ward 7")
+    assert (
+        nothing.stderr
+        == "retro: Team 'Ward 7' has no open pulse; `retro pulse open --team 'Ward 7'` opens one.\n"
+    )
+
+
+@given(text=st.text(max_size=40))
+def test_any_closing_time_is_understood_or_refused_in_a_sentence(text: str) -> None:
+    now = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+    try:
+        moment = parse_moment(text, now)
+    except UnknownDate as unknown:
+        assert str(unknown).strip()
+    else:
+        assert moment.tzinfo is not None and moment.date() >= now.date()
