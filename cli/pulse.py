@@ -5,11 +5,17 @@ at the URL the poster and the command print.
 """
 
 import argparse
+import os
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
 from cli.command import CommandFailed, Commands
 from retro.dates import UnknownDate, parse_moment
+from retro.exports.files import file_slug, unused_path
+from retro.exports.paper import Paper, locale_paper
+from retro.exports.pdf import PdfUnavailable
+from retro.exports.poster import PosterContent, render_poster_html, render_poster_pdf
 from retro.paths import default_db_path
 from retro.pulse.bank import BUILT_IN_BANK
 from retro.pulse.bank_files import BankError, load_bank
@@ -40,6 +46,8 @@ def add_commands(commands: Commands, db: argparse.ArgumentParser) -> None:
     )
     opening.add_argument("--bank", help="A TOML file of the team's own questions")
     opening.add_argument("--public-url", help="The base URL phones use (default: this machine, port 8765)")
+    opening.add_argument("--poster-dir", help="Where the poster is written (default: here)")
+    opening.add_argument("--paper", choices=[paper.value for paper in Paper], help="a4 or letter")
     opening.set_defaults(run=_open)
     closing = actions.add_parser(
         "close", help="Close the team's open pulse and show its results.", parents=[db]
@@ -100,7 +108,38 @@ def _open(args: argparse.Namespace) -> int:
         print(f"  {number}. {question.text}")
     if record.free_text is not None:
         print(f"  {len(record.questions) + 1}. {record.free_text.text} (optional)")
+    paper = Paper(args.paper) if args.paper else locale_paper(os.environ)
+    for path in _posters(record, address.join_url(record.join_token), paper, Path(args.poster_dir or ".")):
+        print(f"Poster:    {path}")
     return 0
+
+
+def _posters(record: PulseRecord, join_url: str, paper: Paper, directory: Path) -> list[Path]:
+    """The poster as HTML, and as PDF where Chromium is installed (else a note on stderr)."""
+    content = PosterContent(
+        title=record.title,
+        team=record.team,
+        join_url=join_url,
+        questions=tuple(question.text for question in record.questions),
+        free_text=record.free_text.text if record.free_text else None,
+        closes_at=record.closes_at,
+        min_responses=record.min_responses,
+    )
+    stem = f"{file_slug(record.team, 'team')}-{record.week}-pulse-poster"
+    written: list[Path] = []
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        page = unused_path(directory, f"{stem}.html")
+        page.write_bytes(render_poster_html(content, paper))
+        written.append(page)
+        pdf = unused_path(directory, f"{stem}.pdf")
+        pdf.write_bytes(render_poster_pdf(content, paper))
+        written.append(pdf)
+    except PdfUnavailable as missing:
+        print(f"retro: note: no PDF poster: {missing}", file=sys.stderr)
+    except OSError as exc:
+        raise CommandFailed(f"cannot write the poster in {directory}: {exc.strerror}.") from exc
+    return written
 
 
 def _when(record: PulseRecord) -> str:

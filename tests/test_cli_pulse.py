@@ -19,8 +19,8 @@ from tests.support.serve import RETRO
 JOIN = re.compile(r"^Join URL:  (https://retro\.example\.org/j/([A-Za-z0-9_-]{22}))$", re.MULTILINE)
 
 
-def retro(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*RETRO, *args], capture_output=True, text=True, timeout=60)
+def retro(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*RETRO, *args], capture_output=True, text=True, timeout=120, cwd=cwd)
 
 
 def phones_answer(db: Path, token: str, phones: int, value: int) -> None:
@@ -40,14 +40,32 @@ def test_a_pulse_opens_with_its_questions_and_link_closes_with_results_and_makes
     tmp_path: Path,
 ) -> None:
     db = str(tmp_path / "r.db")
-    opened = retro("pulse", "open", "--db", db, "--team", "Ward 7", "--until", "fri 17:00",
-                   "--public-url", "https://retro.example.org", "--pin", "safe-to-speak")  # fmt: skip
+    opened = retro("pulse", "open", "--db", db, "--team", "Ward 7", "--until", "fri 17:00", "--paper", "a4",
+                   "--public-url", "https://retro.example.org", "--pin", "safe-to-speak",
+                   cwd=tmp_path)  # fmt: skip
     assert opened.returncode == 0, opened.stderr
     match = JOIN.search(opened.stdout)
     assert match is not None, opened.stdout
     assert "1. How motivated do you feel about work this week?" in opened.stdout
     assert "2. I feel safe to speak up about things that worry me." in opened.stdout
     assert "5. What would help? (optional)" in opened.stdout
+    week = datetime.now(UTC).isocalendar()
+    poster = tmp_path / f"ward-7-{week.year}-W{week.week:02d}-pulse-poster.pdf"
+    assert f"Poster:    {poster.name}" in opened.stdout
+    page = tmp_path / "poster"
+    subprocess.run(["pdftoppm", "-r", "80", "-png", "-singlefile", str(poster), str(page)], check=True)
+    decoded = subprocess.run(["zbarimg", "-q", "--raw", f"{page}.png"], capture_output=True, text=True)
+    assert decoded.stdout.strip() == match[1], "the poster's QR code scans to the pulse's link"
+    printed = subprocess.run(
+        ["pdftotext", str(poster), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "I feel safe to speak up about things that worry me." in printed
+    assert (
+        "nobody, the facilitator included," in printed
+        and "Results appear only after the pulse closes" in printed
+    )
+    size = subprocess.run(["pdfinfo", str(poster)], capture_output=True, text=True, check=True).stdout
+    assert "(A4)" in size
     phones_answer(tmp_path / "r.db", match[2], phones=6, value=4)
 
     closed = retro("pulse", "close", "--db", db, "--team", "Ward 7")
@@ -67,7 +85,6 @@ def test_a_pulse_opens_with_its_questions_and_link_closes_with_results_and_makes
     assert "Comments: too few to show (4)" in hidden.stdout
 
     shown = retro("pulse", "results", "--db", db, "--team", "Ward 7")
-    week = datetime.now(UTC).isocalendar()
     lines = [line.split() for line in shown.stdout.splitlines()]
     assert lines == [
         ["week", "motivation", "answered"],
@@ -84,7 +101,7 @@ def test_bad_options_fail_in_one_line_and_open_nothing(tmp_path: Path) -> None:
         (["--pin", "nope"], "No question 'nope' in the bank"),
         (["--bank", str(tmp_path / "missing.toml")], "cannot read the questions"),
     ):
-        result = retro("pulse", "open", "--db", db, "--team", "Ward 7", *args)
+        result = retro("pulse", "open", "--db", db, "--team", "Ward 7", *args, cwd=tmp_path)
         assert result.returncode != 0 and "Traceback" not in result.stderr
         [line] = result.stderr.splitlines()
         assert line.startswith("retro: ") and said in line, line

@@ -26,12 +26,16 @@ class ExportExists(Exception):
     pass
 
 
+def file_slug(team: str, fallback: str = "retro") -> str:
+    """A team's name as it can stand in a file name."""
+    return re.sub(r"[^a-z0-9]+", "-", team.lower()).strip("-") or fallback
+
+
 def default_name(
     outcome: RetroOutcome, export_format: ExportFormat, what: CsvContent = CsvContent.ACTIONS
 ) -> str:
     """`<team>-<date>-retro.<ext>`, readable in a file list."""
-    team = re.sub(r"[^a-z0-9]+", "-", outcome.team.lower()).strip("-") or "retro"
-    stem = f"{team}-{outcome.date.isoformat()}-retro"
+    stem = f"{file_slug(outcome.team)}-{outcome.date.isoformat()}-retro"
     match export_format:
         case ExportFormat.CSV:
             return f"{stem}-{what.value}.csv"

@@ -22,6 +22,11 @@ def find_chromium() -> str | None:
 
 
 def render_pdf(outcome: RetroOutcome, paper: Paper) -> bytes:
+    return print_to_pdf(render_html(outcome, paper))
+
+
+def print_to_pdf(html: str) -> bytes:
+    """A self-contained HTML page printed by headless Chromium, on the paper its CSS `@page` names."""
     chromium = find_chromium()
     if chromium is None:
         raise PdfUnavailable(
@@ -30,7 +35,7 @@ def render_pdf(outcome: RetroOutcome, paper: Paper) -> bytes:
         )
     with tempfile.TemporaryDirectory() as scratch:
         page, pdf = Path(scratch) / "retro.html", Path(scratch) / "retro.pdf"
-        page.write_text(render_html(outcome, paper), encoding="utf-8")
+        page.write_text(html, encoding="utf-8")
         command = [
             chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
             "--disable-background-networking", "--disable-component-update", "--disable-sync",
