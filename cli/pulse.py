@@ -23,6 +23,7 @@ from retro.pulse.lifecycle import WHAT_WOULD_HELP, close_pulse, open_pulse
 from retro.pulse.models import DEFAULT_THRESHOLD, MIN_THRESHOLD, PulseRecord, PulseRefused
 from retro.pulse.questions import FreeTextQuestion
 from retro.pulse.results import PulseResults, results
+from retro.pulse.rollups import rollup
 from retro.pulse.trend import trend
 from retro.sqlite_store import SqliteStore
 from retro.text import clean_line
@@ -58,6 +59,14 @@ def add_commands(commands: Commands, db: argparse.ArgumentParser) -> None:
     showing.add_argument("--team", required=True)
     showing.add_argument("--weeks", type=int, default=12, help="How many weeks back (default 12)")
     showing.set_defaults(run=_results)
+    rolling = actions.add_parser(
+        "rollup", help="One week's pulse across teams, if it is safe to show.", parents=[db]
+    )
+    rolling.add_argument(
+        "--teams", required=True, help='Two teams or more, comma-separated: "Ward 7,Theatres"'
+    )
+    rolling.add_argument("--week", required=True, help="The ISO week, like 2026-W49")
+    rolling.set_defaults(run=_rollup)
 
 
 def _store(args: argparse.Namespace) -> SqliteStore:
@@ -194,4 +203,19 @@ def _results(args: argparse.Namespace) -> int:
     for point in points:
         mean = f"{point.mean:.1f}" if point.mean is not None else "gap"
         print(f"{point.week:<10} {mean:>10} {point.answered:>8}")
+    return 0
+
+
+def _rollup(args: argparse.Namespace) -> int:
+    teams = [team for team in (clean_line(name) for name in args.teams.split(",")) if team]
+    store = _store(args)
+    try:
+        shown = rollup(store.pulses, teams, clean_line(args.week))
+    except PulseRefused as refused:
+        raise CommandFailed(refused.message) from refused
+    finally:
+        store.close()
+    mean = shown.motivation.mean
+    told = f"{mean:.1f} of 10" if mean is not None else "too few answers to show"
+    print(f"{shown.week} · {', '.join(shown.teams)}: {shown.answered} answered; motivation {told}")
     return 0

@@ -30,7 +30,8 @@ def phones_answer(db: Path, token: str, phones: int, value: int) -> None:
         assert record is not None
         for _ in range(phones):
             given = [PulseAnswer(question_id=q.id, value=min(value, q.high)) for q in record.questions]
-            given.append(PulseAnswer(question_id="help", text="Fewer interruptions"))
+            if record.free_text is not None:
+                given.append(PulseAnswer(question_id="help", text="Fewer interruptions"))
             answer(store.pulses, record, secrets.token_urlsafe(24), given)
     finally:
         store.close()
@@ -121,3 +122,20 @@ def test_any_closing_time_is_understood_or_refused_in_a_sentence(text: str) -> N
         assert str(unknown).strip()
     else:
         assert moment.tzinfo is not None and moment.date() >= now.date()
+
+
+def test_a_rollup_is_shown_for_a_safe_group_and_refused_for_one_that_would_reveal(tmp_path: Path) -> None:
+    db = tmp_path / "r.db"
+    for team, phones in (("Ward 7", 6), ("Pharmacy", 2), ("Theatres", 5)):
+        opened = retro("pulse", "open", "--db", str(db), "--team", team, "--public-url",
+                       "https://retro.example.org", "--no-free-text", cwd=tmp_path)  # fmt: skip
+        link = JOIN.search(opened.stdout)
+        assert link is not None, opened.stderr
+        phones_answer(db, link[2], phones=phones, value=7)
+        assert retro("pulse", "close", "--db", str(db), "--team", team).returncode == 0
+    week = datetime.now(UTC).isocalendar()
+    iso = f"{week.year}-W{week.week:02d}"
+    shown = retro("pulse", "rollup", "--db", str(db), "--teams", "Ward 7,Theatres", "--week", iso)
+    assert shown.stdout == f"{iso} · Theatres, Ward 7: 11 answered; motivation 7.0 of 10\n", shown.stderr
+    refused = retro("pulse", "rollup", "--db", str(db), "--teams", "Ward 7,Pharmacy", "--week", iso)
+    assert refused.returncode == 1 and "would reveal their answers" in refused.stderr

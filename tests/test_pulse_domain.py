@@ -12,6 +12,7 @@ from retro.pulse.lifecycle import answer, close_due, close_pulse, my_answers, op
 from retro.pulse.models import PulseAnswer, PulseRecord, PulseRefused
 from retro.pulse.questions import Need
 from retro.pulse.results import results
+from retro.pulse.rollups import rollup
 from retro.pulse.rotation import choose
 from retro.pulse.trend import trend
 from retro.secrets import pseudonym
@@ -182,3 +183,22 @@ def test_a_teams_own_bank_loads_and_its_mistakes_name_the_file_and_line(tmp_path
         load_bank(broken)
     with pytest.raises(BankError, match="cannot read"):
         load_bank(tmp_path / "missing.toml")
+
+
+def test_a_rollup_shows_only_groups_at_the_threshold_and_refuses_one_that_would_reveal_by_difference(
+    store: SqliteStore,
+) -> None:
+    for team, phones in (("Ward 7", 6), ("Pharmacy", 2), ("Theatres", 6), ("Porters", 2)):
+        record = open_pulse(store.pulses, team=team, now=MONDAY)
+        answered(store, record, phones=phones, value=6)
+        close_pulse(store.pulses, record.pulse_id)
+    with pytest.raises(PulseRefused, match="Too few answers in 2026-W49"):
+        rollup(store.pulses, ["Pharmacy", "Porters"], "2026-W49")
+    with pytest.raises(PulseRefused, match="differs from one already shown by fewer people"):
+        rollup(store.pulses, ["Ward 7", "Pharmacy"], "2026-W49")  # minus Ward 7's own results: Pharmacy's 2
+    shown = rollup(store.pulses, ["Ward 7", "Theatres"], "2026-W49")
+    assert (shown.answered, shown.motivation.shown) == (12, True)
+    with pytest.raises(PulseRefused, match="differs from one already shown"):
+        rollup(store.pulses, ["Ward 7", "Theatres", "Porters"], "2026-W49")  # minus the last: Porters' 2
+    with pytest.raises(PulseRefused, match="two teams or more"):
+        rollup(store.pulses, ["Ward 7"], "2026-W49")

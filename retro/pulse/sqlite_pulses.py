@@ -35,6 +35,11 @@ CREATE TABLE IF NOT EXISTS pulse_answers (
     text TEXT
 );
 CREATE INDEX IF NOT EXISTS pulse_answers_by_pulse ON pulse_answers (pulse_id, ballot);
+CREATE TABLE IF NOT EXISTS pulse_rollups (
+    week TEXT NOT NULL,
+    teams TEXT NOT NULL,
+    PRIMARY KEY (week, teams)
+) WITHOUT ROWID;
 """
 
 _INSERT_ANSWER = (
@@ -138,6 +143,18 @@ class SqlitePulses:
             for question in record.questions:
                 counts[question.id] = counts.get(question.id, 0) + 1
         return counts
+
+    def released_rollups(self, week: str) -> list[frozenset[str]]:
+        """The groups of teams whose roll-up for the week has been shown."""
+        rows = self._db.execute("SELECT teams FROM pulse_rollups WHERE week = ?", (week,)).fetchall()
+        return [frozenset(json.loads(row[0])) for row in rows]
+
+    def release_rollup(self, week: str, teams: frozenset[str]) -> None:
+        with Transaction(self._db):
+            self._db.execute(
+                "INSERT OR IGNORE INTO pulse_rollups (week, teams) VALUES (?, ?)",
+                (week, json.dumps(sorted(teams))),
+            )
 
     def _one(self, where: str, params: tuple[str, ...]) -> PulseRecord | None:
         row = self._db.execute(f"SELECT {_COLUMNS} FROM pulses {where}", params).fetchone()
