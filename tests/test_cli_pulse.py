@@ -76,7 +76,7 @@ def test_a_pulse_opens_with_its_questions_and_link_closes_with_results_and_makes
     assert "– Fewer interruptions" in closed.stdout
 
     small = retro(
-        "pulse", "open", "--db", db, "--team", "Ward 7", "--public-url", "https://retro.example.org"
+        "pulse", "open", "--db", db, "--team", "Ward 7", "--public-url", "https://retro.example.org", cwd=tmp_path
     )
     small_link = JOIN.search(small.stdout)
     assert small_link is not None
