@@ -10,13 +10,14 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+from cli import pulse_actions
 from cli.command import CommandFailed, Commands
+from cli.pulse_store import store_of, team_of
 from retro.dates import UnknownDate, parse_moment
 from retro.exports.files import file_slug, unused_path
 from retro.exports.paper import Paper, locale_paper
 from retro.exports.pdf import PdfUnavailable
 from retro.exports.poster import PosterContent, render_poster_html, render_poster_pdf
-from retro.paths import default_db_path
 from retro.pulse.bank import BUILT_IN_BANK
 from retro.pulse.bank_files import BankError, load_bank
 from retro.pulse.lifecycle import WHAT_WOULD_HELP, close_pulse, open_pulse
@@ -67,21 +68,11 @@ def add_commands(commands: Commands, db: argparse.ArgumentParser) -> None:
     )
     rolling.add_argument("--week", required=True, help="The ISO week, like 2026-W49")
     rolling.set_defaults(run=_rollup)
-
-
-def _store(args: argparse.Namespace) -> SqliteStore:
-    return SqliteStore(Path(args.db) if args.db else default_db_path())
-
-
-def _team(args: argparse.Namespace) -> str:
-    team = clean_line(args.team)
-    if not team:
-        raise CommandFailed("--team: give the team's name, like 'Ward 7'.", code=2)
-    return team
+    pulse_actions.add_commands(actions, db)
 
 
 def _open(args: argparse.Namespace) -> int:
-    team, now = _team(args), datetime.now(UTC)
+    team, now = team_of(args), datetime.now(UTC)
     if not MIN_THRESHOLD <= args.min_responses <= 50:
         raise CommandFailed(f"--min-responses: give a number from {MIN_THRESHOLD} to 50.", code=2)
     try:
@@ -92,7 +83,7 @@ def _open(args: argparse.Namespace) -> int:
     free_text = None if args.no_free_text else WHAT_WOULD_HELP
     if args.free_text and not args.no_free_text:
         free_text = FreeTextQuestion(text=clean_line(args.free_text) or WHAT_WOULD_HELP.text)
-    store = _store(args)
+    store = store_of(args)
     try:
         record = open_pulse(
             store.pulses,
@@ -165,7 +156,7 @@ def _latest_open(store: SqliteStore, team: str) -> PulseRecord:
 
 
 def _close(args: argparse.Namespace) -> int:
-    team, store = _team(args), _store(args)
+    team, store = team_of(args), store_of(args)
     try:
         record = close_pulse(store.pulses, _latest_open(store, team).pulse_id)
         shown = results(store.pulses, record.pulse_id)
@@ -191,7 +182,7 @@ def _described(shown: PulseResults) -> str:
 
 
 def _results(args: argparse.Namespace) -> int:
-    team, store = _team(args), _store(args)
+    team, store = team_of(args), store_of(args)
     try:
         points = trend(store.pulses, team, weeks=max(1, min(args.weeks, 520)))
     finally:
@@ -208,7 +199,7 @@ def _results(args: argparse.Namespace) -> int:
 
 def _rollup(args: argparse.Namespace) -> int:
     teams = [team for team in (clean_line(name) for name in args.teams.split(",")) if team]
-    store = _store(args)
+    store = store_of(args)
     try:
         shown = rollup(store.pulses, teams, clean_line(args.week))
     except PulseRefused as refused:

@@ -76,7 +76,15 @@ def test_a_pulse_opens_with_its_questions_and_link_closes_with_results_and_makes
     assert "– Fewer interruptions" in closed.stdout
 
     small = retro(
-        "pulse", "open", "--db", db, "--team", "Ward 7", "--public-url", "https://retro.example.org", cwd=tmp_path
+        "pulse",
+        "open",
+        "--db",
+        db,
+        "--team",
+        "Ward 7",
+        "--public-url",
+        "https://retro.example.org",
+        cwd=tmp_path,
     )
     small_link = JOIN.search(small.stdout)
     assert small_link is not None
@@ -139,3 +147,24 @@ def test_a_rollup_is_shown_for_a_safe_group_and_refused_for_one_that_would_revea
     assert shown.stdout == f"{iso} · Theatres, Ward 7: 11 answered; motivation 7.0 of 10\n", shown.stderr
     refused = retro("pulse", "rollup", "--db", str(db), "--teams", "Ward 7,Pharmacy", "--week", iso)
     assert refused.returncode == 1 and "would reveal their answers" in refused.stderr
+
+
+def test_you_said_we_did_is_recorded_against_the_last_closed_pulse_and_settled(tmp_path: Path) -> None:
+    db = str(tmp_path / "r.db")
+    early = retro(
+        "pulse", "action", "--db", db, "--team", "Ward 7", "--text", "x", "--owner", "y", "--due", "fri"
+    )
+    assert early.stderr == "retro: Team 'Ward 7' has no closed pulse to act on yet.\n"
+    retro("pulse", "open", "--db", db, "--team", "Ward 7", "--pin", "breaks", cwd=tmp_path)
+    retro("pulse", "close", "--db", db, "--team", "Ward 7")
+    added = retro("pulse", "action", "--db", db, "--team", "Ward 7", "--text", "Cover breaks on nights",
+                  "--owner", "Priya", "--due", "2026-12-11", "--responds-to", "breaks")  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    action_id = added.stdout.split()[0]
+    assert added.stdout == f"{action_id}  Cover breaks on nights — Priya, due 2026-12-11\n"
+    bad = retro("pulse", "action", "--db", db, "--team", "Ward 7", "--text", "t", "--owner", "o",
+                "--due", "someday", "--responds-to", "breaks")  # fmt: skip
+    assert bad.returncode == 2 and "'someday' is not a date I know" in bad.stderr
+    assert retro("pulse", "done", "--db", db, action_id).stdout == "Cover breaks on nights: done\n"
+    listed = retro("pulse", "actions", "--db", db, "--team", "Ward 7")
+    assert listed.stdout == f"{action_id}  [done] Cover breaks on nights — Priya, due 2026-12-11\n"

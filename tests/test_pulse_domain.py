@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from retro.pulse.actions import record_action, set_status, you_said_we_did
 from retro.pulse.bank import BUILT_IN_BANK
 from retro.pulse.bank_files import BankError, load_bank
 from retro.pulse.lifecycle import answer, close_due, close_pulse, my_answers, open_pulse
@@ -202,3 +203,37 @@ def test_a_rollup_shows_only_groups_at_the_threshold_and_refuses_one_that_would_
         rollup(store.pulses, ["Ward 7", "Theatres", "Porters"], "2026-W49")  # minus the last: Porters' 2
     with pytest.raises(PulseRefused, match="two teams or more"):
         rollup(store.pulses, ["Ward 7"], "2026-W49")
+
+
+def test_actions_against_a_closed_pulse_are_what_the_next_pulse_shows_as_you_said_we_did(
+    store: SqliteStore,
+) -> None:
+    record = open_pulse(store.pulses, team="Ward 7", now=MONDAY, pinned="manageable-load")
+    with pytest.raises(PulseRefused, match="once the pulse has closed"):
+        record_action(store.pulses, pulse_id=record.pulse_id, text="x", owner="y", due=MONDAY.date())
+    answered(store, record, phones=5)
+    close_pulse(store.pulses, record.pulse_id)
+    first = record_action(
+        store.pulses,
+        pulse_id=record.pulse_id,
+        text="Protect the handover half hour",
+        owner="Priya",
+        due=MONDAY.date() + timedelta(days=7),
+        responds_to=("manageable-load",),
+    )
+    second = record_action(
+        store.pulses, pulse_id=record.pulse_id, text="Fix the rota app", owner="Sam", due=MONDAY.date()
+    )
+    with pytest.raises(PulseRefused, match="did not ask weather"):
+        record_action(store.pulses, pulse_id=record.pulse_id, text="t", owner="o", due=MONDAY.date(),
+                      responds_to=("weather",))  # fmt: skip
+    set_status(store.pulses, second.action_id, "done")
+    shown = you_said_we_did(store.pulses, "Ward 7")
+    assert [(a.text, a.status) for a in shown] == [
+        ("Protect the handover half hour", "open"),
+        ("Fix the rota app", "done"),
+    ]
+    assert shown[0].responds_to == ("manageable-load",) and first.team == "Ward 7"
+    assert you_said_we_did(store.pulses, "Pharmacy") == ()
+    with pytest.raises(PulseRefused, match="No pulse action 'nope'"):
+        set_status(store.pulses, "nope", "done")

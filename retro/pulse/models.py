@@ -1,7 +1,7 @@
 """What the store keeps about a pulse, what a phone answers, and how a refusal reads."""
 
-from datetime import datetime
-from typing import Annotated
+from datetime import date, datetime
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -58,3 +58,22 @@ class PulseAnswer(BaseModel):
         if (self.value is None) == (self.text is None):
             raise ValueError("an answer has either a value or a text")
         return self
+
+
+ActionStatus = Literal["open", "done", "dropped"]
+
+
+class PulseAction(BaseModel):
+    """What the team does about a pulse, "you said, we did": owned, dated, tied to the answers it meets."""
+
+    model_config = ConfigDict(frozen=True)
+
+    action_id: str
+    team: CleanLine
+    pulse_id: str
+    text: Annotated[CleanLine, Field(min_length=1, max_length=200)]
+    owner: Annotated[CleanLine, Field(min_length=1, max_length=60)]
+    due: date
+    responds_to: tuple[Slug, ...] = ()
+    """The questions whose answers it responds to."""
+    status: ActionStatus = "open"

@@ -8,7 +8,7 @@ import sqlite3
 from datetime import datetime
 from typing import Any
 
-from retro.pulse.models import PulseAnswer, PulseRecord
+from retro.pulse.models import PulseAction, PulseAnswer, PulseRecord
 from retro.pulse.questions import FreeTextQuestion, PulseQuestion
 from retro.sqlite_steps import Transaction, compact
 
@@ -35,6 +35,12 @@ CREATE TABLE IF NOT EXISTS pulse_answers (
     text TEXT
 );
 CREATE INDEX IF NOT EXISTS pulse_answers_by_pulse ON pulse_answers (pulse_id, ballot);
+CREATE TABLE IF NOT EXISTS pulse_actions (
+    action_id TEXT PRIMARY KEY,
+    team TEXT NOT NULL,
+    pulse_id TEXT NOT NULL REFERENCES pulses(pulse_id),
+    body TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS pulse_rollups (
     week TEXT NOT NULL,
     teams TEXT NOT NULL,
@@ -143,6 +149,22 @@ class SqlitePulses:
             for question in record.questions:
                 counts[question.id] = counts.get(question.id, 0) + 1
         return counts
+
+    def save_action(self, action: PulseAction) -> None:
+        with Transaction(self._db):
+            self._db.execute(
+                "INSERT OR REPLACE INTO pulse_actions (action_id, team, pulse_id, body) VALUES (?, ?, ?, ?)",
+                (action.action_id, action.team, action.pulse_id, action.model_dump_json()),
+            )
+
+    def actions(self, team: str) -> list[PulseAction]:
+        """The team's pulse actions, in the order they were recorded."""
+        rows = self._db.execute("SELECT body FROM pulse_actions WHERE team = ? ORDER BY rowid", (team,))
+        return [PulseAction.model_validate_json(row[0]) for row in rows.fetchall()]
+
+    def action(self, action_id: str) -> PulseAction | None:
+        row = self._db.execute("SELECT body FROM pulse_actions WHERE action_id = ?", (action_id,)).fetchone()
+        return None if row is None else PulseAction.model_validate_json(row[0])
 
     def released_rollups(self, week: str) -> list[frozenset[str]]:
         """The groups of teams whose roll-up for the week has been shown."""

@@ -1,0 +1,20 @@
+"""What every `retro pulse` command starts from: the store, and the team named with --team."""
+
+import argparse
+from pathlib import Path
+
+from cli.command import CommandFailed
+from retro.paths import default_db_path
+from retro.sqlite_store import SqliteStore
+from retro.text import clean_line
+
+
+def store_of(args: argparse.Namespace) -> SqliteStore:
+    return SqliteStore(Path(args.db) if args.db else default_db_path())
+
+
+def team_of(args: argparse.Namespace) -> str:
+    team = clean_line(args.team)
+    if not team:
+        raise CommandFailed("--team: give the team's name, like 'Ward 7'.", code=2)
+    return team
