@@ -7,6 +7,7 @@ at the URL the poster and the command print.
 import argparse
 import os
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,11 +19,13 @@ from retro.exports.files import file_slug, unused_path
 from retro.exports.paper import Paper, locale_paper
 from retro.exports.pdf import PdfUnavailable
 from retro.exports.poster import PosterContent, render_poster_html, render_poster_pdf
+from retro.exports.pulse_exports import render_pulse_csv, render_pulse_html, render_pulse_json
 from retro.pulse.bank import BUILT_IN_BANK
 from retro.pulse.bank_files import BankError, load_bank
 from retro.pulse.lifecycle import WHAT_WOULD_HELP, close_pulse, open_pulse
 from retro.pulse.models import DEFAULT_THRESHOLD, MIN_THRESHOLD, PulseRecord, PulseRefused
 from retro.pulse.questions import FreeTextQuestion
+from retro.pulse.report import PulseReport, pulse_report
 from retro.pulse.results import PulseResults, results
 from retro.pulse.rollups import rollup
 from retro.pulse.trend import trend
@@ -59,6 +62,10 @@ def add_commands(commands: Commands, db: argparse.ArgumentParser) -> None:
     showing = actions.add_parser("results", help="The team's pulse trend over weeks.", parents=[db])
     showing.add_argument("--team", required=True)
     showing.add_argument("--weeks", type=int, default=12, help="How many weeks back (default 12)")
+    showing.add_argument(
+        "--format", choices=["table", *REPORTS], default="table", help="table (default), html, csv or json"
+    )
+    showing.add_argument("--out", help="The file for html, csv or json (default: <team>-pulse.<ext> here)")
     showing.set_defaults(run=_results)
     rolling = actions.add_parser(
         "rollup", help="One week's pulse across teams, if it is safe to show.", parents=[db]
@@ -181,12 +188,23 @@ def _described(shown: PulseResults) -> str:
     return "\n".join(lines)
 
 
+REPORTS: dict[str, Callable[[PulseReport], str]] = {
+    "html": render_pulse_html,
+    "csv": render_pulse_csv,
+    "json": render_pulse_json,
+}
+
+
 def _results(args: argparse.Namespace) -> int:
     team, store = team_of(args), store_of(args)
+    weeks = max(1, min(args.weeks, 520))
     try:
-        points = trend(store.pulses, team, weeks=max(1, min(args.weeks, 520)))
+        points = trend(store.pulses, team, weeks=weeks)
+        report = pulse_report(store.pulses, team, weeks) if args.format in REPORTS else None
     finally:
         store.close()
+    if report is not None:
+        return _write_report(report, args.format, args.out)
     if not points:
         print(f"No closed pulses for team {team!r} yet.")
         return 0
@@ -194,6 +212,17 @@ def _results(args: argparse.Namespace) -> int:
     for point in points:
         mean = f"{point.mean:.1f}" if point.mean is not None else "gap"
         print(f"{point.week:<10} {mean:>10} {point.answered:>8}")
+    return 0
+
+
+def _write_report(report: PulseReport, chosen: str, out: str | None) -> int:
+    path = Path(out) if out else unused_path(Path.cwd(), f"{file_slug(report.team, 'team')}-pulse.{chosen}")
+    text = REPORTS[chosen](report)
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise CommandFailed(f"cannot write {path}: {exc.strerror}.") from exc
+    print(path)
     return 0
 
 

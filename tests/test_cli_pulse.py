@@ -1,21 +1,23 @@
 """`retro pulse open|close|results` as a user runs them, on a real SQLite file; answers come from phones
 through the domain's one path, as the server sends them."""
 
+import json
 import re
 import secrets
 import subprocess
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from retro.dates import UnknownDate, parse_moment
-from retro.pulse.lifecycle import answer
+from retro.pulse.lifecycle import answer, close_pulse, open_pulse
 from retro.pulse.models import PulseAnswer
 from retro.sqlite_store import SqliteStore
 from tests.support.serve import RETRO
 
+MONDAY = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 JOIN = re.compile(r"^Join URL:  (https://retro\.example\.org/j/([A-Za-z0-9_-]{22}))$", re.MULTILINE)
 
 
@@ -168,3 +170,35 @@ def test_you_said_we_did_is_recorded_against_the_last_closed_pulse_and_settled(t
     assert retro("pulse", "done", "--db", db, action_id).stdout == "Cover breaks on nights: done\n"
     listed = retro("pulse", "actions", "--db", db, "--team", "Ward 7")
     assert listed.stdout == f"{action_id}  [done] Cover breaks on nights — Priya, due 2026-12-11\n"
+
+
+def test_the_report_exports_chart_the_weeks_with_gaps_and_keep_user_text_inert(tmp_path: Path) -> None:
+    db = tmp_path / "r.db"
+    store = SqliteStore(db)
+    try:
+        for week, phones in enumerate((6, 4, 5)):
+            record = open_pulse(store.pulses, team="Ward 7", now=MONDAY + timedelta(weeks=week))
+            for _ in range(phones):
+                given = [PulseAnswer(question_id=q.id, value=min(week + 3, q.high)) for q in record.questions]
+                given.append(PulseAnswer(question_id="help", text='=HYPERLINK("x") <b>more</b> staff'))
+                answer(store.pulses, record, secrets.token_urlsafe(24), given)
+            close_pulse(store.pulses, record.pulse_id)
+    finally:
+        store.close()
+    written = {}
+    for chosen in ("html", "csv", "json"):
+        asked = ("pulse", "results", "--db", str(db), "--team", "Ward 7", "--format", chosen)
+        result = retro(*asked, cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        written[chosen] = Path(result.stdout.strip()).read_text(encoding="utf-8")
+    page = written["html"]
+    assert page.count('<svg class="trend"') >= 4, "motivation and each statement asked get a chart"
+    assert "2026-W49: 3.0, 2026-W50: gap, 2026-W51: 5.0" in page, "the chart says the gap, never a number"
+    assert "&lt;b&gt;more&lt;/b&gt;" in page and "<b>more</b>" not in page
+    rows = written["csv"].splitlines()
+    assert rows[0] == "\ufeffWeek,Question id,Question,Answered,Mean"
+    assert "2026-W50,motivation,How motivated do you feel about work this week?,4," in rows
+    report = json.loads(written["json"])
+    motivation = report["trends"][0]
+    assert [p["mean"] for p in motivation["points"]] == [3.0, None, 5.0]
+    assert report["latest"]["comments"][0]["text"] == '=HYPERLINK("x") <b>more</b> staff'

@@ -21,7 +21,7 @@ def neutralise(cell: str) -> str:
     return f"'{cell}" if folded.startswith(FORMULA_STARTS) else cell
 
 
-def _csv(header: list[str], rows: list[list[str]]) -> str:
+def csv_text(header: list[str], rows: list[list[str]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
@@ -30,7 +30,7 @@ def _csv(header: list[str], rows: list[list[str]]) -> str:
 
 
 def render_actions_csv(outcome: RetroOutcome) -> str:
-    return _csv(
+    return csv_text(
         ["Action", "Owner", "Due", "Status", "Topic", "Retro", "Date", "Team"],
         [
             [a.text, a.owner, a.due.isoformat(), a.status.value, a.topic or "", outcome.title,
@@ -42,7 +42,7 @@ def render_actions_csv(outcome: RetroOutcome) -> str:
 
 def render_items_csv(outcome: RetroOutcome) -> str:
     prompts = outcome.template.prompts
-    return _csv(
+    return csv_text(
         ["Topic", "Votes", "Item", "Prompt"],
         [
             [topic.title, "" if topic.votes is None else str(topic.votes), item.text, prompts[item.prompt_id]]
@@ -62,4 +62,4 @@ def render_jira_csv(outcome: RetroOutcome) -> str:
         if action.topic:
             description += f" Topic: {action.topic}."
         rows.append([action.text, action.owner, action.due.isoformat(), description, label])
-    return _csv(["Summary", "Assignee", "Due date", "Description", "Labels"], rows)
+    return csv_text(["Summary", "Assignee", "Due date", "Description", "Labels"], rows)
