@@ -1,13 +1,14 @@
 """A team's pulse report as JSON, CSV (one row per question and week; a gap is an empty mean) and one
 self-contained HTML page with an SVG chart per question, gaps drawn as breaks and marked."""
 
+from collections.abc import Callable
 from html import escape
 
 from retro.exports.html import STYLE
 from retro.exports.spreadsheet import csv_text
 from retro.pulse.report import PulseReport, QuestionTrend
 
-CHART_WIDTH, CHART_HEIGHT, MARGIN = 520, 160, 28
+CHART_WIDTH, CHART_HEIGHT, MARGIN = 520, 170, 30
 
 
 def render_pulse_json(report: PulseReport) -> str:
@@ -51,8 +52,9 @@ def chart_svg(question: QuestionTrend) -> str:
             )
             continue
         runs[-1].append(f"{x:.1f},{y(point.mean):.1f}")
+        marks.append(f'<circle cx="{x:.1f}" cy="{y(point.mean):.1f}" r="3.5"/>')
         marks.append(
-            f'<circle cx="{x:.1f}" cy="{y(point.mean):.1f}" r="3.5"><title>{point.mean:.1f}</title></circle>'
+            f'<text x="{x:.1f}" y="{y(point.mean) - 8:.1f}" text-anchor="middle">{point.mean:.1f}</text>'
         )
     lines = "".join(f'<polyline points="{" ".join(run)}"/>' for run in runs if len(run) > 1)
     described = ", ".join(
@@ -62,7 +64,15 @@ def chart_svg(question: QuestionTrend) -> str:
         f'<svg class="trend" viewBox="0 0 {CHART_WIDTH} {CHART_HEIGHT}" role="img" '
         f'aria-label="{escape(question.text)} by week: {escape(described)}">'
         f'<line x1="{MARGIN}" y1="{CHART_HEIGHT - MARGIN}" x2="{CHART_WIDTH - MARGIN}" '
-        f'y2="{CHART_HEIGHT - MARGIN}" class="axis"/>{lines}{"".join(marks)}</svg>'
+        f'y2="{CHART_HEIGHT - MARGIN}" class="axis"/>{_scale(low, high, y)}{lines}{"".join(marks)}</svg>'
+    )
+
+
+def _scale(low: int, high: int, y: Callable[[float], float]) -> str:
+    """The scale's ends at the left edge, so that a flat line still reads against 1 to 10."""
+    return "".join(
+        f'<text class="scale" x="{MARGIN - 8}" y="{y(value) + 4:.1f}" text-anchor="end">{value}</text>'
+        for value in (low, high)
     )
 
 
@@ -72,6 +82,7 @@ svg.trend polyline { fill: none; stroke: #2f6f68; stroke-width: 2.5; }
 svg.trend circle { fill: #2f6f68; }
 svg.trend .axis { stroke: #8a9794; }
 svg.trend .gap { fill: #8a4b00; font-style: italic; }
+svg.trend .scale { fill: #55625f; }
 """
 
 
