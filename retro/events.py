@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from retro.commands import ReviewOutcome
 from retro.phases import Phase
+from retro.pulse.glance import PulseGlance
 from retro.settings import RetroSettings
 from retro.templates import Template
 from retro.text import CleanLine, CleanText
@@ -42,6 +43,8 @@ class RetroStarted(_Event):
     template: Template
     settings: RetroSettings
     review: tuple[ReviewItem, ...] = ()
+    pulse: PulseGlance | None = None
+    """The team's latest pulse when the retro started, for its Review."""
 
 
 class PhaseChanged(_Event):

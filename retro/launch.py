@@ -4,6 +4,7 @@ its end keeps what the team chose to keep."""
 from retro.builtin_templates import DEFAULT_TEMPLATE
 from retro.history import open_actions
 from retro.outcome import outcome_of
+from retro.pulse.latest import latest_glance
 from retro.records import RetroRecord
 from retro.retention import Keep, forget_outcome, retention_of
 from retro.session import Session, forget_who_is_who
@@ -43,6 +44,7 @@ def start_session(
         template=template,
         settings=settings,
         review=review,
+        pulse=latest_glance(store.pulses, team),
         erase=erase_as_the_team_keeps,
     )
 

@@ -9,6 +9,7 @@ from retro.actors import Actor
 from retro.builtin_templates import DEFAULT_TEMPLATE
 from retro.commands import AddItem, Command
 from retro.events import Event, ItemAdded, JoinTokenRotated, RetroStarted, ReviewItem
+from retro.pulse.glance import PulseGlance
 from retro.records import RetroRecord
 from retro.rules import decide
 from retro.secrets import new_id, new_key, new_token, pseudonym
@@ -68,6 +69,7 @@ class Session:
         template: Template = DEFAULT_TEMPLATE,
         settings: RetroSettings | None = None,
         review: tuple[ReviewItem, ...] = (),
+        pulse: PulseGlance | None = None,
         today: date | None = None,
         clock: Clock = utc_now,
         erase: Erasure = forget_who_is_who,
@@ -89,6 +91,7 @@ class Session:
             template=template,
             settings=settings or RetroSettings(),
             review=review,
+            pulse=pulse,
         )
         store.create_retro(record, [started])
         return cls(store, record, replay(record.retro_id, [started]), clock, erase)

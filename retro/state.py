@@ -36,6 +36,7 @@ from retro.events import (
     VoteRetracted,
 )
 from retro.phases import Phase, is_past
+from retro.pulse.glance import PulseGlance
 from retro.settings import RetroSettings
 from retro.templates import Template
 
@@ -82,6 +83,7 @@ class RetroState:
     settings: RetroSettings = field(default_factory=RetroSettings)
     phase: Phase = Phase.REVIEW
     review: tuple[ReviewItem, ...] = ()
+    pulse: PulseGlance | None = None
     review_outcomes: dict[str, ReviewOutcome] = field(default_factory=dict)
     check_in: dict[str, dict[str, int]] = field(default_factory=dict)
     """Answers per question, keyed by ballot until the retro ends."""
@@ -140,6 +142,7 @@ class RetroState:
             case RetroStarted():
                 self.title, self.team, self.created_on = event.title, event.team, event.created_on
                 self.template, self.settings, self.review = event.template, event.settings, event.review
+                self.pulse = event.pulse
             case PhaseChanged():
                 self.phase = event.to
                 if event.to is not Phase.DISCUSS:

@@ -4,6 +4,7 @@ from datetime import date
 from typing import NamedTuple, Protocol
 
 from retro.events import Event
+from retro.pulse.sqlite_pulses import SqlitePulses
 from retro.records import RetroRecord
 
 
@@ -23,6 +24,9 @@ class RegisteredTeam(NamedTuple):
 
 
 class EventStore(Protocol):
+    pulses: SqlitePulses
+    """The team's pulses (retro.pulse), kept in the same store."""
+
     def create_retro(self, record: RetroRecord, first_events: list[Event]) -> None: ...
 
     def append(self, retro_id: str, events: list[Event], message_id: str | None) -> bool:

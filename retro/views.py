@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict
 from retro.aggregates import ROTI_QUESTION, AnswerSummary, summarise
 from retro.commands import ReviewOutcome
 from retro.phases import CLOSING_QUESTIONS, FLOW, Phase, is_past
+from retro.pulse.glance import PulseGlance
 from retro.state import RetroState, Topic
 from retro.text import MAX_ITEM_CHARS
 
@@ -111,6 +112,8 @@ class BoardView(_View):
     instruction: str
     steps: tuple[PhaseStep, ...]
     review: tuple[ReviewView, ...]
+    pulse: PulseGlance | None = None
+    """The team's latest pulse when the retro started: each question's result only at the threshold."""
     questions: tuple[QuestionView, ...]
     check_in: tuple[AnswerSummary, ...]
     prompts: tuple[PromptView, ...]
@@ -176,6 +179,7 @@ def board_view(state: RetroState) -> BoardView:
             ReviewView(**item.model_dump(), outcome=state.review_outcomes.get(item.ref))
             for item in state.review
         ),
+        pulse=state.pulse,
         questions=tuple(
             QuestionView(
                 question_id=q.id,

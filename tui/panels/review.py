@@ -7,6 +7,7 @@ from textual.widgets import DataTable, Static
 
 from retro.commands import ReviewAction, ReviewOutcome
 from retro.phases import Phase
+from retro.pulse.glance import PulseGlance
 from tui.board_data import BoardData
 from tui.keymap import REVIEW_BINDINGS
 from tui.messages import RunCommand
@@ -17,11 +18,23 @@ from tui.wording import OUTCOME_LABELS, plural, short_date
 EMPTY = "No open actions from earlier retros."
 
 
+def pulse_line(pulse: PulseGlance) -> str:
+    """The latest pulse in one line: each question's mean only where enough people answered it."""
+    results = " · ".join(
+        f"{summary.text} {summary.mean:.1f}/{summary.high}"
+        if summary.mean is not None
+        else f"{summary.text} too few answers"
+        for summary in pulse.summaries
+    )
+    return f"Latest pulse, {pulse.week}, {plural(pulse.answered, 'answer')}: {results}"
+
+
 class ReviewPanel(PhasePanel):
     phase = Phase.REVIEW
     BINDINGS = [*REVIEW_BINDINGS]
 
     def compose(self) -> ComposeResult:
+        yield Static(id="review-pulse", markup=False)
         yield Static(id="review-lead", markup=False)
         table: DataTable[Text] = DataTable(id="review-table", cursor_type="row", zebra_stripes=True)
         table.add_columns("Action", "Owner", "Due", "From", "Outcome")
@@ -36,6 +49,10 @@ class ReviewPanel(PhasePanel):
         return self.table
 
     def watch_data(self, data: BoardData) -> None:
+        pulse = self.query_one("#review-pulse", Static)
+        pulse.display = data.board.pulse is not None
+        if data.board.pulse is not None:
+            pulse.update(pulse_line(data.board.pulse))
         review = data.board.review
         lead = self.query_one("#review-lead", Static)
         table = self.table

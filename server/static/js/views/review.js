@@ -1,6 +1,6 @@
 // Review: the team's open actions from earlier retros, each with how it went.
 
-import { $, el, formatDate, keyed, setText, show, userText } from '../dom.js';
+import { $, el, formatDate, formatMean, keyed, replaceIfChanged, setText, show, userText } from '../dom.js';
 import { state } from '../state.js';
 
 const OUTCOMES = { done: 'Done', carried_over: 'Carried over', dropped: 'Dropped', open: 'Not yet reviewed' };
@@ -29,11 +29,26 @@ function updateItem(row, item) {
   show(row.from, Boolean(from));
 }
 
+// The latest pulse beside the actions: a question's mean only where enough people answered it.
+function renderPulse(pulse) {
+  const box = $('review-pulse');
+  show(box, Boolean(pulse));
+  if (!pulse) return;
+  replaceIfChanged(box, JSON.stringify(pulse), () => [
+    el('p', { class: 'review-pulse-title', text: `Latest pulse, ${pulse.week} · ${pulse.answered} answered` }),
+    el('ul', { class: 'review-pulse-list' }, ...pulse.summaries.map((summary) => el('li', {},
+      userText(summary.text), ' ',
+      el('strong', { text: summary.mean === null ? 'too few answers to show' : `${formatMean(summary.mean)} of ${summary.high}` }),
+    ))),
+  ]);
+}
+
 export function render() {
   const board = state.board;
   const inReview = Boolean(board) && board.phase === 'review';
   show($('review'), inReview);
   if (!inReview) return;
+  renderPulse(board.pulse);
   show($('review-empty'), board.review.length === 0);
   keyed($('review-list'), board.review, (item) => item.ref, createItem, updateItem);
 }
