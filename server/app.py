@@ -27,6 +27,7 @@ from server.hub import Hub
 from server.origins import ServedOrigins
 from server.presence import Presence
 from server.protocol import FACILITATOR_DOOR, RefusalCode
+from server.pulse_rooms import PulseRooms
 from server.rooms import Room, Rooms
 from server.service_log import log_event
 from server.waiting_room import WaitingRoom
@@ -94,6 +95,7 @@ class RetroServer:
             self.admission,
             self._authenticate,
             Answering(self.rooms, config.limits, lambda: self.address.base_url),
+            PulseRooms(chosen),
             set(),
         )
         self._phones_logged: dict[str, int] = {}
@@ -133,7 +135,9 @@ class RetroServer:
 
     async def start(self) -> None:
         router = Router(
-            knows_token=lambda token: self.rooms.by_token(token) is not None,
+            knows_token=lambda token: (
+                self.rooms.by_token(token) is not None or self.doors.pulses.by_token(token) is not None
+            ),
             origin_allowed=lambda origin: self.origins.allows(origin),
             ready=self.store.is_reachable,
         )
@@ -156,9 +160,11 @@ class RetroServer:
         shown = [self.address.base_url, self.config.public_url]
         self.origins = ServedOrigins(self.config.host, self.port, shown)
         self.rooms.start()
+        self.doors.pulses.start()
 
     async def stop(self) -> None:
         self.rooms.stop()
+        self.doors.pulses.stop()
         if self._server is not None:
             self._server.close()
             await self._server.wait_closed()

@@ -16,6 +16,8 @@ from websockets.exceptions import ConnectionClosed
 from retro.actors import Actor, Facilitator, Participant
 from retro.credentials import OperatorCredential, TeamCredential
 from retro.errors import RuleViolation
+from retro.pulse.lifecycle import answer, my_answers
+from retro.pulse.models import PulseRefused
 from server.access import Principal
 from server.answering import Answering, Bound, Refused
 from server.asks import TeamRevoked
@@ -30,10 +32,13 @@ from server.protocol import (
     CommandMessage,
     Error,
     Hello,
+    PulseAnswerMessage,
+    PulseMineMessage,
     RefusalCode,
     Request,
     Welcome,
 )
+from server.pulse_rooms import PulseRoom, PulseRooms
 from server.ratelimit import TokenBucket
 from server.rooms import Room, Rooms
 from server.waiting_room import TRY_AGAIN_LATER, WaitingRoom
@@ -62,6 +67,7 @@ class Doors:
     admission: Admission
     authenticate: Callable[[str], Principal | None]
     answering: Answering
+    pulses: PulseRooms
     credentialed: "set[Connection]"
     """Connections that said hello with a token: a team's close the moment its tokens are revoked."""
 
@@ -72,6 +78,8 @@ class Stage(Enum):
     WAITING_FOR_HELLO = auto()
     PARTICIPANT = auto()
     FACILITATOR = auto()
+    RESPONDENT = auto()
+    """A phone on a pulse: it answers, and sees results only once the pulse has closed."""
     CREDENTIAL = auto()
     """Said hello with a team's or the operator's credential, and facilitates no retro (yet)."""
     CLOSING = auto()
@@ -99,6 +107,9 @@ class Connection:
         self.ballot: str | None = None
         """A participant's pseudonym; None for the facilitator and for a phone that joined after the end."""
         self.bucket = TokenBucket()
+        self.pulse: PulseRoom | None = None
+        self.secret: str | None = None
+        """A respondent's own secret: its pseudonym is made from it under the pulse's key, as in a retro."""
 
     @property
     def hub(self) -> Hub:
@@ -138,6 +149,8 @@ class Connection:
             pass
         finally:
             self.doors.credentialed.discard(self)
+            if self.pulse is not None:
+                self.pulse.phones.discard(self.websocket)
             if self.room is not None:
                 self.room.hub.remove(self.websocket)
                 self.doors.rooms.let_go_if_done(self.room)
@@ -188,6 +201,8 @@ class Connection:
             await self._refuse(RefusalCode.ALREADY_JOINED, sentence, message.id)
         elif isinstance(message, Request):
             await self._request(message)
+        elif isinstance(message, PulseAnswerMessage):
+            await self._answer_pulse(message)
         else:
             await self._execute(message)
 
@@ -230,6 +245,10 @@ class Connection:
 
     async def _join_as_participant(self, secret: str, wrote: bool, message_id: str) -> None:
         room = self.doors.rooms.by_token(self._door)
+        pulse = self.doors.pulses.by_token(self._door) if room is None else None
+        if pulse is not None:
+            await self._join_pulse(pulse, secret)
+            return
         if room is None:
             sentence = "This join link has been replaced. Scan the new QR code to join."
             await self._refuse(RefusalCode.EXPIRED_LINK, sentence, message_id)
@@ -292,7 +311,31 @@ class Connection:
         self.hub.add_facilitator(self.websocket)
         await self.websocket.send(self.hub.facilitator_json())
 
+    async def _join_pulse(self, pulse: PulseRoom, secret: str) -> None:
+        self.stage, self.pulse, self.secret = Stage.RESPONDENT, pulse, secret
+        await self.websocket.send(Welcome(role="respondent", join_path=f"/j/{self._door}").model_dump_json())
+        pulse.phones.add(self.websocket)
+        await self.websocket.send(self.doors.pulses.view_json(pulse))
+        record = self.doors.pulses.record(pulse)
+        mine = my_answers(self.doors.pulses.store.pulses, record, secret)
+        await self.websocket.send(PulseMineMessage(answers=tuple(mine)).model_dump_json())
+
+    async def _answer_pulse(self, message: PulseAnswerMessage) -> None:
+        if self.pulse is None or self.secret is None:
+            await self._refuse(RefusalCode.INVALID, "Pulse answers go to a pulse's own link.", message.id)
+            return
+        record = self.doors.pulses.record(self.pulse)
+        try:
+            answer(self.doors.pulses.store.pulses, record, self.secret, message.answers)
+        except PulseRefused as refused:
+            await self._refuse(refused.code, refused.message, message.id)
+            return
+        await self.websocket.send(Ack(id=message.id).model_dump_json())
+
     async def _execute(self, message: CommandMessage) -> None:
+        if self.stage is Stage.RESPONDENT:
+            await self._refuse(RefusalCode.INVALID, "A pulse takes answers, not retro commands.", message.id)
+            return
         if self.stage is Stage.CREDENTIAL:
             await self._refuse(RefusalCode.INVALID, "Open or resume a retro first.", message.id)
             return

@@ -12,6 +12,9 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from retro.commands import Command
 from retro.errors import ErrorCode
+from retro.pulse.models import PulseAction, PulseAnswer
+from retro.pulse.questions import FreeTextQuestion, PulseQuestion
+from retro.pulse.results import PulseResults
 from retro.screening import HeldNotice
 from retro.views import BoardView, FacilitatorView, PrivateView
 from server.asks import Ask, Result
@@ -60,14 +63,22 @@ class Request(_Message):
     ask: Ask
 
 
-ClientMessage = Annotated[Hello | CommandMessage | Request, Field(discriminator="type")]
+class PulseAnswerMessage(_Message):
+    """A phone's answers to a pulse, replacing any it gave before."""
+
+    type: Literal["pulse_answer"] = "pulse_answer"
+    id: MessageId
+    answers: tuple[PulseAnswer, ...] = Field(min_length=1, max_length=20)
+
+
+ClientMessage = Annotated[Hello | CommandMessage | Request | PulseAnswerMessage, Field(discriminator="type")]
 CLIENT_ADAPTER: TypeAdapter[ClientMessage] = TypeAdapter(ClientMessage)
 
 
 class Welcome(_Message):
     type: Literal["welcome"] = "welcome"
     protocol: int = PROTOCOL_VERSION
-    role: Literal["participant", "facilitator", "team", "operator"]
+    role: Literal["participant", "facilitator", "team", "operator", "respondent"]
     join_path: str | None = None
     """The page's current address: after the facilitator rotates the link, phones already in move to it."""
 
@@ -98,6 +109,34 @@ class FacilitatorMessage(_Message):
     phones: int
     phones_written: int
     phones_voted: int
+
+
+class PulseView(_Message):
+    """What a phone on a pulse sees: the questions; once closed, the results behind the threshold. Never a
+    count or an aggregate before the close."""
+
+    title: str
+    team: str
+    questions: tuple[PulseQuestion, ...]
+    free_text: FreeTextQuestion | None
+    closes_at: datetime | None
+    closed: bool
+    min_responses: int
+    results: PulseResults | None
+    actions: tuple[PulseAction, ...]
+    """The team's "you said, we did"."""
+
+
+class PulseMessage(_Message):
+    type: Literal["pulse"] = "pulse"
+    pulse: PulseView
+
+
+class PulseMineMessage(_Message):
+    """This phone's own answers, so that it can change them until the close."""
+
+    type: Literal["pulse_mine"] = "pulse_mine"
+    answers: tuple[PulseAnswer, ...]
 
 
 class Ack(_Message):
@@ -147,7 +186,15 @@ class Error(_Message):
 
 
 ServerMessage = Annotated[
-    Welcome | BoardMessage | PrivateMessage | FacilitatorMessage | Ack | Answer | Error,
+    Welcome
+    | BoardMessage
+    | PrivateMessage
+    | FacilitatorMessage
+    | PulseMessage
+    | PulseMineMessage
+    | Ack
+    | Answer
+    | Error,
     Field(discriminator="type"),
 ]
 SERVER_ADAPTER: TypeAdapter[ServerMessage] = TypeAdapter(ServerMessage)

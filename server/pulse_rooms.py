@@ -1,0 +1,88 @@
+"""Pulses on the server: the phones answering each one, what they are shown, and closing on time.
+
+Phones see the questions and, once it has closed, the results behind the threshold; never a count or
+an aggregate before. A pulse closed elsewhere (`retro pulse close` on the same database) or by its time is
+noticed within POLL_SECONDS and shown to the phones still on it.
+"""
+
+import asyncio
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from websockets.asyncio.server import ServerConnection, broadcast
+
+from retro.pulse.actions import you_said_we_did
+from retro.pulse.lifecycle import close_due
+from retro.pulse.models import PulseRecord
+from retro.pulse.results import results
+from retro.store import EventStore
+from server.protocol import PulseMessage, PulseView
+
+POLL_SECONDS = 2.0
+
+
+@dataclass
+class PulseRoom:
+    pulse_id: str
+    closed: bool
+    phones: set[ServerConnection] = field(default_factory=set)
+
+
+class PulseRooms:
+    def __init__(self, store: EventStore) -> None:
+        self.store = store
+        self._by_id: dict[str, PulseRoom] = {}
+        self._task: asyncio.Task[None] | None = None
+
+    def by_token(self, token: str) -> PulseRoom | None:
+        record = self.store.pulses.pulse_for_token(token) if token else None
+        if record is None:
+            return None
+        room = self._by_id.get(record.pulse_id)
+        if room is None:
+            room = self._by_id[record.pulse_id] = PulseRoom(record.pulse_id, record.closed)
+        return room
+
+    def record(self, room: PulseRoom) -> PulseRecord:
+        found = self.store.pulses.pulse(room.pulse_id)
+        assert found is not None, "a pulse is never deleted while the server runs"
+        return found
+
+    def view_json(self, room: PulseRoom) -> str:
+        record = self.record(room)
+        shown = results(self.store.pulses, record.pulse_id) if record.closed else None
+        view = PulseView(
+            title=record.title,
+            team=record.team,
+            questions=record.questions,
+            free_text=record.free_text,
+            closes_at=record.closes_at,
+            closed=record.closed,
+            min_responses=record.min_responses,
+            results=shown,
+            actions=you_said_we_did(self.store.pulses, record.team),
+        )
+        return PulseMessage(pulse=view).model_dump_json()
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._watch(), name="retro-pulses")
+
+    def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+
+    async def _watch(self) -> None:
+        while True:
+            await asyncio.sleep(POLL_SECONDS)
+            self.notice_closing()
+
+    def notice_closing(self) -> None:
+        """Close what is due, and show the results to the phones of every pulse that has closed since."""
+        close_due(self.store.pulses, datetime.now(UTC))
+        for room in list(self._by_id.values()):
+            if room.closed:
+                continue
+            record = self.record(room)
+            if record.closed:
+                room.closed = True
+                broadcast(room.phones, self.view_json(room))
