@@ -102,7 +102,52 @@ export function readBoard(b) {
     /** The server's limit on an item's length; without one, the server alone says when text is too long. */
     max_item_chars: count(b.max_item_chars) || Infinity,
     featured_prompt: text(b.featured_prompt),
+    pulse: glance(b.pulse),
   };
+}
+
+/** The team's latest pulse, for the Review: each question's mean only where enough answered. */
+function glance(g) {
+  if (!isObject(g)) return null;
+  return { week: text(g.week), answered: count(g.answered), summaries: list(g.summaries, summary) };
+}
+
+const pulseQuestion = (q) => id(q.id) && { question_id: q.id, ...scale(q) };
+const comment = (c) => ({ text: text(c.text) });
+const pulseAction = (a) => ({ text: text(a.text), owner: text(a.owner), due: text(a.due), status: text(a.status) });
+
+/** A `pulse` message: the questions; once closed, the results. */
+export function readPulse(p) {
+  if (!isObject(p)) return null;
+  const free = isObject(p.free_text) && id(p.free_text.id) ? { question_id: p.free_text.id, text: text(p.free_text.text) } : null;
+  const r = isObject(p.results) ? p.results : null;
+  return {
+    title: text(p.title),
+    team: text(p.team),
+    questions: list(p.questions, pulseQuestion),
+    free_text: free,
+    closes_at: time(p.closes_at),
+    closed: p.closed === true,
+    min_responses: count(p.min_responses),
+    results: r && {
+      answered: count(r.answered),
+      summaries: list(r.summaries, summary),
+      comments: Array.isArray(r.comments) ? list(r.comments, comment) : null,
+      comments_written: count(r.comments_written),
+    },
+    actions: list(p.actions, pulseAction),
+  };
+}
+
+/** This phone's own answers to a pulse: values by question, and its free text. */
+export function readPulseMine(answers) {
+  const values = new Map();
+  let words = '';
+  for (const a of list(answers, (entry) => entry)) {
+    if (Number.isInteger(a.value)) values.set(text(a.question_id), a.value);
+    else words = text(a.text);
+  }
+  return { values, text: words };
 }
 
 /** A `board` message: the board, and what comes with it (the server's time, the link, held notices). */

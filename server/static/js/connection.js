@@ -50,7 +50,10 @@ function hello() {
 function transmit(message) {
   if (!state.link.ready || !socket || socket.readyState !== WebSocket.OPEN) return;
   try {
-    socket.send(JSON.stringify({ type: 'command', id: message.id, command: message.command }));
+    const framed = message.pulse
+      ? { type: 'pulse_answer', id: message.id, answers: message.pulse }
+      : { type: 'command', id: message.id, command: message.command };
+    socket.send(JSON.stringify(framed));
   } catch (_) {
     // The close handler reconnects; the outbox keeps the message.
   }

@@ -170,3 +170,25 @@ export function discardRescued(index) {
 
 /** Knock again now, from the page at the door (the connection listens). */
 export const tryAgain = () => document.dispatchEvent(new Event('retro:try-again'));
+
+/** A pulse: pick a value on a question's scale; nothing is sent until Send. */
+export function pickPulse(questionId, value) {
+  if (!state.pulse || state.pulse.closed) return;
+  state.pulseDraft.values.set(questionId, value);
+  state.pulseDraft.sent = false;
+  changed();
+}
+
+export function typePulse(text) {
+  state.pulseDraft.text = text;
+  state.pulseDraft.sent = false;
+}
+
+/** Send this phone's answers; they replace any it sent before, until the pulse closes. */
+export function sendPulse() {
+  if (!state.pulse || state.pulse.closed || state.pulseDraft.values.size === 0) return;
+  const answers = [...state.pulseDraft.values].map(([questionId, value]) => ({ question_id: questionId, value }));
+  const words = state.pulseDraft.text.trim();
+  if (words && state.pulse.free_text) answers.push({ question_id: state.pulse.free_text.question_id, text: words });
+  enqueue({ id: newMessageId(), pulse: answers });
+}

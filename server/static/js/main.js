@@ -20,6 +20,7 @@ import * as gate from './views/gate.js';
 import * as header from './views/header.js';
 import * as heldBanner from './views/held-banner.js';
 import * as reflect from './views/reflect.js';
+import * as pulse from './views/pulse.js';
 import * as review from './views/review.js';
 import * as status from './views/status.js';
 import * as steps from './views/steps.js';
@@ -30,7 +31,7 @@ import * as write from './views/write.js';
 
 /** In page order; each draws its own part of the page from state, and nothing else. */
 const VIEWS = [
-  status, gate, header, steps, heldBanner, ended, review, checkin, write, dots,
+  status, gate, header, steps, heldBanner, ended, pulse, review, checkin, write, dots,
   discussing, close, reflect, actions, topics, unsent, toast, announcer, claim,
 ];
 

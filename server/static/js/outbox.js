@@ -39,13 +39,13 @@ export function flush() {
 /** Is a command of this kind, matching these fields, still on its way? */
 export function sending(kind, fields = {}) {
   return state.outbox.some(
-    (m) => m.command.kind === kind && Object.entries(fields).every(([name, value]) => m.command[name] === value),
+    (m) => m.command && m.command.kind === kind && Object.entries(fields).every(([name, value]) => m.command[name] === value),
   );
 }
 
 /** Commands sent, or acked but not yet reflected in a `private` message: a tap shows at once. */
 export function pendingCommands() {
-  return state.settling.map((entry) => entry.command).concat(state.outbox.map((m) => m.command));
+  return state.settling.map((entry) => entry.command).concat(state.outbox.filter((m) => m.command).map((m) => m.command));
 }
 
 // An item typed before a crash between its two saves still gets sent.

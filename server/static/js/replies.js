@@ -1,7 +1,7 @@
 // Replies: every message from the server, turned into state. Nothing here touches the DOM or the socket;
 // receive() tells the connection what, if anything, it has to do.
 
-import { readBoardMessage, readPrivate } from './board.js';
+import { readBoardMessage, readPrivate, readPulse, readPulseMine } from './board.js';
 import { openHeldNotices } from './crypto.js';
 import { adoptJoinPath } from './link.js';
 import { announce, showError } from './notices.js';
@@ -29,6 +29,13 @@ export function receive(message) {
       return null;
     case 'private':
       onPrivate(message);
+      return null;
+    case 'pulse':
+      state.pulse = readPulse(message.pulse);
+      changed();
+      return null;
+    case 'pulse_mine':
+      onPulseMine(message);
       return null;
     case 'ack':
       onAck(message);
@@ -68,9 +75,21 @@ function onPrivate(message) {
   changed();
 }
 
+function onPulseMine(message) {
+  const mine = readPulseMine(message.answers);
+  if (mine.values.size || mine.text) state.pulseDraft = { ...mine, sent: true };
+  changed();
+}
+
 function onAck(ack) {
   const message = take(ack.id);
   if (!message) return;
+  if (message.pulse) {
+    state.pulseDraft.sent = true;
+    announce('Thank you. You can change your answers until the pulse closes.');
+    changed();
+    return;
+  }
   const command = message.command;
   if (command.kind === 'add_item') {
     const item = state.items.find((it) => it.msg_id === ack.id);
@@ -123,7 +142,7 @@ function onError(error) {
   // A refusal carries the message's id whenever the server could read it; this page always sends one.
   const id = text(error.id);
   const message = id && code !== 'rate_limited' ? take(id) : null;
-  if (message) giveBack(message.command, code, id);
+  if (message && message.command) giveBack(message.command, code, id);
   showError(text(error.message) || 'Something went wrong.');
   return code === 'rate_limited' ? 'slow-down' : null;
 }

@@ -16,7 +16,8 @@ function ownItem(it) {
   return { item_id: itemId, secret: it.secret, prompt_id: promptId, text: it.text, msg_id: it.msg_id, acked: it.acked === true };
 }
 
-const outboxMessage = (m) => (isObject(m) && isText(m.id) && isObject(m.command) && isText(m.command.kind) ? m : null);
+const outboxMessage = (m) =>
+  isObject(m) && isText(m.id) && ((isObject(m.command) && isText(m.command.kind)) || Array.isArray(m.pulse)) ? m : null;
 
 function rescuedText(r) {
   return isObject(r) && isText(r.text) ? { prompt_id: isText(r.prompt_id) ? r.prompt_id : '', text: r.text } : null;
@@ -39,6 +40,10 @@ export const state = {
   secret: participantSecret(),
   /** The last board, validated where it arrived (board.js); null until the first. */
   board: null,
+  /** The pulse this page answers, when its link is a pulse's (board.js readPulse); null for a retro. */
+  pulse: null,
+  /** This phone's pulse answers: what it picked and typed, and whether the server has them. */
+  pulseDraft: { values: new Map(), text: '', sent: false },
   /** This phone's own dots and answers, as the server last confirmed them. */
   priv: null,
   /** Server clock minus this phone's clock, from the last board: the timer runs on the server's time. */
