@@ -184,7 +184,10 @@ def _described(shown: PulseResults) -> str:
         lines.append(f"  Comments: too few to show ({shown.comments_written})")
     else:
         lines.append("  Comments, in no order:")
-        lines += [f"    – {comment.text}" for comment in shown.comments]
+        lines += [
+            f"    – {comment.text}" + ("  (may point at a person)" if comment.points_at_person else "")
+            for comment in shown.comments
+        ]
     return "\n".join(lines)
 
 

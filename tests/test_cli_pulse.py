@@ -25,7 +25,9 @@ def retro(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[st
     return subprocess.run([*RETRO, *args], capture_output=True, text=True, timeout=120, cwd=cwd)
 
 
-def phones_answer(db: Path, token: str, phones: int, value: int) -> None:
+def phones_answer(
+    db: Path, token: str, phones: int, value: int, comment: str = "Fewer interruptions"
+) -> None:
     store = SqliteStore(db)
     try:
         record = store.pulses.pulse_for_token(token)
@@ -33,7 +35,7 @@ def phones_answer(db: Path, token: str, phones: int, value: int) -> None:
         for _ in range(phones):
             given = [PulseAnswer(question_id=q.id, value=min(value, q.high)) for q in record.questions]
             if record.free_text is not None:
-                given.append(PulseAnswer(question_id="help", text="Fewer interruptions"))
+                given.append(PulseAnswer(question_id="help", text=comment))
             answer(store.pulses, record, secrets.token_urlsafe(24), given)
     finally:
         store.close()
@@ -75,7 +77,7 @@ def test_a_pulse_opens_with_its_questions_and_link_closes_with_results_and_makes
     assert closed.returncode == 0, closed.stderr
     assert "6 answered" in closed.stdout
     assert "How motivated do you feel about work this week?  4.0 of 10 (6)" in closed.stdout
-    assert "– Fewer interruptions" in closed.stdout
+    assert "– Fewer interruptions\n" in closed.stdout
 
     small = retro(
         "pulse",
@@ -202,3 +204,12 @@ def test_the_report_exports_chart_the_weeks_with_gaps_and_keep_user_text_inert(t
     motivation = report["trends"][0]
     assert [p["mean"] for p in motivation["points"]] == [3.0, None, 5.0]
     assert report["latest"]["comments"][0]["text"] == '=HYPERLINK("x") <b>more</b> staff'
+
+
+def test_closing_marks_comments_that_point_at_a_person(tmp_path: Path) -> None:
+    db = tmp_path / "r.db"
+    opened = retro("pulse", "open", "--db", str(db), "--team", "Ward 7", cwd=tmp_path)
+    token = opened.stdout.split("/j/", 1)[1].split()[0]
+    phones_answer(db, token, phones=5, value=5, comment="Sam forgot the handover again")
+    closed = retro("pulse", "close", "--db", str(db), "--team", "Ward 7")
+    assert "– Sam forgot the handover again  (may point at a person)" in closed.stdout
