@@ -7,7 +7,7 @@ from typing import Any
 
 from retro.credentials import CredentialKind
 from retro.events import BALLOT_EVENT_TYPES, EVENT_ADAPTER, Event
-from retro.pulse.sqlite_pulses import PULSE_SCHEMA, SqlitePulses
+from retro.pulse.sqlite_pulses import PULSE_SCHEMA, SqlitePulses, upgrade_pulses
 from retro.records import RetroRecord
 from retro.sqlite_erasure import hide_writing_order, keep_only_final_texts
 from retro.sqlite_steps import Transaction, compact
@@ -73,9 +73,9 @@ CREATE TABLE IF NOT EXISTS credentials (
 """
 
 
-FILE_VERSION = 1
+FILE_VERSION = 2
 """PRAGMA user_version. 1: every ended retro keeps only its items' final texts, in an order that says
-nothing about when they were written."""
+nothing about when they were written. 2: no answer of a closed pulse ties to another by one phone."""
 
 
 class SqliteStore:
@@ -322,7 +322,8 @@ class SqliteStore:
         self._db.close()
 
     def _upgrade(self) -> None:
-        """Bring a file written by an older version up to what this one promises about ended retros."""
+        """Bring a file written by an older version up to what this one promises about ended retros and
+        closed pulses."""
         if self._db.execute("PRAGMA user_version").fetchone()[0] >= FILE_VERSION:
             return
         with self._transaction():
@@ -333,6 +334,7 @@ class SqliteStore:
                 keep_only_final_texts(self._db, retro_id) + hide_writing_order(self._db, retro_id)
                 for retro_id in ended
             )
+            changed += upgrade_pulses(self._db)
             self._db.execute(f"PRAGMA user_version = {FILE_VERSION}")
         if changed:
             self._compact()

@@ -57,7 +57,7 @@ def describe_location(loc: tuple[int | str, ...]) -> str:
 
 def line_of(text: str, loc: tuple[int | str, ...]) -> int | None:
     """The line an error is about: the key inside the n-th [[table]], else that table's header."""
-    lines = text.splitlines()
+    lines = text.split("\n")  # TOML breaks lines only there; `splitlines` also breaks at \f, \u2028…
     headers = [i for i, line in enumerate(lines) if line.lstrip().startswith("[")]
     section_start, header_line = 0, None
     keys = [part for part in loc if isinstance(part, str)]

@@ -6,14 +6,21 @@ text = "The rota this week was fair."
 need = "workload"
 """
 
+import re
 import tomllib
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from retro.pulse.questions import PulseQuestion
+from retro.pulse.questions import MOTIVATION_QUESTION, FreeTextQuestion, PulseQuestion
 from retro.template_files import describe_location, line_of
+
+RESERVED_IDS = (MOTIVATION_QUESTION.id, FreeTextQuestion().id)
+"""Ids every pulse already asks under: a bank statement with one of them could not be told apart."""
+
+_SINGLE_TABLE = re.compile(r"\s*\[\s*question\s*[\].]")
+_DECODE_LINE = re.compile(r"\(at line (\d+), column \d+\)$")
 
 
 class BankError(Exception):
@@ -25,29 +32,57 @@ class _BankFile(BaseModel):
 
     question: Annotated[tuple[PulseQuestion, ...], Field(min_length=1, max_length=200)]
 
-    @model_validator(mode="after")
-    def _ids_are_unique(self) -> "_BankFile":
-        ids = [question.id for question in self.question]
-        repeated = sorted({question_id for question_id in ids if ids.count(question_id) > 1})
-        if repeated:
-            raise ValueError(f"question ids must be unique; repeated: {', '.join(repeated)}")
-        return self
-
 
 def load_bank(path: Path) -> tuple[PulseQuestion, ...]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) else "it is not UTF-8 text"
-        raise BankError(f"{path}: cannot read the questions: {reason}.") from exc
+    text = _read(path)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise BankError(f"{path}: not valid TOML: {exc}.") from exc
+        line = _DECODE_LINE.search(str(exc))
+        at = f"{path}:{line[1]}" if line else str(path)
+        raise BankError(f"{at}: not valid TOML: {exc}.") from exc
+    except RecursionError as exc:
+        raise BankError(f"{path}: not valid TOML: arrays or tables nested too deeply.") from exc
+    if isinstance(data.get("question"), dict):
+        header = next((n for n, line in enumerate(text.split("\n"), 1) if _SINGLE_TABLE.match(line)), None)
+        at = f"{path}:{header}" if header else _at(path, text, ("question",))
+        raise BankError(f"{at}: write each question under its own [[question]], with double brackets.")
     try:
-        return _BankFile.model_validate(data).question
+        bank = _BankFile.model_validate(data).question
     except ValidationError as exc:
         error = exc.errors()[0]
-        line = line_of(text, error["loc"])
-        at = f"{path}:{line}" if line else str(path)
-        raise BankError(f"{at}: {describe_location(error['loc'])}: {error['msg']}.") from exc
+        raise BankError(
+            f"{_at(path, text, error['loc'])}: {describe_location(error['loc'])}: {error['msg']}."
+        ) from exc
+    _check_ids(path, text, bank)
+    return bank
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "it is not UTF-8 text"
+        raise BankError(f"{path}: cannot read the questions: {reason}.") from exc
+
+
+def _check_ids(path: Path, text: str, bank: tuple[PulseQuestion, ...]) -> None:
+    seen: set[str] = set()
+    for index, question in enumerate(bank):
+        loc = ("question", index, "id")
+        if question.id in RESERVED_IDS:
+            taken = " and ".join(RESERVED_IDS)
+            raise BankError(
+                f"{_at(path, text, loc)}: {describe_location(loc)}: {taken} are the pulse's own ids."
+            )
+        if question.id in seen:
+            raise BankError(
+                f"{_at(path, text, loc)}: {describe_location(loc)}: {question.id!r} is used twice."
+            )
+        seen.add(question.id)
+
+
+def _at(path: Path, text: str, loc: tuple[int | str, ...]) -> str:
+    """The file and line an error is about; the line of the key itself when questions are written inline."""
+    line = line_of(text, loc) or line_of(text, loc[:1])
+    return f"{path}:{line}" if line else str(path)

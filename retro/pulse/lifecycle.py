@@ -15,6 +15,7 @@ from retro.pulse.sqlite_pulses import SqlitePulses
 from retro.secrets import new_id, new_key, new_token, pseudonym
 
 WHAT_WOULD_HELP = FreeTextQuestion()
+CLOSED_SENTENCE = "This pulse has closed; thank you all the same."
 
 
 def iso_week(moment: datetime) -> str:
@@ -36,6 +37,7 @@ def open_pulse(
 ) -> PulseRecord:
     if closes_at is not None and closes_at <= now:
         raise PulseRefused("invalid", "A pulse must close after it opens; give a time in the future.")
+    _check_bank(bank, free_text)
     try:
         rotating = choose(bank, pulses.asked_counts(team), pinned)
     except UnknownQuestion as unknown:
@@ -62,23 +64,42 @@ def answer(
 ) -> None:
     """The phone's answers, replacing its earlier ones; each checked against the pulse's own questions."""
     if record.closed or record.pulse_key is None:
-        raise PulseRefused("closed", "This pulse has closed; thank you all the same.")
-    scales = {question.id: question for question in record.questions}
+        raise PulseRefused("closed", CLOSED_SENTENCE)
+    if not given:
+        raise PulseRefused("invalid", "Answer at least one question.")
     seen: set[str] = set()
     for one in given:
         if one.question_id in seen:
             raise PulseRefused("invalid", f"{one.question_id}: answered twice in one go.")
         seen.add(one.question_id)
-        question = scales.get(one.question_id)
-        if question is not None:
-            if one.value is None or not question.low <= one.value <= question.high:
-                sentence = f"{one.question_id}: give a number from {question.low} to {question.high}."
-                raise PulseRefused("invalid", sentence)
-        elif record.free_text is None or one.question_id != record.free_text.id or one.text is None:
-            raise PulseRefused("not_found", f"{one.question_id}: this pulse does not ask that.")
-    if not given:
-        raise PulseRefused("invalid", "Answer at least one question.")
-    pulses.replace_answers(record.pulse_id, pseudonym(record.pulse_key, phone_secret), list(given))
+        _check_answer(record, one)
+    if not pulses.replace_answers(record.pulse_id, pseudonym(record.pulse_key, phone_secret), list(given)):
+        raise PulseRefused("closed", CLOSED_SENTENCE)
+
+
+def _check_answer(record: PulseRecord, one: PulseAnswer) -> None:
+    question = next((question for question in record.questions if question.id == one.question_id), None)
+    if question is not None:
+        if one.value is None or not question.low <= one.value <= question.high:
+            sentence = f"{one.question_id}: give a number from {question.low} to {question.high}."
+            raise PulseRefused("invalid", sentence)
+    elif record.free_text is None or one.question_id != record.free_text.id:
+        raise PulseRefused("not_found", f"{one.question_id}: this pulse does not ask that.")
+    elif one.text is None:
+        raise PulseRefused("invalid", f"{one.question_id}: answer in words.")
+
+
+def _check_bank(bank: Sequence[PulseQuestion], free_text: FreeTextQuestion | None) -> None:
+    """Every question a pulse asks needs its own id, or two answers could not be told apart."""
+    reserved = {MOTIVATION_QUESTION.id} | ({free_text.id} if free_text else set())
+    ids = [question.id for question in bank]
+    clashes = sorted(
+        {question_id for question_id in ids if question_id in reserved or ids.count(question_id) > 1}
+    )
+    if clashes:
+        taken = " and ".join(sorted(reserved))
+        sentence = f"Each question needs an id of its own, other than {taken}: rename {', '.join(clashes)}."
+        raise PulseRefused("invalid", sentence)
 
 
 def my_answers(pulses: SqlitePulses, record: PulseRecord, phone_secret: str) -> list[PulseAnswer]:

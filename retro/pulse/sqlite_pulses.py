@@ -1,6 +1,7 @@
 """Pulses in the store's SQLite file: the pulse, and its answers, which carry a phone's pseudonym only while
-the pulse is open. At close the pseudonyms and the key go, the answers are rewritten in a random order, and
-the file is compacted, so that nothing ties two answers to one phone, or to a time."""
+the pulse is open. At close the pseudonyms and the key go, the number of phones that answered is kept, the
+answers are rewritten in a random order, and the file is compacted, so that nothing ties two answers to one
+phone, or to a time."""
 
 import json
 import secrets
@@ -25,7 +26,8 @@ CREATE TABLE IF NOT EXISTS pulses (
     pulse_key BLOB,
     min_responses INTEGER NOT NULL,
     questions TEXT NOT NULL,
-    free_text TEXT
+    free_text TEXT,
+    answered INTEGER
 );
 CREATE TABLE IF NOT EXISTS pulse_answers (
     pulse_id TEXT NOT NULL REFERENCES pulses(pulse_id),
@@ -93,9 +95,12 @@ class SqlitePulses:
         rows = self._db.execute(f"SELECT {_COLUMNS} FROM pulses {where} ORDER BY opened_at", params)
         return [_record(row) for row in rows.fetchall()]
 
-    def replace_answers(self, pulse_id: str, ballot: str, answers: list[PulseAnswer]) -> None:
-        """The phone's answers, replacing any it gave before; durable on return."""
+    def replace_answers(self, pulse_id: str, ballot: str, answers: list[PulseAnswer]) -> bool:
+        """The phone's answers, replacing any it gave before; durable on return. False, and nothing kept, when
+        the pulse has closed meanwhile (in this process or another): a closed pulse takes no pseudonym."""
         with Transaction(self._db):
+            if not self._is_open(pulse_id):
+                return False
             self._db.execute(
                 "DELETE FROM pulse_answers WHERE pulse_id = ? AND ballot = ?", (pulse_id, ballot)
             )
@@ -103,6 +108,7 @@ class SqlitePulses:
                 _INSERT_ANSWER,
                 [(pulse_id, ballot, answer.question_id, answer.value, answer.text) for answer in answers],
             )
+        return True
 
     def answers_of(self, pulse_id: str, ballot: str) -> list[PulseAnswer]:
         rows = self._db.execute(
@@ -112,26 +118,20 @@ class SqlitePulses:
         return [PulseAnswer(question_id=row[0], value=row[1], text=row[2]) for row in rows.fetchall()]
 
     def answer_count(self, pulse_id: str) -> int:
-        """How many phones have answered: by pseudonym while open, by respondent number after close."""
-        query = "SELECT COUNT(DISTINCT ballot) FROM pulse_answers WHERE pulse_id = ?"
-        return int(self._db.execute(query, (pulse_id,)).fetchone()[0])
+        """How many phones have answered: counted by pseudonym while open, as kept at the close after."""
+        row = self._db.execute(
+            "SELECT COALESCE(answered, (SELECT COUNT(DISTINCT ballot) FROM pulse_answers WHERE pulse_id = ?))"
+            " FROM pulses WHERE pulse_id = ?",
+            (pulse_id, pulse_id),
+        ).fetchone()
+        return 0 if row is None else int(row[0])
 
     def close_pulse(self, pulse_id: str) -> None:
-        """In one step: forget the key, replace each pseudonym by a random respondent number (so answers are
-        counted per respondent, but tie to nobody), write the answers back in a random order, and compact."""
+        """In one step: forget the key, keep how many phones answered, drop every pseudonym, so that no two
+        answers tie to one phone, and write the answers back in a random order; then compact."""
         with Transaction(self._db):
-            rows = self._db.execute(
-                "SELECT ballot, question_id, value, text FROM pulse_answers WHERE pulse_id = ?", (pulse_id,)
-            ).fetchall()
-            ballots = sorted({row[0] for row in rows}, key=lambda _: secrets.randbits(64))
-            respondent = {ballot: f"respondent-{number}" for number, ballot in enumerate(ballots)}
-            shuffled = sorted(rows, key=lambda _: secrets.randbits(64))
-            self._db.execute("DELETE FROM pulse_answers WHERE pulse_id = ?", (pulse_id,))
-            self._db.executemany(
-                _INSERT_ANSWER,
-                [(pulse_id, respondent[row[0]], row[1], row[2], row[3]) for row in shuffled],
-            )
-            self._db.execute("UPDATE pulses SET closed = 1, pulse_key = NULL WHERE pulse_id = ?", (pulse_id,))
+            if self._is_open(pulse_id):
+                _forget_phones(self._db, pulse_id)
         compact(self._db)
 
     def stored_answers(self, pulse_id: str) -> list[PulseAnswer]:
@@ -178,9 +178,47 @@ class SqlitePulses:
                 (week, json.dumps(sorted(teams))),
             )
 
+    def _is_open(self, pulse_id: str) -> bool:
+        row = self._db.execute("SELECT closed FROM pulses WHERE pulse_id = ?", (pulse_id,)).fetchone()
+        return row is not None and not row[0]
+
     def _one(self, where: str, params: tuple[str, ...]) -> PulseRecord | None:
         row = self._db.execute(f"SELECT {_COLUMNS} FROM pulses {where}", params).fetchone()
         return None if row is None else _record(row)
+
+
+def _forget_phones(db: sqlite3.Connection, pulse_id: str) -> None:
+    rows = db.execute(
+        "SELECT question_id, value, text FROM pulse_answers WHERE pulse_id = ?", (pulse_id,)
+    ).fetchall()
+    (phones,) = db.execute(
+        "SELECT COUNT(DISTINCT ballot) FROM pulse_answers WHERE pulse_id = ?", (pulse_id,)
+    ).fetchone()
+    shuffled = sorted(rows, key=lambda _: secrets.randbits(64))
+    db.execute("DELETE FROM pulse_answers WHERE pulse_id = ?", (pulse_id,))
+    db.executemany(_INSERT_ANSWER, [(pulse_id, None, *row) for row in shuffled])
+    db.execute(
+        "UPDATE pulses SET closed = 1, pulse_key = NULL, answered = ? WHERE pulse_id = ?", (phones, pulse_id)
+    )
+
+
+def upgrade_pulses(db: sqlite3.Connection) -> int:
+    """Bring a file written by an older version up to what this one promises about closed pulses: no answer
+    still carries a respondent number that ties it to the others of one phone. Returns how many pulses
+    changed; runs inside the store's upgrade transaction."""
+    columns = {row[1] for row in db.execute("PRAGMA table_info(pulses)")}
+    if "answered" not in columns:
+        db.execute("ALTER TABLE pulses ADD COLUMN answered INTEGER")
+    linked = [
+        pulse_id
+        for (pulse_id,) in db.execute(
+            "SELECT DISTINCT pulses.pulse_id FROM pulses JOIN pulse_answers USING (pulse_id)"
+            " WHERE pulses.closed = 1 AND (pulses.answered IS NULL OR pulse_answers.ballot IS NOT NULL)"
+        ).fetchall()
+    ]
+    for pulse_id in linked:
+        _forget_phones(db, pulse_id)
+    return len(linked)
 
 
 def _record(row: tuple[Any, ...]) -> PulseRecord:
