@@ -308,6 +308,19 @@ def test_a_rollup_shows_only_groups_at_the_threshold_and_refuses_one_that_would_
         rollup(store.pulses, ["Ward 7"], "2026-W49")
 
 
+def test_a_smaller_rollup_after_a_larger_one_is_refused_when_the_teams_left_out_are_few(
+    store: SqliteStore,
+) -> None:
+    for team, phones in (("Ward 7", 3), ("Theatres", 3), ("Porters", 2), ("Pharmacy", 6)):
+        record = open_pulse(store.pulses, team=team, now=MONDAY)
+        answered(store, record, phones=phones, value=6)
+        close_pulse(store.pulses, record.pulse_id)
+    assert rollup(store.pulses, ["Ward 7", "Theatres", "Porters"], "2026-W49").answered == 8
+    with pytest.raises(PulseRefused, match="differs from one already shown"):
+        rollup(store.pulses, ["Ward 7", "Theatres"], "2026-W49")  # the first minus this: Porters' 2
+    assert rollup(store.pulses, ["Ward 7", "Theatres", "Porters", "Pharmacy"], "2026-W49").answered == 14
+
+
 def test_actions_against_a_closed_pulse_are_what_the_next_pulse_shows_as_you_said_we_did(
     store: SqliteStore,
 ) -> None:

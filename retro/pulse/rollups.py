@@ -35,7 +35,7 @@ def rollup(pulses: SqlitePulses, teams: Iterable[str], week: str) -> Rollup:
         frozenset({team}) for team, count in counts.items() if count >= latest[team].min_responses
     ]
     for earlier in shown_before:
-        apart = sum(counts.get(team, 0) for team in group ^ earlier)
+        apart = _respondents(pulses, group ^ earlier, week)
         if 0 < apart < threshold:
             raise PulseRefused(
                 "limit",
@@ -54,6 +54,13 @@ def rollup(pulses: SqlitePulses, teams: Iterable[str], week: str) -> Rollup:
         teams=tuple(sorted(latest)),
         answered=answered,
         motivation=summarise(MOTIVATION_QUESTION.as_scale(), values, threshold),
+    )
+
+
+def _respondents(pulses: SqlitePulses, teams: frozenset[str], week: str) -> int:
+    """How many answered the teams' pulses of the week, however many of the teams are in this roll-up."""
+    return sum(
+        pulses.answer_count(record.pulse_id) for record in _latest_closed(pulses, teams, week).values()
     )
 
 
