@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from retro.commands import Command
 from retro.errors import ErrorCode
-from retro.pulse.models import PulseAction, PulseAnswer
+from retro.pulse.models import MAX_COMMENT_CHARS, PulseAction, PulseAnswer
 from retro.pulse.questions import FreeTextQuestion, PulseQuestion
 from retro.pulse.results import PulseResults
 from retro.screening import HeldNotice
@@ -122,6 +122,7 @@ class PulseView(_Message):
     closes_at: datetime | None
     closed: bool
     min_responses: int
+    max_comment_chars: int = MAX_COMMENT_CHARS
     results: PulseResults | None
     actions: tuple[PulseAction, ...]
     """The team's "you said, we did"."""

@@ -129,6 +129,8 @@ export function readPulse(p) {
     closes_at: time(p.closes_at),
     closed: p.closed === true,
     min_responses: count(p.min_responses),
+    /** The longest free-text answer the server takes; without one, the server alone says so. */
+    max_comment_chars: count(p.max_comment_chars) || Infinity,
     results: r && {
       answered: count(r.answered),
       summaries: list(r.summaries, summary),

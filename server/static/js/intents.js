@@ -182,13 +182,15 @@ export function pickPulse(questionId, value) {
 export function typePulse(text) {
   state.pulseDraft.text = text;
   state.pulseDraft.sent = false;
+  changed();
 }
 
 /** Send this phone's answers; they replace any it sent before, until the pulse closes. */
 export function sendPulse() {
-  if (!state.pulse || state.pulse.closed || state.pulseDraft.values.size === 0) return;
+  if (!state.pulse || state.pulse.closed) return;
   const answers = [...state.pulseDraft.values].map(([questionId, value]) => ({ question_id: questionId, value }));
   const words = state.pulseDraft.text.trim();
   if (words && state.pulse.free_text) answers.push({ question_id: state.pulse.free_text.question_id, text: words });
+  if (answers.length === 0) return;
   enqueue({ id: newMessageId(), pulse: answers });
 }

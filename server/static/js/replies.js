@@ -86,7 +86,7 @@ function onAck(ack) {
   if (!message) return;
   if (message.pulse) {
     state.pulseDraft.sent = true;
-    announce('Thank you. You can change your answers until the pulse closes.');
+    announce('Thank you — you can change your answers until the pulse closes.');
     changed();
     return;
   }

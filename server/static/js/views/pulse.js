@@ -1,8 +1,9 @@
 // A pulse: the questions as big scales, one open question, Send; after the close, the results behind the
 // threshold and what the team did. Nothing about anyone else's answers shows before the close.
 
-import { $, el, formatDate, keyed, plural, setText, show, userText } from '../dom.js';
+import { $, el, formatDate, keyed, plural, replaceIfChanged, setText, show, userText } from '../dom.js';
 import { pickPulse, sendPulse, typePulse } from '../intents.js';
+import { buildCommentBox, updateCommentBox } from '../parts/comment-box.js';
 import { buildScale, describeValue, markChosen, renderSummary } from '../parts/scale.js';
 import { state } from '../state.js';
 
@@ -14,37 +15,43 @@ function buildQuestion(q) {
   const summary = el('div', { class: 'summary', 'data-testid': 'pulse-summary-' + q.question_id });
   const root = el('div', { class: 'card question', 'data-testid': 'pulse-question-' + q.question_id },
     el('h2', { class: 'question-text', id: headingId, dir: 'auto', text: q.text }), scale, labels, summary);
-  return { root, buttons, summary, low: q.low };
+  return { root, scale, labels, buttons, summary, low: q.low };
+}
+
+/** After the close: the histogram and mean where enough answered, else only how many. */
+function renderResult(node, result) {
+  if (result && result.shown) {
+    renderSummary(node, result, 'Answers');
+    return;
+  }
+  const answered = result ? result.answered : 0;
+  replaceIfChanged(node, 'too few ' + answered, () => [el('p', { class: 'summary-count', text: 'Too few answers to show (' + answered + ')' })]);
 }
 
 function updateQuestion(card, q) {
   const closed = state.pulse.closed;
-  for (const button of card.buttons) button.disabled = closed;
+  show(card.scale, !closed);
+  show(card.labels, !closed);
   markChosen(card.buttons, card.low, state.pulseDraft.values.get(q.question_id) ?? null, false);
   show(card.summary, closed);
   if (closed) {
-    const result = state.pulse.results ? state.pulse.results.summaries.find((s) => s.question_id === q.question_id) : null;
-    renderSummary(card.summary, result || null, 'Answers');
+    const results = state.pulse.results;
+    renderResult(card.summary, results ? results.summaries.find((s) => s.question_id === q.question_id) : null);
   }
 }
 
-let box = null;
-
-function freeText(question) {
-  if (!box) {
-    box = el('textarea', { class: 'pulse-text', id: 'pulse-text', rows: '3', dir: 'auto', 'data-testid': 'pulse-text' });
-    box.addEventListener('input', () => typePulse(box.value));
-    box.value = state.pulseDraft.text;
-  }
-  return el('div', { class: 'card question' },
-    el('label', { class: 'question-text', for: 'pulse-text', text: question.text + ' (optional)' }), box);
-}
+/** The open question's box, made once: what the phone types stays put across renders. */
+let free = null;
 
 function renderResults(pulse) {
   const results = pulse.results;
   const comments = results && results.comments;
   show($('pulse-comments'), Boolean(comments));
+  setText($('pulse-comments-title'), (pulse.free_text ? pulse.free_text.text : 'Comments') + ' (in no order)');
   if (comments) keyed($('pulse-comment-list'), comments, (c, index) => index + c.text, (c) => el('li', { class: 'card', dir: 'auto', text: c.text }), () => {});
+  const unshown = results && !comments && results.comments_written > 0;
+  setText($('pulse-few-comments'), unshown ? 'Too few comments to show (' + results.comments_written + ')' : '');
+  show($('pulse-few-comments'), Boolean(unshown));
   setText($('pulse-done-note'), results
     ? plural(results.answered, '1 person answered.', results.answered + ' people answered.') + ' Results show only where at least ' + pulse.min_responses + ' answered.'
     : '');
@@ -57,6 +64,12 @@ function renderActions(pulse) {
   });
 }
 
+function closesLine(pulse) {
+  if (pulse.closed) return 'This pulse has closed. Thank you.';
+  const until = pulse.closes_at === null ? '' : ' Open until ' + new Date(pulse.closes_at).toLocaleString([], { weekday: 'short', hour: '2-digit', minute: '2-digit' }) + '.';
+  return 'Takes under a minute. Answer what you like, then Send.' + until;
+}
+
 export function render() {
   const pulse = state.pulse;
   show($('pulse'), Boolean(pulse));
@@ -66,11 +79,15 @@ export function render() {
   document.title = pulse.title + ' · Pulse';
   setText($('team'), pulse.team || 'Pulse');
   setText($('anon-note'), 'Anonymous: nobody, the facilitator included, can see who answered what.');
-  setText($('instruction'), pulse.closed ? 'This pulse has closed. Thank you.' : 'Takes under a minute. Answer what you like, then Send.');
+  setText($('instruction'), closesLine(pulse));
   keyed($('pulse-questions'), pulse.questions, (q) => q.question_id, buildQuestion, updateQuestion);
   const open = !pulse.closed;
   show($('pulse-free'), open && Boolean(pulse.free_text));
-  if (open && pulse.free_text && !$('pulse-free').firstChild) $('pulse-free').replaceChildren(freeText(pulse.free_text));
+  if (open && pulse.free_text && !free) {
+    free = buildCommentBox(pulse.free_text, state.pulseDraft.text, typePulse);
+    $('pulse-free').replaceChildren(free.root);
+  }
+  const tooLong = free !== null && open && updateCommentBox(free, state.pulseDraft.text, pulse.max_comment_chars);
   const draft = state.pulseDraft;
   const button = $('pulse-send');
   show(button, open);
@@ -78,8 +95,9 @@ export function render() {
     button.dataset.wired = 'yes';
     button.addEventListener('click', sendPulse);
   }
-  button.disabled = draft.values.size === 0 || state.outbox.some((m) => m.pulse);
-  setText($('pulse-sent'), open && draft.sent ? 'Thank you. You can change your answers until the pulse closes.' : '');
+  const nothing = draft.values.size === 0 && draft.text.trim() === '';
+  button.disabled = nothing || tooLong || state.outbox.some((m) => m.pulse);
+  setText($('pulse-sent'), open && draft.sent ? 'Thank you — you can change your answers until the pulse closes.' : '');
   show($('pulse-results'), !open);
   if (!open) renderResults(pulse);
   renderActions(pulse);
