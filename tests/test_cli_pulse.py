@@ -64,6 +64,7 @@ def test_a_pulse_opens_with_its_questions_and_link_closes_with_results_and_makes
     printed = subprocess.run(
         ["pdftotext", str(poster), "-"], capture_output=True, text=True, check=True
     ).stdout
+    printed = " ".join(printed.split())
     assert "I feel safe to speak up about things that worry me." in printed
     assert (
         "nobody, the facilitator included," in printed
