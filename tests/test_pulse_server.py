@@ -1,20 +1,24 @@
 """Phones answer a pulse through a real server on a loopback port: one answer per phone, nothing but the
 questions before the close, results behind the threshold after it, and one documented reply per frame."""
 
-import json
+import asyncio
+import secrets
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 
-from retro.pulse.lifecycle import close_pulse, open_pulse
-from retro.pulse.models import PulseRecord
+from retro.pulse.lifecycle import answer, close_pulse, open_pulse
+from retro.pulse.models import PulseAnswer, PulseRecord
 from retro.sqlite_store import SqliteStore
 from server.app import RetroServer, ServerConfig
 from tests.support.client import Client
 from tests.support.doors import LogWatch, assert_valid_reply
 from tests.support.fuzzing import FUZZ, json_values
+from tests.support.pulse_phone import aggregate_keys, answered, answers_for
+from tests.support.waiting import http_status
 
 MONDAY = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 
@@ -28,25 +32,11 @@ async def pulse(store: SqliteStore) -> AsyncIterator[tuple[RetroServer, PulseRec
     await server.stop()
 
 
-def answers_for(record: PulseRecord, value: int, comment: str | None = None) -> list[dict[str, object]]:
-    given: list[dict[str, object]] = [
-        {"question_id": q.id, "value": min(value, q.high)} for q in record.questions
-    ]
-    if comment:
-        given.append({"question_id": "help", "text": comment})
-    return given
-
-
-async def answered(phone: Client, given: list[dict[str, object]]) -> dict[str, object]:
-    message_id = Client.new_id()
-    await phone.send({"type": "pulse_answer", "id": message_id, "answers": given})
-    return await phone.reply(message_id)
-
-
 async def test_twelve_phones_answer_and_see_results_only_after_the_close(
     pulse: tuple[RetroServer, PulseRecord], store: SqliteStore
 ) -> None:
     server, record = pulse
+    last = record.questions[-1].id
     url = server.address.websocket_url(record.join_token)
     phones = [await Client.join(url) for _ in range(12)]
     for number, phone in enumerate(phones):
@@ -54,58 +44,162 @@ async def test_twelve_phones_answer_and_see_results_only_after_the_close(
         assert view["pulse"]["closed"] is False and view["pulse"]["results"] is None
         assert [q["id"] for q in view["pulse"]["questions"]][0] == "motivation"
         assert (await phone.wait_for("pulse_mine"))["answers"] == []
-        reply = await answered(phone, answers_for(record, 3 + number % 3, comment=f"Idea {number}"))
-        assert reply["type"] == "ack"
-    again = await answered(phones[0], answers_for(record, 9))
-    assert again["type"] == "ack"
-    assert store.pulses.answer_count(record.pulse_id) == 12, "answering again replaces"
-    refused = await answered(phones[1], [{"question_id": "motivation", "value": 11}])
-    assert (refused["code"], refused["message"]) == ("invalid", "motivation: give a number from 1 to 10.")
-    before = [json.loads(raw) for phone in phones for raw in phone.received]
-    assert not any("answered" in json.dumps(m.get("pulse", {})) for m in before), "no count before the close"
+        skip = frozenset() if number < 4 else frozenset({last})  # only four answer the last question
+        given = answers_for(record, 1 + number % 5, comment=f"Idea {number:02}", skip=skip)
+        assert (await answered(phone, given))["type"] == "ack"
+    assert (await answered(phones[0], answers_for(record, 9)))["type"] == "ack", "answering again replaces"
+    assert store.pulses.answer_count(record.pulse_id) == 12
+    for phone in phones:
+        assert [aggregate_keys(raw) for raw in phone.received if aggregate_keys(raw)] == [], "nothing before"
 
     close_pulse(store.pulses, record.pulse_id)
     server.doors.pulses.notice_closing()
-    shown = await phones[5].wait_for("pulse", lambda m: m["pulse"]["closed"])
-    results = shown["pulse"]["results"]
-    assert results["answered"] == 12
-    assert all(summary["shown"] for summary in results["summaries"])
-    expected = sorted(f"Idea {n}" for n in range(1, 12))  # the first phone answered again, with no comment
-    assert sorted(c["text"] for c in results["comments"]) == expected
+    for phone in phones:
+        shown = (await phone.wait_for("pulse", lambda m: m["pulse"]["closed"]))["pulse"]["results"]
+        assert shown["answered"] == 12
+        by_question = {s["question_id"]: s for s in shown["summaries"]}
+        assert by_question["motivation"]["shown"] is True
+        assert by_question["motivation"]["histogram"] == [2, 3, 2, 2, 2, 0, 0, 0, 1, 0]
+        assert (by_question[last]["answered"], by_question[last]["shown"]) == (4, False)
+        assert (by_question[last]["histogram"], by_question[last]["mean"]) == (None, None), "under threshold"
+        comments = [c["text"] for c in shown["comments"]]
+        assert sorted(comments) == [f"Idea {n:02}" for n in range(1, 12)], "the first phone took its back"
+        assert comments != sorted(comments), "shuffled, not in the order they came"
     late = await answered(phones[2], answers_for(record, 4))
     assert (late["code"], late["message"]) == ("closed", "This pulse has closed; thank you all the same.")
     for phone in phones:
         await phone.close()
 
 
-async def test_a_phone_coming_back_sees_its_own_answers_and_a_retro_command_is_refused(
+async def test_comments_from_too_few_phones_stay_unshown_and_only_counted(store: SqliteStore) -> None:
+    record = open_pulse(store.pulses, team="Ward 7", now=MONDAY, min_responses=3)
+    server = RetroServer(None, ServerConfig(host="127.0.0.1", port=0), store)
+    await server.start()
+    try:
+        phones = [await Client.join(server.address.websocket_url(record.join_token)) for _ in range(4)]
+        for number, phone in enumerate(phones):
+            words = "Less paperwork" if number < 2 else None
+            assert (await answered(phone, answers_for(record, 3, comment=words)))["type"] == "ack"
+        close_pulse(store.pulses, record.pulse_id)
+        server.doors.pulses.notice_closing()
+        results = (await phones[3].wait_for("pulse", lambda m: m["pulse"]["closed"]))["pulse"]["results"]
+        assert (results["comments"], results["comments_written"]) == (None, 2)
+        assert all(summary["shown"] for summary in results["summaries"]), "four answers pass a threshold of 3"
+        assert "Less paperwork" not in "".join(phones[3].received)
+    finally:
+        await server.stop()
+
+
+async def test_a_pulse_past_its_time_is_closed_by_the_server_and_the_phones_get_the_results(
+    store: SqliteStore,
+) -> None:
+    record = open_pulse(store.pulses, team="Ward 7", now=MONDAY, closes_at=MONDAY + timedelta(hours=8))
+    for _ in range(5):
+        answer(
+            store.pulses, record, secrets.token_urlsafe(24), [PulseAnswer(question_id="motivation", value=6)]
+        )
+    server = RetroServer(None, ServerConfig(host="127.0.0.1", port=0), store)
+    await server.start()
+    try:
+        phone = await Client.join(server.address.websocket_url(record.join_token))
+        closed = await phone.wait_for("pulse", lambda m: m["pulse"]["closed"], timeout=15.0)
+        motivation = closed["pulse"]["results"]["summaries"][0]
+        assert (motivation["question_id"], motivation["mean"], motivation["answered"]) == (
+            "motivation",
+            6.0,
+            5,
+        )
+        stored = store.pulses.pulse(record.pulse_id)
+        assert stored is not None and stored.closed and stored.pulse_key is None
+    finally:
+        await server.stop()
+
+
+BAD_ANSWERS: list[tuple[object, str, str]] = [
+    ([{"question_id": "motivation", "value": 11}], "invalid", "motivation: give a number from 1 to 10."),
+    ([{"question_id": "motivation", "value": 0}], "invalid", "motivation: give a number from 1 to 10."),
+    ([{"question_id": "motivation", "text": "great"}], "invalid", "motivation: give a number from 1 to 10."),
+    ([{"question_id": "help", "value": 3}], "invalid", "help: answer in words."),
+    ([{"question_id": "pay", "value": 3}], "not_found", "pay: this pulse does not ask that."),
+    (
+        [{"question_id": "motivation", "value": 3}, {"question_id": "motivation", "value": 4}],
+        "invalid",
+        "motivation: answered twice in one go.",
+    ),
+]
+
+
+async def test_bad_answers_get_documented_errors_keep_nothing_and_the_phone_carries_on(
+    pulse: tuple[RetroServer, PulseRecord], store: SqliteStore, logs: LogWatch
+) -> None:
+    server, record = pulse
+    phone = await Client.join(server.address.websocket_url(record.join_token))
+    for bad, code, sentence in BAD_ANSWERS:
+        reply = await answered(phone, bad)
+        assert (reply["code"], reply["message"]) == (code, sentence), bad
+    for bad in ([], [{"question_id": "help", "text": "x" * 501}], [{"question_id": "motivation"}], "7"):
+        reply = await answered(phone, bad)
+        assert reply["type"] == "error" and reply["code"] == "invalid", bad
+    assert store.pulses.answer_count(record.pulse_id) == 0
+    assert (await answered(phone, answers_for(record, 2)))["type"] == "ack"
+    for raw in phone.received:
+        assert_valid_reply(raw)
+    await phone.close()
+    logs.assert_quiet()
+
+
+async def test_a_phone_coming_back_sees_its_own_answers_and_may_not_act_on_a_retro(
     pulse: tuple[RetroServer, PulseRecord],
 ) -> None:
     server, record = pulse
+    assert await asyncio.to_thread(http_status, server.address.join_url(record.join_token)) == 200
     url = server.address.websocket_url(record.join_token)
     phone = await Client.join(url, secret="the-same-phone-secret-01")
-    assert (await answered(phone, answers_for(record, 4)))["type"] == "ack"
+    assert (await answered(phone, answers_for(record, 4, comment="More handover time")))["type"] == "ack"
     await phone.close()
     back = await Client.join(url, secret="the-same-phone-secret-01")
-    mine = await back.wait_for("pulse_mine")
-    assert {a["question_id"]: a["value"] for a in mine["answers"]}["motivation"] == 4
+    mine = {
+        a["question_id"]: a.get("value") or a.get("text")
+        for a in (await back.wait_for("pulse_mine"))["answers"]
+    }
+    assert (mine["motivation"], mine["help"]) == (4, "More handover time")
+    other = await Client.join(url)
+    assert (await other.wait_for("pulse_mine"))["answers"] == [], "a phone sees only its own answers"
     refused = await back.refused("add_item", "invalid", prompt_id="learning", text="x", owner_hash="0" * 64)
     assert refused["message"] == "A pulse takes answers, not retro commands."
-    await back.close()
+    ask_id = Client.new_id()
+    await back.send({"type": "request", "id": ask_id, "ask": {"kind": "history"}})
+    assert (await back.reply(ask_id))["code"] == "forbidden"
+    for client in (back, other):
+        await client.close()
+
+
+ANSWER_IDS = st.sampled_from(["motivation", "help", "breaks", "say", "nope", "", "MOTIVATION", "a" * 70])
+ONE_ANSWER = st.fixed_dictionaries(
+    {"question_id": ANSWER_IDS},
+    optional={
+        "value": st.integers(-3, 14) | st.floats() | st.text(max_size=3) | st.none(),
+        "text": st.text(max_size=20) | st.just("x" * 600) | st.none(),
+        "extra": json_values,
+    },
+)
+FUZZED_ANSWERS = st.lists(ONE_ANSWER, max_size=6) | json_values
 
 
 @FUZZ
-@given(answers=json_values)
+@given(answers=FUZZED_ANSWERS)
 async def test_any_pulse_answer_gets_one_documented_reply(
     pulse: tuple[RetroServer, PulseRecord], logs: LogWatch, answers: object
 ) -> None:
     server, record = pulse
     phone = await Client.join(server.address.websocket_url(record.join_token))
-    message_id = Client.new_id()
-    await phone.send({"type": "pulse_answer", "id": message_id, "answers": answers})
-    reply = await phone.reply(message_id)
+    fuzzed, sentinel = Client.new_id(), Client.new_id()
+    await phone.send({"type": "pulse_answer", "id": fuzzed, "answers": answers})
+    await phone.send({"type": "hello", "id": sentinel, "protocol": 1, "secret": "s" * 22})
+    await phone.reply(sentinel)  # everything the fuzzed frame caused has arrived before this
+    replies = [assert_valid_reply(raw) for raw in phone.received]
+    assert [r["type"] for r in replies if r.get("id") == fuzzed] in (["ack"], ["error"])
     for raw in phone.received:
         assert_valid_reply(raw)
-    assert reply["type"] in {"ack", "error"}
     await phone.close()
     logs.assert_quiet()
