@@ -27,6 +27,7 @@ from server.hub import Hub
 from server.origins import ServedOrigins
 from server.presence import Presence
 from server.protocol import FACILITATOR_DOOR, RefusalCode
+from server.pulse_answering import PulseAnswering
 from server.pulse_rooms import PulseRooms
 from server.rooms import Room, Rooms
 from server.service_log import log_event
@@ -90,12 +91,14 @@ class RetroServer:
         self.admission = Admission(
             WaitingRoom(config.max_waiting), config.max_participants, config.hello_timeout
         )
+        pulses = PulseRooms(chosen)
         self.doors = Doors(
             self.rooms,
             self.admission,
             self._authenticate,
             Answering(self.rooms, config.limits, lambda: self.address.base_url),
-            PulseRooms(chosen),
+            pulses,
+            PulseAnswering(pulses, config.limits, lambda: self.address.base_url),
             set(),
         )
         self._phones_logged: dict[str, int] = {}

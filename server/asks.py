@@ -14,6 +14,15 @@ from retro.outcome import RetroOutcome
 from retro.settings import RetroSettings
 from retro.templates import Template
 from retro.text import CleanLine
+from server.pulse_asks import (
+    PULSE_ASKS,
+    PulseCloseAsk,
+    PulseClosed,
+    PulseOpenAsk,
+    PulseOpened,
+    PulseTrend,
+    PulseTrendAsk,
+)
 
 RetroRef = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 """A retro id from history, or its start, or `latest`."""
@@ -94,11 +103,14 @@ Ask = Annotated[
     | ImportAsk
     | TeamAddAsk
     | TeamListAsk
-    | TeamRevokeAsk,
+    | TeamRevokeAsk
+    | PulseOpenAsk
+    | PulseCloseAsk
+    | PulseTrendAsk,
     Field(discriminator="kind"),
 ]
 OPERATOR_ASKS = (TeamAddAsk, TeamListAsk, TeamRevokeAsk)
-TEAM_ASKS = (OpenAsk, ResumeAsk, TrendAsk, OutcomeAsk, HistoryAsk, ForgetAsk, ImportAsk)
+TEAM_ASKS = (OpenAsk, ResumeAsk, TrendAsk, OutcomeAsk, HistoryAsk, ForgetAsk, ImportAsk, *PULSE_ASKS)
 
 
 class _Result(BaseModel):
@@ -165,6 +177,17 @@ class TeamRevoked(_Result):
 
 
 Result = Annotated[
-    Opened | Trend | OutcomeResult | History | Forgotten | Imported | TeamAdded | Teams | TeamRevoked,
+    Opened
+    | Trend
+    | OutcomeResult
+    | History
+    | Forgotten
+    | Imported
+    | TeamAdded
+    | Teams
+    | TeamRevoked
+    | PulseOpened
+    | PulseClosed
+    | PulseTrend,
     Field(discriminator="kind"),
 ]

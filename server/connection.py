@@ -38,6 +38,8 @@ from server.protocol import (
     Request,
     Welcome,
 )
+from server.pulse_answering import PulseAnswering, Watching
+from server.pulse_asks import PULSE_ASKS
 from server.pulse_rooms import PulseRoom, PulseRooms
 from server.ratelimit import TokenBucket
 from server.rooms import Room, Rooms
@@ -68,6 +70,7 @@ class Doors:
     authenticate: Callable[[str], Principal | None]
     answering: Answering
     pulses: PulseRooms
+    pulse_answering: PulseAnswering
     credentialed: "set[Connection]"
     """Connections that said hello with a token: a team's close the moment its tokens are revoked."""
 
@@ -110,6 +113,8 @@ class Connection:
         self.pulse: PulseRoom | None = None
         self.secret: str | None = None
         """A respondent's own secret: its pseudonym is made from it under the pulse's key, as in a retro."""
+        self.watching: list[PulseRoom] = []
+        """Pulses this facilitator opened: it gets their counts."""
 
     @property
     def hub(self) -> Hub:
@@ -151,6 +156,8 @@ class Connection:
             self.doors.credentialed.discard(self)
             if self.pulse is not None:
                 self.pulse.phones.discard(self.websocket)
+            for watched in self.watching:
+                watched.watchers.discard(self.websocket)
             if self.room is not None:
                 self.room.hub.remove(self.websocket)
                 self.doors.rooms.let_go_if_done(self.room)
@@ -286,6 +293,9 @@ class Connection:
             sentence = "Only a facilitator or the operator, by token, may ask that."
             await self._refuse(RefusalCode.FORBIDDEN, sentence, request.id)
             return
+        if isinstance(request.ask, PULSE_ASKS):
+            await self._pulse_request(request)
+            return
         answered = self.doors.answering.answer(self.principal, request.ask, self.room, request.id)
         if isinstance(answered, Refused):
             await self._refuse(answered.code, answered.message, request.id)
@@ -295,6 +305,20 @@ class Connection:
             await self.websocket.send(Answer(id=request.id, result=answered).model_dump_json())
             if isinstance(answered, TeamRevoked):
                 await self._close_team(answered.name)
+
+    async def _pulse_request(self, request: Request) -> None:
+        assert self.principal is not None and isinstance(request.ask, PULSE_ASKS)
+        answered = self.doors.pulse_answering.answer(self.principal, request.ask, request.id)
+        if isinstance(answered, Refused):
+            await self._refuse(answered.code, answered.message, request.id)
+        elif isinstance(answered, Watching):
+            await self.websocket.send(Answer(id=request.id, result=answered.result).model_dump_json())
+            if answered.room not in self.watching:
+                self.watching.append(answered.room)
+                answered.room.watchers.add(self.websocket)
+            await self.websocket.send(self.doors.pulses.count_json(answered.room))
+        else:
+            await self.websocket.send(Answer(id=request.id, result=answered).model_dump_json())
 
     async def _close_team(self, team: str) -> None:
         """A revoked team's tokens stop working at once: its connections close, and a new hello is refused."""
@@ -331,6 +355,7 @@ class Connection:
             await self._refuse(refused.code, refused.message, message.id)
             return
         await self.websocket.send(Ack(id=message.id).model_dump_json())
+        self.doors.pulses.recount(self.pulse)
 
     async def _execute(self, message: CommandMessage) -> None:
         if self.stage is Stage.RESPONDENT:

@@ -140,6 +140,15 @@ class PulseMineMessage(_Message):
     answers: tuple[PulseAnswer, ...]
 
 
+class PulseCountMessage(_Message):
+    """To the facilitators watching a pulse: how many phones have answered. Never what they answered."""
+
+    type: Literal["pulse_count"] = "pulse_count"
+    pulse_id: str
+    answered: int
+    closed: bool
+
+
 class Ack(_Message):
     type: Literal["ack"] = "ack"
     id: str
@@ -193,6 +202,7 @@ ServerMessage = Annotated[
     | FacilitatorMessage
     | PulseMessage
     | PulseMineMessage
+    | PulseCountMessage
     | Ack
     | Answer
     | Error,

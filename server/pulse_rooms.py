@@ -1,8 +1,9 @@
 """Pulses on the server: the phones answering each one, what they are shown, and closing on time.
 
 Phones see the questions and, once it has closed, the results behind the threshold; never a count or
-an aggregate before. A pulse closed elsewhere (`retro pulse close` on the same database) or by its time is
-noticed within POLL_SECONDS and shown to the phones still on it.
+an aggregate before. The facilitators watching a pulse get its count of answers, and nothing else, as it
+changes. A pulse closed elsewhere (`retro pulse close` on the same database) or by its time is noticed within
+POLL_SECONDS and shown to the phones still on it.
 """
 
 import asyncio
@@ -16,7 +17,7 @@ from retro.pulse.lifecycle import close_due
 from retro.pulse.models import PulseRecord
 from retro.pulse.results import results
 from retro.store import EventStore
-from server.protocol import PulseMessage, PulseView
+from server.protocol import PulseCountMessage, PulseMessage, PulseView
 
 POLL_SECONDS = 2.0
 
@@ -26,6 +27,10 @@ class PulseRoom:
     pulse_id: str
     closed: bool
     phones: set[ServerConnection] = field(default_factory=set)
+    watchers: set[ServerConnection] = field(default_factory=set)
+    """Facilitators' connections that opened it: they get `pulse_count`, never answers."""
+    answered: int | None = None
+    """The count last told to the watchers."""
 
 
 class PulseRooms:
@@ -36,8 +41,9 @@ class PulseRooms:
 
     def by_token(self, token: str) -> PulseRoom | None:
         record = self.store.pulses.pulse_for_token(token) if token else None
-        if record is None:
-            return None
+        return None if record is None else self.room_of(record)
+
+    def room_of(self, record: PulseRecord) -> PulseRoom:
         room = self._by_id.get(record.pulse_id)
         if room is None:
             room = self._by_id[record.pulse_id] = PulseRoom(record.pulse_id, record.closed)
@@ -64,6 +70,27 @@ class PulseRooms:
         )
         return PulseMessage(pulse=view).model_dump_json()
 
+    def count_json(self, room: PulseRoom) -> str:
+        room.answered = self.store.pulses.answer_count(room.pulse_id)
+        counted = PulseCountMessage(pulse_id=room.pulse_id, answered=room.answered, closed=room.closed)
+        return counted.model_dump_json()
+
+    def recount(self, room: PulseRoom) -> None:
+        """After an answer: tell the watchers the count, if a new phone has answered."""
+        if room.watchers and self.store.pulses.answer_count(room.pulse_id) != room.answered:
+            broadcast(room.watchers, self.count_json(room))
+
+    def show_closed(self, pulse_id: str) -> None:
+        """A pulse has just closed: its phones get the results, its watchers the last count."""
+        room = self._by_id.get(pulse_id)
+        if room is None or room.closed:
+            return
+        room.closed = True
+        broadcast(room.phones, self.view_json(room))
+        broadcast(room.watchers, self.count_json(room))
+        if not room.phones and not room.watchers:
+            del self._by_id[pulse_id]
+
     def start(self) -> None:
         self._task = asyncio.create_task(self._watch(), name="retro-pulses")
 
@@ -80,9 +107,5 @@ class PulseRooms:
         """Close what is due, and show the results to the phones of every pulse that has closed since."""
         close_due(self.store.pulses, datetime.now(UTC))
         for room in list(self._by_id.values()):
-            if room.closed:
-                continue
-            record = self.record(room)
-            if record.closed:
-                room.closed = True
-                broadcast(room.phones, self.view_json(room))
+            if not room.closed and self.record(room).closed:
+                self.show_closed(room.pulse_id)

@@ -2,20 +2,24 @@
 questions before the close, results behind the threshold after it, and one documented reply per frame."""
 
 import asyncio
+import json
 import secrets
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from retro.credentials import add_team, issue_operator_token
 from retro.pulse.lifecycle import answer, close_pulse, open_pulse
 from retro.pulse.models import PulseAnswer, PulseRecord
 from retro.sqlite_store import SqliteStore
 from server.app import RetroServer, ServerConfig
 from tests.support.client import Client
 from tests.support.doors import LogWatch, assert_valid_reply
+from tests.support.facilitator import TokenClient
 from tests.support.fuzzing import FUZZ, json_values
 from tests.support.pulse_phone import aggregate_keys, answered, answers_for
 from tests.support.waiting import http_status
@@ -202,4 +206,85 @@ async def test_any_pulse_answer_gets_one_documented_reply(
     for raw in phone.received:
         assert_valid_reply(raw)
     await phone.close()
+    logs.assert_quiet()
+
+
+async def test_a_facilitator_opens_a_pulse_sees_only_its_count_and_closes_it_for_every_phone(
+    shared_server: RetroServer, store: SqliteStore
+) -> None:
+    server = shared_server
+    ward, pharmacy = add_team(store, "Ward 7"), add_team(store, "Pharmacy")
+    facilitator = await TokenClient.hello(server.facilitator_door, ward)
+    opened = await facilitator.answered("pulse_open", title="Shift start", min_responses=3, pinned="breaks")
+    assert (opened["kind"], opened["team"], opened["title"]) == ("pulse_opened", "Ward 7", "Shift start")
+    assert [q["id"] for q in opened["questions"]][:2] == ["motivation", "breaks"]
+    assert opened["public_url"] == server.address.base_url and opened["join_path"].startswith("/j/")
+    assert (await facilitator.client.wait_for("pulse_count"))["answered"] == 0
+    record = store.pulses.pulse(opened["pulse_id"])
+    assert record is not None
+    url = server.address.websocket_url(opened["join_path"].removeprefix("/j/"))
+    phones = [await Client.join(url) for _ in range(4)]
+    for number, phone in enumerate(phones, start=1):
+        assert (await answered(phone, answers_for(record, number, comment="Rota sooner")))["type"] == "ack"
+        counted = await facilitator.client.wait_for("pulse_count")
+        assert (counted["answered"], counted["closed"]) == (number, False)
+    assert (await answered(phones[0], answers_for(record, 5)))["type"] == "ack"
+    stranger = await TokenClient.hello(server.facilitator_door, pharmacy)
+    assert "No pulse" in await stranger.refused("not_found", "pulse_close", pulse_id=record.pulse_id)
+    assert "own team" in await stranger.refused("forbidden", "pulse_trend", team="Ward 7")
+    assert (await stranger.answered("pulse_trend"))["points"] == [], "another team's pulses are not its own"
+    operator_token = issue_operator_token(store)
+    assert operator_token is not None
+    operator = await TokenClient.hello(server.facilitator_door, operator_token)
+    await operator.refused("forbidden", "pulse_open")
+    assert "Rota sooner" not in "".join(facilitator.client.received), "no comment before the close"
+    watched = [aggregate_keys(raw) - {"answered"} for raw in facilitator.client.received]
+    assert [keys for keys in watched if keys] == [], (
+        "the facilitator gets a count, nothing more, before close"
+    )
+
+    closed = await facilitator.answered("pulse_close")
+    assert (closed["kind"], closed["results"]["answered"]) == ("pulse_closed", 4)
+    assert all(summary["shown"] for summary in closed["results"]["summaries"])
+    assert [c["text"] for c in closed["results"]["comments"]] == ["Rota sooner"] * 3
+    for phone in phones:  # at once: the server does not wait for its timer
+        shown = await phone.wait_for("pulse", lambda m: m["pulse"]["closed"], timeout=1.5)
+        assert shown["pulse"]["results"] == closed["results"]
+    counts = [json.loads(raw) for raw in facilitator.client.received if '"pulse_count"' in raw]
+    assert (counts[-1]["answered"], counts[-1]["closed"]) == (4, True)
+    assert "no open pulse" in await facilitator.refused("not_found", "pulse_close")
+    again = await facilitator.answered("pulse_close", pulse_id=record.pulse_id)
+    assert again["results"] == closed["results"], "closing a closed pulse only shows its results"
+    trend = await facilitator.answered("pulse_trend")
+    assert [(p["week"], p["answered"]) for p in trend["points"]] == [(record.week, 4)]
+    assert trend["latest"] == closed["results"]
+    for client in (*phones, facilitator.client, stranger.client, operator.client):
+        await client.close()
+
+
+async def answer_to(facilitator: TokenClient, request: dict[str, Any]) -> dict[str, Any]:
+    await facilitator.client.send(request)
+    return await facilitator.client.receive_matching(lambda m: m.get("id") == request["id"], "its answer")
+
+
+async def test_pulse_open_refuses_what_cannot_be_asked_and_is_applied_once_per_request_id(
+    shared_server: RetroServer, store: SqliteStore, logs: LogWatch
+) -> None:
+    server = shared_server
+    facilitator = await TokenClient.hello(server.facilitator_door, add_team(store, "Ward 7"))
+    assert "future" in await facilitator.refused("invalid", "pulse_open", closes_at="2020-01-01T09:00:00Z")
+    await facilitator.refused("invalid", "pulse_open", closes_at="2099-01-01T09:00:00")  # no time zone
+    await facilitator.refused("invalid", "pulse_open", min_responses=2)
+    assert "nope" in await facilitator.refused("not_found", "pulse_open", pinned="nope")
+    await facilitator.refused("invalid", "pulse_open", bank=[{"id": "x", "text": "Short", "need": "joy"}])
+    request = {"type": "request", "id": "open-pulse-0001", "ask": {"kind": "pulse_open", "free_text": None}}
+    first, second = [await answer_to(facilitator, request) for _ in range(2)]  # sent again after a lost line
+    assert first["result"]["pulse_id"] == second["result"]["pulse_id"]
+    assert first["result"]["free_text"] is None
+    assert [p.pulse_id for p in store.pulses.pulses("Ward 7")] == [first["result"]["pulse_id"]]
+    local = await TokenClient.hello(server.facilitator_door, server.local_secret)
+    assert "Name the team" in await local.refused("invalid", "pulse_open")
+    assert (await local.answered("pulse_open", team="Pharmacy"))["team"] == "Pharmacy"
+    for client in (facilitator.client, local.client):
+        await client.close()
     logs.assert_quiet()
