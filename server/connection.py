@@ -349,8 +349,14 @@ class Connection:
             await self._refuse(RefusalCode.INVALID, "Pulse answers go to a pulse's own link.", message.id)
             return
         record = self.doors.pulses.record(self.pulse)
+        pulses = self.doors.pulses.store.pulses
+        full = pulses.answer_count(record.pulse_id) >= self.admission.max_phones
+        if full and not record.closed and not my_answers(pulses, record, self.secret):
+            sentence = "This pulse has all the answers it can take; thank you all the same."
+            await self._refuse(RefusalCode.LIMIT, sentence, message.id)
+            return
         try:
-            answer(self.doors.pulses.store.pulses, record, self.secret, message.answers)
+            answer(pulses, record, self.secret, message.answers)
         except PulseRefused as refused:
             await self._refuse(refused.code, refused.message, message.id)
             return

@@ -288,3 +288,26 @@ async def test_pulse_open_refuses_what_cannot_be_asked_and_is_applied_once_per_r
     for client in (facilitator.client, local.client):
         await client.close()
     logs.assert_quiet()
+
+
+async def test_a_pulse_takes_answers_from_at_most_max_phones_phones(store: SqliteStore) -> None:
+    record = open_pulse(store.pulses, team="Ward 7", now=MONDAY)
+    config = ServerConfig(host="127.0.0.1", port=0, max_participants=2)
+    server = RetroServer(None, config, store)
+    await server.start()
+    try:
+        url = server.address.websocket_url(record.join_token)
+        phones = [await Client.join(url) for _ in range(3)]
+        for phone in phones[:2]:
+            assert (await answered(phone, answers_for(record, 3)))["type"] == "ack"
+        turned = await answered(phones[2], answers_for(record, 3))
+        assert (turned["code"], turned["message"]) == (
+            "limit",
+            "This pulse has all the answers it can take; thank you all the same.",
+        )
+        assert (await answered(phones[0], answers_for(record, 4)))["type"] == "ack", "one in may change"
+        assert store.pulses.answer_count(record.pulse_id) == 2
+        for phone in phones:
+            await phone.close()
+    finally:
+        await server.stop()
