@@ -16,6 +16,9 @@ from retro.templates import Template
 from retro.text import CleanLine
 from server.pulse_asks import (
     PULSE_ASKS,
+    PulseActionAsk,
+    PulseActionResult,
+    PulseActionStatusAsk,
     PulseCloseAsk,
     PulseClosed,
     PulseOpenAsk,
@@ -106,7 +109,9 @@ Ask = Annotated[
     | TeamRevokeAsk
     | PulseOpenAsk
     | PulseCloseAsk
-    | PulseTrendAsk,
+    | PulseTrendAsk
+    | PulseActionAsk
+    | PulseActionStatusAsk,
     Field(discriminator="kind"),
 ]
 OPERATOR_ASKS = (TeamAddAsk, TeamListAsk, TeamRevokeAsk)
@@ -188,6 +193,7 @@ Result = Annotated[
     | TeamRevoked
     | PulseOpened
     | PulseClosed
-    | PulseTrend,
+    | PulseTrend
+    | PulseActionResult,
     Field(discriminator="kind"),
 ]

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from retro.credentials import OperatorCredential
+from retro.pulse.actions import record_action, set_status, you_said_we_did
 from retro.pulse.bank import BUILT_IN_BANK
 from retro.pulse.lifecycle import close_pulse, open_pulse
 from retro.pulse.models import PulseRecord, PulseRefused
@@ -18,10 +19,20 @@ from server.access import Principal, may_facilitate, team_of
 from server.answering import NOT_FOR_OPERATOR, Limits, Refused
 from server.asks import Result
 from server.protocol import RefusalCode
-from server.pulse_asks import PulseCloseAsk, PulseClosed, PulseOpenAsk, PulseOpened, PulseTrend, PulseTrendAsk
+from server.pulse_asks import (
+    PulseActionAsk,
+    PulseActionResult,
+    PulseActionStatusAsk,
+    PulseCloseAsk,
+    PulseClosed,
+    PulseOpenAsk,
+    PulseOpened,
+    PulseTrend,
+    PulseTrendAsk,
+)
 from server.pulse_rooms import PulseRoom, PulseRooms
 
-PulseAsk = PulseOpenAsk | PulseCloseAsk | PulseTrendAsk
+PulseAsk = PulseOpenAsk | PulseCloseAsk | PulseTrendAsk | PulseActionAsk | PulseActionStatusAsk
 NAME_THE_TEAM = Refused(RefusalCode.INVALID, "Name the team: this connection may reach every team.")
 ITS_OWN_TEAM = Refused(RefusalCode.FORBIDDEN, "A team's token reaches its own team's pulses only.")
 
@@ -51,7 +62,9 @@ class PulseAnswering:
                 return self._open(principal, ask, request_id)
             if isinstance(ask, PulseCloseAsk):
                 return self._close(principal, ask)
-            return self._trend(principal, ask)
+            if isinstance(ask, PulseTrendAsk):
+                return self._trend(principal, ask)
+            return self._act(principal, ask)
         except PulseRefused as refused:
             return Refused(refused.code, refused.message)
 
@@ -122,6 +135,42 @@ class PulseAnswering:
         latest = results(self.pulses, closed[-1].pulse_id) if closed else None
         points = trend(self.pulses, team, ask.question_id, ask.weeks)
         return PulseTrend(team=team, question_id=ask.question_id, points=points, latest=latest)
+
+    def _act(self, principal: Principal, ask: PulseActionAsk | PulseActionStatusAsk) -> Result | Refused:
+        if isinstance(ask, PulseActionStatusAsk):
+            found = self.pulses.action(ask.action_id)
+            if found is None or not may_facilitate(principal, found.team):
+                return Refused(RefusalCode.NOT_FOUND, f"No pulse action {ask.action_id!r} for this team.")
+            action = set_status(self.pulses, ask.action_id, ask.status)
+        else:
+            record = self._acted_on(principal, ask)
+            if isinstance(record, Refused):
+                return record
+            action = record_action(
+                self.pulses,
+                pulse_id=record.pulse_id,
+                text=ask.text,
+                owner=ask.owner,
+                due=ask.due,
+                responds_to=ask.responds_to,
+            )
+        self.rooms.show_actions(action.team)
+        return PulseActionResult(action=action, current=you_said_we_did(self.pulses, action.team))
+
+    def _acted_on(self, principal: Principal, ask: PulseActionAsk) -> PulseRecord | Refused:
+        """The pulse named, if this principal reaches it; else the team's latest closed one."""
+        if ask.pulse_id is not None:
+            record = self.pulses.pulse(ask.pulse_id)
+            if record is None or not may_facilitate(principal, record.team):
+                return Refused(RefusalCode.NOT_FOUND, f"No pulse {ask.pulse_id!r} for this team.")
+            return record
+        team = _team(principal, ask.team)
+        if isinstance(team, Refused):
+            return team
+        closed = [pulse for pulse in self.pulses.pulses(team) if pulse.closed]
+        if not closed:
+            return Refused(RefusalCode.NOT_FOUND, f"Team {team!r} has no closed pulse to act on yet.")
+        return closed[-1]
 
 
 def _team(principal: Principal, named: str | None) -> str | Refused:

@@ -1,14 +1,16 @@
-"""A facilitator's requests about pulses, and their answers: open one, close one, the trend over weeks.
+"""A facilitator's requests about pulses, and their answers: open one, close one, the trend over weeks, and
+the actions taken on the results.
 
 Part of the `request` / `answer` exchange of server.asks. A team's token asks for its own team; the in-process
 host (`retro host`), which sees every team, names the team in the ask. The operator asks none of them.
 """
 
+from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from retro.pulse.models import DEFAULT_THRESHOLD, MIN_THRESHOLD
+from retro.pulse.models import DEFAULT_THRESHOLD, MIN_THRESHOLD, ActionStatus, PulseAction
 from retro.pulse.questions import FreeTextQuestion, PulseQuestion
 from retro.pulse.results import PulseResults
 from retro.pulse.trend import TrendPoint
@@ -57,7 +59,25 @@ class PulseTrendAsk(_PulseAsk):
     weeks: int = Field(default=12, ge=1, le=104)
 
 
-PULSE_ASKS = (PulseOpenAsk, PulseCloseAsk, PulseTrendAsk)
+class PulseActionAsk(_PulseAsk):
+    """What the team will do about a closed pulse ("you said, we did"): the one named, else the latest."""
+
+    kind: Literal["pulse_action"] = "pulse_action"
+    pulse_id: PulseRef | None = None
+    text: Annotated[CleanLine, Field(min_length=1, max_length=200)]
+    owner: Annotated[CleanLine, Field(min_length=1, max_length=60)]
+    due: date
+    responds_to: tuple[Slug, ...] = Field(default=(), max_length=20)
+    """The questions whose answers it responds to."""
+
+
+class PulseActionStatusAsk(_PulseAsk):
+    kind: Literal["pulse_action_status"] = "pulse_action_status"
+    action_id: PulseRef
+    status: ActionStatus
+
+
+PULSE_ASKS = (PulseOpenAsk, PulseCloseAsk, PulseTrendAsk, PulseActionAsk, PulseActionStatusAsk)
 
 
 class _PulseResult(BaseModel):
@@ -92,3 +112,10 @@ class PulseTrend(_PulseResult):
     """Oldest first; a week under the threshold has `mean: null`, a gap and never a number."""
     latest: PulseResults | None
     """The latest closed pulse's results behind the threshold; None before the first has closed."""
+
+
+class PulseActionResult(_PulseResult):
+    kind: Literal["pulse_action"] = "pulse_action"
+    action: PulseAction
+    current: tuple[PulseAction, ...]
+    """The team's actions as the next pulse's phones will see them."""

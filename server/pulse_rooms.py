@@ -91,6 +91,12 @@ class PulseRooms:
         if not room.phones and not room.watchers:
             del self._by_id[pulse_id]
 
+    def show_actions(self, team: str) -> None:
+        """The team's "you said, we did" has changed: the phones on its pulses see it now."""
+        for room in list(self._by_id.values()):
+            if room.phones and self.record(room).team == team:
+                broadcast(room.phones, self.view_json(room))
+
     def start(self) -> None:
         self._task = asyncio.create_task(self._watch(), name="retro-pulses")
 

@@ -311,3 +311,33 @@ async def test_a_pulse_takes_answers_from_at_most_max_phones_phones(store: Sqlit
             await phone.close()
     finally:
         await server.stop()
+
+
+async def test_actions_on_a_closed_pulse_reach_the_phones_of_the_teams_next_pulse(
+    shared_server: RetroServer, store: SqliteStore
+) -> None:
+    server = shared_server
+    ward, pharmacy = add_team(store, "Ward 7"), add_team(store, "Pharmacy")
+    facilitator = await TokenClient.hello(server.facilitator_door, ward)
+    action = {"text": "Cover for breaks on nights", "owner": "Sam", "due": "2026-12-11"}
+    assert "no closed pulse" in await facilitator.refused("not_found", "pulse_action", **action)
+    first = await facilitator.answered("pulse_open")
+    await facilitator.refused("wrong_phase", "pulse_action", pulse_id=first["pulse_id"], **action)
+    await facilitator.answered("pulse_close")
+    nxt = await facilitator.answered("pulse_open", title="Next week")
+    phone = await Client.join(server.address.websocket_url(nxt["join_path"].removeprefix("/j/")))
+    assert (await phone.wait_for("pulse"))["pulse"]["actions"] == []
+    recorded = await facilitator.answered("pulse_action", responds_to=["motivation"], **action)
+    assert (recorded["action"]["pulse_id"], recorded["action"]["status"]) == (first["pulse_id"], "open")
+    shown = (await phone.wait_for("pulse"))["pulse"]["actions"]
+    assert [(a["text"], a["owner"], a["status"]) for a in shown] == [
+        ("Cover for breaks on nights", "Sam", "open")
+    ]
+    stranger = await TokenClient.hello(server.facilitator_door, pharmacy)
+    action_id = recorded["action"]["action_id"]
+    await stranger.refused("not_found", "pulse_action_status", action_id=action_id, status="done")
+    done = await facilitator.answered("pulse_action_status", action_id=action_id, status="done")
+    assert [a["status"] for a in done["current"]] == ["done"]
+    assert (await phone.wait_for("pulse"))["pulse"]["actions"][0]["status"] == "done"
+    for client in (phone, facilitator.client, stranger.client):
+        await client.close()
