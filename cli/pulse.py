@@ -7,13 +7,15 @@ at the URL the poster and the command print.
 import argparse
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
 from cli import pulse_actions
 from cli.command import CommandFailed, Commands
 from cli.pulse_store import store_of, team_of
+from cli.remote import RemoteServer
+from cli.server_options import chosen_server, team_options, team_token
 from retro.dates import UnknownDate, parse_moment
 from retro.exports.files import file_slug, unused_path
 from retro.exports.paper import Paper, locale_paper
@@ -28,10 +30,11 @@ from retro.pulse.questions import FreeTextQuestion
 from retro.pulse.report import PulseReport, pulse_report
 from retro.pulse.results import PulseResults, results
 from retro.pulse.rollups import rollup
-from retro.pulse.trend import trend
+from retro.pulse.trend import TrendPoint, trend
 from retro.sqlite_store import SqliteStore
 from retro.text import clean_line
 from server.addresses import PublicAddress
+from server.pulse_asks import PulseCloseAsk, PulseClosed, PulseOpenAsk, PulseOpened, PulseTrend, PulseTrendAsk
 
 DEFAULT_PORT = 8765
 
@@ -39,8 +42,11 @@ DEFAULT_PORT = 8765
 def add_commands(commands: Commands, db: argparse.ArgumentParser) -> None:
     pulse = commands.add_parser("pulse", help="A short anonymous check-in between retros.")
     actions = pulse.add_subparsers(dest="pulse_command", required=True)
-    opening = actions.add_parser("open", help="Open a pulse for a team; phones answer by QR.", parents=[db])
-    opening.add_argument("--team", required=True, help="The team the pulse is for")
+    remote = team_options()
+    opening = actions.add_parser(
+        "open", help="Open a pulse for a team; phones answer by QR.", parents=[db, remote]
+    )
+    opening.add_argument("--team", help="The team the pulse is for (with --server: the token's team)")
     opening.add_argument("--until", help='When it closes by itself, like "fri 17:00" (default: never)')
     opening.add_argument("--title", default="Weekly pulse", help="The pulse's title")
     opening.add_argument("--pin", help="A question id to ask this time (see --bank)")
@@ -55,12 +61,12 @@ def add_commands(commands: Commands, db: argparse.ArgumentParser) -> None:
     opening.add_argument("--paper", choices=[paper.value for paper in Paper], help="a4 or letter")
     opening.set_defaults(run=_open)
     closing = actions.add_parser(
-        "close", help="Close the team's open pulse and show its results.", parents=[db]
+        "close", help="Close the team's open pulse and show its results.", parents=[db, remote]
     )
-    closing.add_argument("--team", required=True)
+    closing.add_argument("--team")
     closing.set_defaults(run=_close)
-    showing = actions.add_parser("results", help="The team's pulse trend over weeks.", parents=[db])
-    showing.add_argument("--team", required=True)
+    showing = actions.add_parser("results", help="The team's pulse trend over weeks.", parents=[db, remote])
+    showing.add_argument("--team")
     showing.add_argument("--weeks", type=int, default=12, help="How many weeks back (default 12)")
     showing.add_argument(
         "--format", choices=["table", *REPORTS], default="table", help="table (default), html, csv or json"
@@ -79,60 +85,87 @@ def add_commands(commands: Commands, db: argparse.ArgumentParser) -> None:
 
 
 def _open(args: argparse.Namespace) -> int:
-    team, now = team_of(args), datetime.now(UTC)
+    now = datetime.now(UTC)
     if not MIN_THRESHOLD <= args.min_responses <= 50:
         raise CommandFailed(f"--min-responses: give a number from {MIN_THRESHOLD} to 50.", code=2)
     try:
         closes_at = parse_moment(args.until, now) if args.until else None
-        bank = load_bank(Path(args.bank)) if args.bank else BUILT_IN_BANK
+        bank = load_bank(Path(args.bank)) if args.bank else None
     except (UnknownDate, BankError) as exc:
         raise CommandFailed(str(exc), code=2) from exc
     free_text = None if args.no_free_text else WHAT_WOULD_HELP
     if args.free_text and not args.no_free_text:
         free_text = FreeTextQuestion(text=clean_line(args.free_text) or WHAT_WOULD_HELP.text)
-    store = store_of(args)
-    try:
-        record = open_pulse(
-            store.pulses,
-            team=team,
-            now=now,
-            title=clean_line(args.title) or "Weekly pulse",
+    title = clean_line(args.title) or "Weekly pulse"
+    server = chosen_server(args)
+    if server is not None:
+        ask = PulseOpenAsk(
+            title=title,
             closes_at=closes_at,
             pinned=args.pin,
             free_text=free_text,
             min_responses=args.min_responses,
             bank=bank,
         )
+        with RemoteServer(server, team_token(args, server)) as remote:
+            opened = remote.ask(ask, PulseOpened)
+        content = PosterContent(
+            title=opened.title,
+            team=opened.team,
+            join_url=opened.public_url + opened.join_path,
+            questions=tuple(question.text for question in opened.questions),
+            free_text=opened.free_text.text if opened.free_text else None,
+            closes_at=opened.closes_at,
+            min_responses=opened.min_responses,
+        )
+        return _show_opened(content, opened.week, args)
+    store = store_of(args)
+    try:
+        record = open_pulse(
+            store.pulses,
+            team=team_of(args),
+            now=now,
+            title=title,
+            closes_at=closes_at,
+            pinned=args.pin,
+            free_text=free_text,
+            min_responses=args.min_responses,
+            bank=bank or BUILT_IN_BANK,
+        )
     except PulseRefused as refused:
         raise CommandFailed(refused.message) from refused
     finally:
         store.close()
     address = PublicAddress.for_listener("0.0.0.0", DEFAULT_PORT, args.public_url)
-    print(f"Pulse:     {record.title} · {record.team}")
-    print(f"Join URL:  {address.join_url(record.join_token)}")
-    print(f"Closes:    {_when(record)}")
-    for number, question in enumerate(record.questions, start=1):
-        print(f"  {number}. {question.text}")
-    if record.free_text is not None:
-        print(f"  {len(record.questions) + 1}. {record.free_text.text} (optional)")
-    paper = Paper(args.paper) if args.paper else locale_paper(os.environ)
-    for path in _posters(record, address.join_url(record.join_token), paper, Path(args.poster_dir or ".")):
-        print(f"Poster:    {path}")
-    return 0
-
-
-def _posters(record: PulseRecord, join_url: str, paper: Paper, directory: Path) -> list[Path]:
-    """The poster as HTML, and as PDF where Chromium is installed (else a note on stderr)."""
     content = PosterContent(
         title=record.title,
         team=record.team,
-        join_url=join_url,
+        join_url=address.join_url(record.join_token),
         questions=tuple(question.text for question in record.questions),
         free_text=record.free_text.text if record.free_text else None,
         closes_at=record.closes_at,
         min_responses=record.min_responses,
     )
-    stem = f"{file_slug(record.team, 'team')}-{record.week}-pulse-poster"
+    return _show_opened(content, record.week, args)
+
+
+def _show_opened(content: PosterContent, week: str, args: argparse.Namespace) -> int:
+    print(f"Pulse:     {content.title} · {content.team}")
+    print(f"Join URL:  {content.join_url}")
+    print(f"Closes:    {_when(content.closes_at)}")
+    for number, text in enumerate(content.questions, start=1):
+        print(f"  {number}. {text}")
+    if content.free_text is not None:
+        print(f"  {len(content.questions) + 1}. {content.free_text} (optional)")
+    paper = Paper(args.paper) if args.paper else locale_paper(os.environ)
+    stem = f"{file_slug(content.team, 'team')}-{week}-pulse-poster"
+    for path in _posters(content, stem, paper, Path(args.poster_dir or ".")):
+        print(f"Poster:    {path}")
+    return 0
+
+
+def _posters(content: PosterContent, stem: str, paper: Paper, directory: Path) -> list[Path]:
+    """The poster as HTML, and as PDF where Chromium is installed (else a note on stderr)."""
     written: list[Path] = []
     try:
         directory.mkdir(parents=True, exist_ok=True)
@@ -149,10 +182,10 @@ def _posters(record: PulseRecord, join_url: str, paper: Paper, directory: Path) 
     return written
 
 
-def _when(record: PulseRecord) -> str:
-    if record.closes_at is None:
+def _when(closes_at: datetime | None) -> str:
+    if closes_at is None:
         return "when you run `retro pulse close`"
-    return record.closes_at.astimezone().strftime("%a %d %b %Y, %H:%M")
+    return closes_at.astimezone().strftime("%a %d %b %Y, %H:%M")
 
 
 def _latest_open(store: SqliteStore, team: str) -> PulseRecord:
@@ -163,6 +196,12 @@ def _latest_open(store: SqliteStore, team: str) -> PulseRecord:
 
 
 def _close(args: argparse.Namespace) -> int:
+    server = chosen_server(args)
+    if server is not None:
+        with RemoteServer(server, team_token(args, server)) as remote:
+            closed = remote.ask(PulseCloseAsk(), PulseClosed)
+        print(_described(closed.results))
+        return 0
     team, store = team_of(args), store_of(args)
     try:
         record = close_pulse(store.pulses, _latest_open(store, team).pulse_id)
@@ -199,8 +238,15 @@ REPORTS: dict[str, Callable[[PulseReport], str]] = {
 
 
 def _results(args: argparse.Namespace) -> int:
-    team, store = team_of(args), store_of(args)
     weeks = max(1, min(args.weeks, 520))
+    server = chosen_server(args)
+    if server is not None:
+        if args.format != "table":
+            raise CommandFailed("--format html, csv and json work on a local database; with --server: table.")
+        with RemoteServer(server, team_token(args, server)) as remote:
+            shown = remote.ask(PulseTrendAsk(weeks=min(weeks, 104)), PulseTrend)
+        return _print_trend(shown.team, shown.points)
+    team, store = team_of(args), store_of(args)
     try:
         points = trend(store.pulses, team, weeks=weeks)
         report = pulse_report(store.pulses, team, weeks) if args.format in REPORTS else None
@@ -208,6 +254,10 @@ def _results(args: argparse.Namespace) -> int:
         store.close()
     if report is not None:
         return _write_report(report, args.format, args.out)
+    return _print_trend(team, points)
+
+
+def _print_trend(team: str, points: Sequence[TrendPoint]) -> int:
     if not points:
         print(f"No closed pulses for team {team!r} yet.")
         return 0

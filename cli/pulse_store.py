@@ -14,7 +14,7 @@ def store_of(args: argparse.Namespace) -> SqliteStore:
 
 
 def team_of(args: argparse.Namespace) -> str:
-    team = clean_line(args.team)
+    team = clean_line(args.team or "")
     if not team:
         raise CommandFailed("--team: give the team's name, like 'Ward 7'.", code=2)
     return team

@@ -15,7 +15,10 @@ from retro.dates import UnknownDate, parse_moment
 from retro.pulse.lifecycle import answer, close_pulse, open_pulse
 from retro.pulse.models import PulseAnswer
 from retro.sqlite_store import SqliteStore
+from tests.support.client import Client
+from tests.support.pulse_phone import answered
 from tests.support.serve import RETRO
+from tests.support.team_server import team_server
 
 MONDAY = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 JOIN = re.compile(r"^Join URL:  (https://retro\.example\.org/j/([A-Za-z0-9_-]{22}))$", re.MULTILINE)
@@ -214,3 +217,39 @@ def test_closing_marks_comments_that_point_at_a_person(tmp_path: Path) -> None:
     phones_answer(db, token, phones=5, value=5, comment="Sam forgot the handover again")
     closed = retro("pulse", "close", "--db", str(db), "--team", "Ward 7")
     assert "– Sam forgot the handover again  (may point at a person)" in closed.stdout
+
+
+async def test_a_team_runs_a_pulse_on_a_shared_server_from_the_command_line(tmp_path: Path) -> None:
+    async with team_server(tmp_path / "org.db") as server:
+        added = retro("team", "add", "Ward 7", "--server", server.base_url,
+                      "--operator-token", server.operator_token)  # fmt: skip
+        token = added.stdout.splitlines()[0]
+        remote = ("--server", server.base_url, "--token", token)
+        opened = retro(
+            "pulse", "open", *remote, "--pin", "breaks", "--poster-dir", str(tmp_path), cwd=tmp_path
+        )
+        assert opened.returncode == 0, opened.stderr
+        link = re.search(r"^Join URL:  (\S+)$", opened.stdout, re.MULTILINE)
+        assert link is not None and link[1].startswith(server.base_url + "/j/"), opened.stdout
+        assert "Pulse:     Weekly pulse · Ward 7" in opened.stdout
+        assert "  2. I was able to take the breaks I needed." in opened.stdout
+        assert "Poster:    " in opened.stdout
+        phone_socket = server.phone_url("/j/" + link[1].rsplit("/", 1)[1])
+        for _ in range(5):
+            phone = await Client.join(phone_socket)
+            view = await phone.wait_for("pulse")
+            questions = [q["id"] for q in view["pulse"]["questions"]]
+            given = [{"question_id": q, "value": 4} for q in questions]
+            assert (await answered(phone, given))["type"] == "ack"
+            await phone.close()
+        closed = retro("pulse", "close", *remote)
+        assert closed.returncode == 0, closed.stderr
+        assert (
+            "5 answered" in closed.stdout
+            and "I was able to take the breaks I needed.  4.0 of 5 (5)" in closed.stdout
+        )
+        shown = retro("pulse", "results", *remote)
+        assert shown.stdout.splitlines()[0].split() == ["week", "motivation", "answered"]
+        assert shown.stdout.splitlines()[1].split()[1:] == ["4.0", "5"]
+        other = retro("pulse", "close", *remote)
+        assert other.returncode == 1 and "Traceback" not in other.stderr
