@@ -109,16 +109,7 @@ def _open(args: argparse.Namespace) -> int:
         )
         with RemoteServer(server, team_token(args, server)) as remote:
             opened = remote.ask(ask, PulseOpened)
-        content = PosterContent(
-            title=opened.title,
-            team=opened.team,
-            join_url=opened.public_url + opened.join_path,
-            questions=tuple(question.text for question in opened.questions),
-            free_text=opened.free_text.text if opened.free_text else None,
-            closes_at=opened.closes_at,
-            min_responses=opened.min_responses,
-        )
-        return _show_opened(content, opened.week, args)
+        return _show_opened(_poster(opened, opened.public_url + opened.join_path), opened.week, args)
     store = store_of(args)
     try:
         record = open_pulse(
@@ -137,16 +128,20 @@ def _open(args: argparse.Namespace) -> int:
     finally:
         store.close()
     address = PublicAddress.for_listener("0.0.0.0", DEFAULT_PORT, args.public_url)
-    content = PosterContent(
-        title=record.title,
-        team=record.team,
-        join_url=address.join_url(record.join_token),
-        questions=tuple(question.text for question in record.questions),
-        free_text=record.free_text.text if record.free_text else None,
-        closes_at=record.closes_at,
-        min_responses=record.min_responses,
+    return _show_opened(_poster(record, address.join_url(record.join_token)), record.week, args)
+
+
+def _poster(pulse: PulseRecord | PulseOpened, join_url: str) -> PosterContent:
+    """What the poster and the printout say of a pulse, opened here or on a server."""
+    return PosterContent(
+        title=pulse.title,
+        team=pulse.team,
+        join_url=join_url,
+        questions=tuple(question.text for question in pulse.questions),
+        free_text=pulse.free_text.text if pulse.free_text else None,
+        closes_at=pulse.closes_at,
+        min_responses=pulse.min_responses,
     )
-    return _show_opened(content, record.week, args)
 
 
 def _show_opened(content: PosterContent, week: str, args: argparse.Namespace) -> int:

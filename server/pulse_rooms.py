@@ -37,11 +37,19 @@ class PulseRooms:
     def __init__(self, store: EventStore) -> None:
         self.store = store
         self._by_id: dict[str, PulseRoom] = {}
+        self._by_token: dict[str, str] = {}
+        """Pulses already looked up, by join token: the page's assets need no query each."""
         self._task: asyncio.Task[None] | None = None
 
     def by_token(self, token: str) -> PulseRoom | None:
+        known = self._by_id.get(self._by_token.get(token, ""))
+        if known is not None:
+            return known
         record = self.store.pulses.pulse_for_token(token) if token else None
-        return None if record is None else self.room_of(record)
+        if record is None:
+            return None
+        self._by_token[token] = record.pulse_id
+        return self.room_of(record)
 
     def room_of(self, record: PulseRecord) -> PulseRoom:
         room = self._by_id.get(record.pulse_id)
