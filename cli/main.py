@@ -1,6 +1,7 @@
 """The `retro` command: one parser, one `--db` option, one way to fail; each command group has a module."""
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 
@@ -42,12 +43,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     run: Callable[[argparse.Namespace], int] = args.run
     try:
-        return run(args)
+        code = run(args)
+        sys.stdout.flush()  # so that a reader gone away is met here, not at exit with a traceback
+        return code
     except CommandFailed as failure:
         return _fail(failure)
     except KeyboardInterrupt:
         print("retro: interrupted.", file=sys.stderr)
         return INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (`retro team add … | head -1`): nothing more can reach it; say no more.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":

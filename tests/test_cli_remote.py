@@ -394,3 +394,25 @@ def test_ctrl_c_while_waiting_for_a_server_ends_in_one_line(shell: Shell) -> Non
         connection.close()
     assert process.returncode == 130
     assert stderr == "retro: interrupted.\n"
+
+
+async def test_a_reader_that_goes_away_gets_no_traceback(shell: Shell, server: TeamServer) -> None:
+    """As `retro team add … | head -0`: the pipe is closed before the token is printed."""
+    command = [
+        *RETRO,
+        "team",
+        "add",
+        "Ward 9",
+        "--server",
+        server.base_url,
+        "--operator-token",
+        server.operator_token,
+    ]
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=shell.environment(), cwd=shell.home
+    ) as pipe:
+        assert pipe.stdout is not None and pipe.stderr is not None
+        pipe.stdout.close()
+        errors = pipe.stderr.read()
+        assert pipe.wait(timeout=30) == 1
+    assert errors == b""
