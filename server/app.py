@@ -28,7 +28,7 @@ from server.origins import ServedOrigins
 from server.presence import Presence
 from server.protocol import FACILITATOR_DOOR, RefusalCode
 from server.pulse_answering import PulseAnswering
-from server.pulse_rooms import PulseRooms
+from server.pulse_rooms import COUNT_SECONDS, PulseRooms
 from server.rooms import Room, Rooms
 from server.service_log import log_event
 from server.waiting_room import WaitingRoom
@@ -67,6 +67,8 @@ class ServerConfig:
     do not all reconnect at the same instant."""
     limits: Limits = Limits()
     """Per team: open retros; per retro: items (phones per retro is max_participants)."""
+    pulse_count_seconds: float = COUNT_SECONDS
+    """The least time between two counts of a pulse's answers told to its facilitators."""
 
 
 class RetroServer:
@@ -91,7 +93,7 @@ class RetroServer:
         self.admission = Admission(
             WaitingRoom(config.max_waiting), config.max_participants, config.hello_timeout
         )
-        pulses = PulseRooms(chosen)
+        pulses = PulseRooms(chosen, config.pulse_count_seconds)
         self.doors = Doors(
             self.rooms,
             self.admission,

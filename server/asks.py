@@ -25,6 +25,7 @@ from server.pulse_asks import (
     PulseOpened,
     PulseTrend,
     PulseTrendAsk,
+    PulseWatchAsk,
 )
 
 RetroRef = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
@@ -108,6 +109,7 @@ Ask = Annotated[
     | TeamListAsk
     | TeamRevokeAsk
     | PulseOpenAsk
+    | PulseWatchAsk
     | PulseCloseAsk
     | PulseTrendAsk
     | PulseActionAsk

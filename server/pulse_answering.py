@@ -29,10 +29,13 @@ from server.pulse_asks import (
     PulseOpened,
     PulseTrend,
     PulseTrendAsk,
+    PulseWatchAsk,
 )
 from server.pulse_rooms import PulseRoom, PulseRooms
 
-PulseAsk = PulseOpenAsk | PulseCloseAsk | PulseTrendAsk | PulseActionAsk | PulseActionStatusAsk
+PulseAsk = (
+    PulseOpenAsk | PulseWatchAsk | PulseCloseAsk | PulseTrendAsk | PulseActionAsk | PulseActionStatusAsk
+)
 NAME_THE_TEAM = Refused(RefusalCode.INVALID, "Name the team: this connection may reach every team.")
 ITS_OWN_TEAM = Refused(RefusalCode.FORBIDDEN, "A team's token reaches its own team's pulses only.")
 
@@ -60,6 +63,8 @@ class PulseAnswering:
         try:
             if isinstance(ask, PulseOpenAsk):
                 return self._open(principal, ask, request_id)
+            if isinstance(ask, PulseWatchAsk):
+                return self._watch(principal, ask)
             if isinstance(ask, PulseCloseAsk):
                 return self._close(principal, ask)
             if isinstance(ask, PulseTrendAsk):
@@ -94,6 +99,12 @@ class PulseAnswering:
                 bank=ask.bank if ask.bank is not None else BUILT_IN_BANK,
             )
             self._opened[(team, request_id)] = record.pulse_id
+        return Watching(self.rooms.room_of(record), self._opened_result(record))
+
+    def _watch(self, principal: Principal, ask: PulseWatchAsk) -> Watching | Refused:
+        record = self.pulses.pulse(ask.pulse_id)
+        if record is None or not may_facilitate(principal, record.team):
+            return Refused(RefusalCode.NOT_FOUND, f"No pulse {ask.pulse_id!r} for this team.")
         return Watching(self.rooms.room_of(record), self._opened_result(record))
 
     def _opened_result(self, record: PulseRecord) -> PulseOpened:

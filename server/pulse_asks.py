@@ -44,6 +44,14 @@ class PulseOpenAsk(_PulseAsk):
     """The team's own bank, already read by the client; None for the built-in one."""
 
 
+class PulseWatchAsk(_PulseAsk):
+    """Watch a pulse already open, as its opener does: after a lost connection or a server restart, the
+    facilitator's app gets the same pulse's count again. Answered like `pulse_open`, with `pulse_opened`."""
+
+    kind: Literal["pulse_watch"] = "pulse_watch"
+    pulse_id: PulseRef
+
+
 class PulseCloseAsk(_PulseAsk):
     """Close a pulse now: the one named, else the team's latest open one. Closing a closed one is harmless."""
 
@@ -77,7 +85,7 @@ class PulseActionStatusAsk(_PulseAsk):
     status: ActionStatus
 
 
-PULSE_ASKS = (PulseOpenAsk, PulseCloseAsk, PulseTrendAsk, PulseActionAsk, PulseActionStatusAsk)
+PULSE_ASKS = (PulseOpenAsk, PulseWatchAsk, PulseCloseAsk, PulseTrendAsk, PulseActionAsk, PulseActionStatusAsk)
 
 
 class _PulseResult(BaseModel):

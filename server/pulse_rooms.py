@@ -1,8 +1,11 @@
 """Pulses on the server: the phones answering each one, what they are shown, and closing on time.
 
 Phones see the questions and, once it has closed, the results behind the threshold; never a count or
-an aggregate before. The facilitators watching a pulse get its count of answers, and nothing else, as it
-changes. A pulse closed elsewhere (`retro pulse close` on the same database) or by its time is noticed within
+an aggregate before. The facilitators watching a pulse get its count of answers and nothing else: at once
+when they start watching and when it closes, and in between at most once every `count_seconds`, so that the
+count does not move one answer at a time while the room can see who has just put a phone down.
+
+A pulse closed elsewhere (`retro pulse close` on the same database) or by its time is noticed within
 POLL_SECONDS and shown to the phones still on it.
 """
 
@@ -20,6 +23,8 @@ from retro.store import EventStore
 from server.protocol import PulseCountMessage, PulseMessage, PulseView
 
 POLL_SECONDS = 2.0
+COUNT_SECONDS = 10.0
+"""The least time between two counts told to a pulse's watchers."""
 
 
 @dataclass
@@ -31,11 +36,14 @@ class PulseRoom:
     """Facilitators' connections that opened it: they get `pulse_count`, never answers."""
     answered: int | None = None
     """The count last told to the watchers."""
+    count_due: asyncio.TimerHandle | None = None
+    """The next count to the watchers, once it is scheduled."""
 
 
 class PulseRooms:
-    def __init__(self, store: EventStore) -> None:
+    def __init__(self, store: EventStore, count_seconds: float = COUNT_SECONDS) -> None:
         self.store = store
+        self.count_seconds = count_seconds
         self._by_id: dict[str, PulseRoom] = {}
         self._by_token: dict[str, str] = {}
         """Pulses already looked up, by join token: the page's assets need no query each."""
@@ -84,7 +92,13 @@ class PulseRooms:
         return counted.model_dump_json()
 
     def recount(self, room: PulseRoom) -> None:
-        """After an answer: tell the watchers the count, if a new phone has answered."""
+        """After an answer: the watchers get the count when the window ends, if a new phone has answered."""
+        if room.watchers and room.count_due is None:
+            loop = asyncio.get_running_loop()
+            room.count_due = loop.call_later(self.count_seconds, self._tell_count, room)
+
+    def _tell_count(self, room: PulseRoom) -> None:
+        room.count_due = None
         if room.watchers and self.store.pulses.answer_count(room.pulse_id) != room.answered:
             broadcast(room.watchers, self.count_json(room))
 
@@ -94,6 +108,9 @@ class PulseRooms:
         if room is None or room.closed:
             return
         room.closed = True
+        if room.count_due is not None:
+            room.count_due.cancel()
+            room.count_due = None
         broadcast(room.phones, self.view_json(room))
         broadcast(room.watchers, self.count_json(room))
         if not room.phones and not room.watchers:

@@ -48,7 +48,7 @@ async def server(session: Session) -> AsyncIterator[RetroServer]:
 @pytest.fixture
 async def shared_server(store: SqliteStore) -> AsyncIterator[RetroServer]:
     """A server for many teams on the store, with no retro of its own: teams open theirs by token."""
-    running = RetroServer(None, ServerConfig(host="127.0.0.1", port=0), store)
+    running = RetroServer(None, ServerConfig(host="127.0.0.1", port=0, pulse_count_seconds=0.5), store)
     await running.start()
     yield running
     await running.stop()
