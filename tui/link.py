@@ -1,9 +1,10 @@
 """The facilitator's side of the protocol: one websocket to the server, which comes back by itself.
 
 The link says hello with its credential, binds to a retro (open or resume) and keeps the latest facilitator
-view. Commands and requests wait, in order, until the server answers them; after a lost connection or a
-restart they are sent again with the same ids, and the server applies each id once. Only a refusal that no
-retry can change (a wrong token, a retro that is not there) stops it for good.
+view; or binds to a pulse (open or watch) and follows its count of answers. Commands and requests wait, in
+order, until the server answers them; after a lost connection or a restart they are sent again with the same
+ids, and the server applies each id once. Only a refusal that no retry can change (a wrong token, a retro
+that is not there) stops it for good.
 """
 
 import asyncio
@@ -28,11 +29,13 @@ from server.protocol import (
     Error,
     FacilitatorMessage,
     Hello,
+    PulseCountMessage,
     RefusalCode,
     Request,
     ServerMessage,
     Welcome,
 )
+from server.pulse_asks import PulseOpenAsk, PulseOpened, PulseWatchAsk
 
 FIRST_DELAY = 0.2
 """Seconds before the first reconnect; each failed attempt doubles it, up to MOST_DELAY."""
@@ -57,11 +60,11 @@ class LinkStatus:
 
 @dataclass(frozen=True)
 class Endpoint:
-    """Where the link connects, with which credential, and which retro it facilitates."""
+    """Where the link connects, with which credential, and which retro or pulse it facilitates."""
 
     url: str
     token: str
-    bind: OpenAsk | ResumeAsk
+    bind: OpenAsk | ResumeAsk | PulseOpenAsk | PulseWatchAsk
     proxy: bool = True
     """Whether a proxy from the environment applies; never over loopback."""
     trust: ssl.SSLContext | None = None
@@ -73,6 +76,8 @@ class LinkListener(Protocol):
     def link_changed(self, status: LinkStatus) -> None: ...
 
     def view_arrived(self, message: FacilitatorMessage) -> None: ...
+
+    def count_arrived(self, message: PulseCountMessage) -> None: ...
 
 
 class Refused(Exception):
@@ -120,6 +125,8 @@ class FacilitatorLink:
         self.listener = listener
         self.opened: Opened | None = None
         """The retro this link facilitates, once the server has bound it; reconnects resume this one."""
+        self.pulse: PulseOpened | None = None
+        """The pulse this link watches, once the server has opened it; reconnects watch this one."""
         self.latest: FacilitatorMessage | None = None
         self.status = LinkStatus(LinkState.CONNECTING)
         self._unanswered: dict[str, _Unanswered] = {}
@@ -207,13 +214,26 @@ class FacilitatorLink:
         hello = Hello(id=new_id(), protocol=PROTOCOL_VERSION, token=self.endpoint.token)
         await websocket.send(hello.model_dump_json())
         await self._reply_to(websocket, None)
-        ask = self.endpoint.bind if self.opened is None else ResumeAsk(retro_id=self.opened.retro_id)
-        request = Request(id=self._bind_id if self.opened is None else new_id(), ask=ask)
+        ask = self._bind_again()
+        request = Request(id=self._bind_id if ask is None else new_id(), ask=ask or self.endpoint.bind)
         await websocket.send(request.model_dump_json())
         answer = await self._reply_to(websocket, request.id)
-        if not isinstance(answer, Answer) or not isinstance(answer.result, Opened):
-            raise _Final("the server did not open the retro")
-        self.opened = answer.result
+        if not isinstance(answer, Answer):
+            raise _Final("the server did not answer the request to open")
+        if isinstance(answer.result, Opened):
+            self.opened = answer.result
+        elif isinstance(answer.result, PulseOpened):
+            self.pulse = answer.result
+        else:
+            raise _Final("the server did not open the retro or the pulse")
+
+    def _bind_again(self) -> ResumeAsk | PulseWatchAsk | None:
+        """After a lost connection: the same retro or pulse as before; None before the first bind."""
+        if self.opened is not None:
+            return ResumeAsk(retro_id=self.opened.retro_id)
+        if self.pulse is not None:
+            return PulseWatchAsk(pulse_id=self.pulse.pulse_id)
+        return None
 
     async def _reply_to(self, websocket: ClientConnection, message_id: str | None) -> Welcome | Answer:
         """Read up to the welcome (no id) or the answer to `message_id`; raise on a refusal of either."""
@@ -247,6 +267,8 @@ class FacilitatorLink:
         if isinstance(message, FacilitatorMessage):
             self.latest = message
             self.listener.view_arrived(message)
+        elif isinstance(message, PulseCountMessage):
+            self.listener.count_arrived(message)
         elif isinstance(message, Ack | Answer | Error) and message.id is not None:
             waiting = self._unanswered.get(message.id)
             if waiting is not None and not waiting.reply.done():

@@ -4,40 +4,29 @@ Everything the app shows arrives over the link as facilitator views, and every c
 a command. A command given while the link is down waits, and goes out once the link is back.
 """
 
-import asyncio
 from collections.abc import Callable
-from contextlib import suppress
 from datetime import UTC, datetime, timedelta
 from time import monotonic
 
-from rich.text import Text
 from textual import on
-from textual.reactive import var
 
 from retro.commands import Command
 from retro.views import FacilitatorView
 from server.protocol import FacilitatorMessage
-from tui.host import Host, HostUnavailable
-from tui.link import FacilitatorLink, LinkState, LinkStatus
-from tui.messages import LinkChanged, ViewArrived
-from tui.toasts import RepaintAfterToasts
+from tui.host import Host
+from tui.linking import LinkingApp
+from tui.messages import ViewArrived
 
 NOT_LINKED = "Not connected to the server yet."
 
 
-class LinkedApp(RepaintAfterToasts):
-    link_status: var[LinkStatus] = var(LinkStatus(LinkState.CONNECTING))
-    """Whether the server can be reached now; the screens say so while it cannot."""
-
+class LinkedApp(LinkingApp):
     def __init__(self, host: Host) -> None:
-        super().__init__()
-        self.host = host
-        self.link: FacilitatorLink | None = None
+        super().__init__(host)
         self.facilitator: FacilitatorMessage | None = None
         """The latest from the server: the view, the join path, the phones, the server's time."""
         self._arrived = 0.0
         """When `facilitator` arrived, on this machine's monotonic clock."""
-        self._link_task: asyncio.Task[None] | None = None
 
     @property
     def view(self) -> FacilitatorView:
@@ -58,38 +47,6 @@ class LinkedApp(RepaintAfterToasts):
     def show_view(self, previous: FacilitatorMessage | None) -> None:
         """Follow the view that has just arrived; `previous` is the one before it."""
         raise NotImplementedError
-
-    async def on_ready(self) -> None:
-        try:
-            endpoint = await self.host.start()
-        except HostUnavailable as unavailable:
-            self.exit_saying(str(unavailable))
-            return
-        self.link = FacilitatorLink(endpoint, self)
-        self._link_task = asyncio.create_task(self.link.run(), name="retro-link")
-
-    async def on_unmount(self) -> None:
-        if self._link_task is not None:
-            self._link_task.cancel()
-            with suppress(asyncio.CancelledError):
-                await self._link_task
-        await self.host.stop()
-
-    def exit_saying(self, why: str) -> None:
-        """Stop, leaving one sentence for the terminal, as plain text: never markup, never a traceback."""
-        self.exit(return_code=1, message=Text(f"retro: {why}"))
-
-    def link_changed(self, status: LinkStatus) -> None:
-        self.post_message(LinkChanged(status))
-
-    def view_arrived(self, message: FacilitatorMessage) -> None:
-        self.post_message(ViewArrived(message))
-
-    @on(LinkChanged)
-    def _follow_link(self, message: LinkChanged) -> None:
-        self.link_status = message.status
-        if message.status.state is LinkState.REFUSED:
-            self.exit_saying(message.status.reason)
 
     @on(ViewArrived)
     def _take_view(self, message: ViewArrived) -> None:

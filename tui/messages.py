@@ -6,7 +6,7 @@ from textual.message import Message
 
 from retro.commands import Command
 from retro.views import ActionView
-from server.protocol import FacilitatorMessage
+from server.protocol import FacilitatorMessage, PulseCountMessage
 from tui.link import LinkStatus
 
 
@@ -18,6 +18,13 @@ class ViewArrived(Message):
 
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, ViewArrived)
+
+
+@dataclass
+class CountArrived(Message):
+    """The server told how many phones have answered the pulse, or that it has closed."""
+
+    count: PulseCountMessage
 
 
 @dataclass
