@@ -21,6 +21,7 @@ from retro.store import EventStore
 from server.access import LocalHost, Principal
 from server.addresses import PublicAddress
 from server.answering import Answering, Limits
+from server.compression import per_message_deflate
 from server.connection import Admission, Connection, Doors
 from server.http import Router
 from server.hub import Hub
@@ -152,6 +153,8 @@ class RetroServer:
             self.config.port,
             process_request=router,
             max_size=HARD_MESSAGE_LIMIT,
+            compression=None,
+            extensions=[per_message_deflate()],
             logger=_quiet_logger,
             ssl=self._ssl_context(),
             server_header=None,

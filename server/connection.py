@@ -36,6 +36,7 @@ from server.protocol import (
     PulseMineMessage,
     RefusalCode,
     Request,
+    Resync,
     Welcome,
 )
 from server.pulse_answering import PulseAnswering, Watching
@@ -210,6 +211,8 @@ class Connection:
             await self._request(message)
         elif isinstance(message, PulseAnswerMessage):
             await self._answer_pulse(message)
+        elif isinstance(message, Resync):
+            await self._resync(message)
         else:
             await self._execute(message)
 
@@ -227,7 +230,7 @@ class Connection:
         elif hello.secret is None:
             await self._refuse(RefusalCode.INVALID, "A phone's hello needs its secret.", hello.id)
         else:
-            await self._join_as_participant(hello.secret, hello.wrote, hello.id)
+            await self._join_as_participant(hello.secret, hello.wrote, hello.id, hello.patches)
 
     async def _authenticate(self, token: str, message_id: str) -> None:
         principal = self.doors.authenticate(token)
@@ -250,7 +253,7 @@ class Connection:
         self.hub.add_facilitator(self.websocket)
         await self.websocket.send(self.hub.facilitator_json())
 
-    async def _join_as_participant(self, secret: str, wrote: bool, message_id: str) -> None:
+    async def _join_as_participant(self, secret: str, wrote: bool, message_id: str, patches: bool) -> None:
         room = self.doors.rooms.by_token(self._door)
         pulse = self.doors.pulses.by_token(self._door) if room is None else None
         if pulse is not None:
@@ -271,8 +274,8 @@ class Connection:
             self.hub.remember_phone(ballot)  # the one step that writes: done before the welcome
         self.stage, self.ballot = Stage.PARTICIPANT, ballot
         await self.websocket.send(Welcome(role="participant", join_path=self.hub.join_path).model_dump_json())
-        self.hub.add_participant(self.websocket, ballot, wrote=wrote)
-        await self.websocket.send(self.hub.board_json())
+        self.hub.add_participant(self.websocket, ballot, wrote=wrote, patches=patches)
+        await self.websocket.send(self.hub.board_json(self.websocket))
         if ballot is not None:
             await self.websocket.send(self.hub.private_json(ballot))
 
@@ -343,6 +346,14 @@ class Connection:
         record = self.doors.pulses.record(pulse)
         mine = my_answers(self.doors.pulses.store.pulses, record, secret)
         await self.websocket.send(PulseMineMessage(answers=tuple(mine)).model_dump_json())
+
+    async def _resync(self, message: Resync) -> None:
+        """A phone that missed a version gets the whole board at the current one, then the ack."""
+        if self.stage is not Stage.PARTICIPANT:
+            await self._refuse(RefusalCode.INVALID, "Only a phone in a retro asks for its board.", message.id)
+            return
+        await self.websocket.send(self.hub.board_json(self.websocket))
+        await self.websocket.send(Ack(id=message.id).model_dump_json())
 
     async def _answer_pulse(self, message: PulseAnswerMessage) -> None:
         if self.pulse is None or self.secret is None:

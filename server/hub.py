@@ -1,10 +1,14 @@
-"""Fan-out: after a change, mark views dirty and flush at most every FLUSH_SECONDS.
+"""Fan-out: after a change, mark what it changed dirty and send it: at once when the hub is idle, and at
+most once every FLUSH_SECONDS while changes keep coming, so that a burst coalesces.
 
-Each distinct view is computed and serialised once and sent to every connection that shares it.
+Each distinct view is computed and serialised once and sent to every connection that shares it. Phones
+that apply patches get the board's next version as a patch (server.board_versions). A join or a leave
+changes presence only, which goes to the facilitators: the phones' board does not show it.
 Presence (server.presence) is computed here, from ballots kept in memory only.
 """
 
 import asyncio
+from datetime import datetime
 
 from websockets.asyncio.server import ServerConnection, broadcast
 
@@ -17,11 +21,13 @@ from retro.events import (
     VoteCast,
     VoteRetracted,
 )
-from retro.screening import held_notices, new_nonce
 from retro.session import Session
 from retro.views import board_view, facilitator_view, private_view
+from server.board_versions import BoardVersions
+from server.held_seal import HeldSeal
+from server.merge_patch import Json
 from server.presence import Presence, PresenceListener
-from server.protocol import BoardMessage, FacilitatorMessage, PrivateMessage
+from server.protocol import FacilitatorMessage, PrivateMessage
 
 FLUSH_SECONDS = 0.05
 
@@ -32,8 +38,16 @@ class Hub:
         self._participants: dict[ServerConnection, str | None] = {}
         """Each phone's connection and its ballot pseudonym (None for a phone that joined after the end)."""
         self._facilitators: set[ServerConnection] = set()
+        self._patching: set[ServerConnection] = set()
+        """Phones that said hello with `patches`: versioned boards and patches, not a board per change."""
         self._written: set[str] = set()
         self._dirty = asyncio.Event()
+        self._board_dirty = True
+        self._facilitators_dirty = False
+        self._whole_dirty = False
+        """Clients that do not apply patches get the whole board after a join or a leave too, as before."""
+        self._versions = BoardVersions()
+        self._seal = HeldSeal()
         self._dirty_ballots: set[str] = set()
         self._all_ballots_dirty = False
         self._presence_listeners: list[PresenceListener] = []
@@ -72,10 +86,14 @@ class Hub:
             self.session.remember_phone(ballot)
             self._known.add(ballot)
 
-    def add_participant(self, connection: ServerConnection, ballot: str | None, wrote: bool = False) -> None:
+    def add_participant(
+        self, connection: ServerConnection, ballot: str | None, wrote: bool = False, patches: bool = False
+    ) -> None:
         if ballot is not None:
             self.remember_phone(ballot)
         self._participants[connection] = ballot
+        if patches:
+            self._patching.add(connection)
         if wrote and ballot is not None:
             self._written.add(ballot)
         self._presence_changed()
@@ -90,19 +108,19 @@ class Hub:
 
     def remove(self, connection: ServerConnection) -> None:
         self._facilitators.discard(connection)
+        self._patching.discard(connection)
         if self._participants.pop(connection, "absent") != "absent":
             self._presence_changed()
 
-    def board_json(self) -> str:
-        state = self.session.state
-        nonce = new_nonce()
-        return BoardMessage(
-            board=board_view(state),
-            server_time=self.session.clock(),
-            join_path=self.join_path,
-            notice_nonce=nonce,
-            held_notices=held_notices(state, nonce),
-        ).model_dump_json()
+    def board_json(self, connection: ServerConnection | None = None) -> str:
+        """The whole board as this connection takes it: versioned for a phone that applies patches. The
+        version is the one last sent to the other phones, so that the next patch follows on from it."""
+        if self._board_dirty or not self._versions.published:
+            self._publish_board(joining=connection)  # the others get this version too, as a patch
+        now = self.session.clock()
+        if connection is not None and connection in self._patching:
+            return self._versions.full(now)
+        return self._versions.unversioned(now)
 
     def private_json(self, ballot: str) -> str:
         return PrivateMessage(private=private_view(self.session.state, ballot)).model_dump_json()
@@ -121,15 +139,44 @@ class Hub:
     async def run(self) -> None:
         while True:
             await self._dirty.wait()
-            await asyncio.sleep(FLUSH_SECONDS)
             self._dirty.clear()
             self.flush()
+            await asyncio.sleep(FLUSH_SECONDS)  # whatever changes meanwhile goes out together, next
 
     def flush(self) -> None:
-        broadcast(self._participants, self.board_json())
-        if self._facilitators:
+        if self._board_dirty:
+            self._publish_board()
+        elif self._whole_dirty:
+            self._send_whole(self.session.clock())
+        self._whole_dirty = False
+        if self._facilitators_dirty and self._facilitators:
             broadcast(self._facilitators, self.facilitator_json())
+        self._facilitators_dirty = False
         self._flush_private()
+
+    def _publish_board(self, joining: ServerConnection | None = None) -> None:
+        """The next version to the phones that apply patches, and the whole board to any other."""
+        self._board_dirty = False
+        now = self.session.clock()
+        patch = self._versions.publish(self._board_body(), now)
+        if patch is not None and self._patching:
+            broadcast([connection for connection in self._patching if connection is not joining], patch)
+        self._send_whole(now, joining)
+
+    def _send_whole(self, now: datetime, joining: ServerConnection | None = None) -> None:
+        if len(self._patching) < len(self._participants):
+            whole = [c for c in self._participants if c not in self._patching and c is not joining]
+            broadcast(whole, self._versions.unversioned(now))
+
+    def _board_body(self) -> dict[str, Json]:
+        state = self.session.state
+        nonce, notices = self._seal.notices(state)
+        return {
+            "board": board_view(state).model_dump(mode="json"),
+            "join_path": self.join_path,
+            "notice_nonce": nonce,
+            "held_notices": [notice.model_dump(mode="json") for notice in notices],
+        }
 
     def _joined(self) -> set[str]:
         return {ballot for ballot in self._participants.values() if ballot is not None}
@@ -154,6 +201,7 @@ class Hub:
                 self._dirty_ballots.add(event.ballot)
             elif isinstance(event, PhaseChanged | BallotsErased):
                 self._all_ballots_dirty = True
+        self._board_dirty = self._facilitators_dirty = True
         self._dirty.set()
 
     def _presence_changed(self) -> None:
@@ -161,4 +209,7 @@ class Hub:
             presence = self.presence
             for listener in self._presence_listeners:
                 listener(presence)
-        self._dirty.set()
+        self._facilitators_dirty = bool(self._facilitators)
+        self._whole_dirty = len(self._patching) < len(self._participants)
+        if self._facilitators_dirty or self._whole_dirty:
+            self._dirty.set()

@@ -47,6 +47,8 @@ class Hello(_Message):
     Its connection then makes `request`s: open or resume a retro, history, exports, teams."""
     wrote: bool = False
     """The phone has written an item in this retro, so it counts in "N of M phones have written"."""
+    patches: bool = False
+    """The phone applies board patches: it gets a versioned `board`, then a `patch` for each change."""
 
 
 class CommandMessage(_Message):
@@ -71,7 +73,16 @@ class PulseAnswerMessage(_Message):
     answers: tuple[PulseAnswer, ...] = Field(min_length=1, max_length=20)
 
 
-ClientMessage = Annotated[Hello | CommandMessage | Request | PulseAnswerMessage, Field(discriminator="type")]
+class Resync(_Message):
+    """A phone that missed a version asks for the whole board again; answered by a `board`, then an `ack`."""
+
+    type: Literal["resync"] = "resync"
+    id: MessageId
+
+
+ClientMessage = Annotated[
+    Hello | CommandMessage | Request | PulseAnswerMessage | Resync, Field(discriminator="type")
+]
 CLIENT_ADAPTER: TypeAdapter[ClientMessage] = TypeAdapter(ClientMessage)
 
 
@@ -93,6 +104,18 @@ class BoardMessage(_Message):
     notice_nonce: str
     held_notices: tuple[HeldNotice, ...]
     """Sealed notices of held items among decoys; only an item's author can open its own (retro.screening)."""
+    version: int | None = None
+    """The board's version, for a phone that said hello with `patches`; absent for any other client."""
+
+
+class PatchMessage(_Message):
+    """Takes a phone's board from `version - 1` to `version`: an RFC 7386 merge patch of its document
+    (server.board_document). A phone whose board is not at `version - 1` sends `resync`."""
+
+    type: Literal["patch"] = "patch"
+    version: int
+    server_time: datetime
+    patch: dict[str, Any]
 
 
 class PrivateMessage(_Message):
@@ -198,6 +221,7 @@ class Error(_Message):
 ServerMessage = Annotated[
     Welcome
     | BoardMessage
+    | PatchMessage
     | PrivateMessage
     | FacilitatorMessage
     | PulseMessage
