@@ -1,7 +1,8 @@
 """Session.execute: the one path by which anything in a retro changes."""
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -58,6 +59,10 @@ class Session:
         self.clock = clock
         self._erase = erase
         self._listeners: list[Listener] = []
+        self._remembered: set[str] = set()
+        self._held: list[list[Event]] | None = None
+        """Changes not yet told to subscribers, while notifications are held."""
+        """Phones this session has written to the store, so that it writes each only once."""
 
     @classmethod
     def start(
@@ -109,21 +114,60 @@ class Session:
         return session
 
     def execute(self, actor: Actor, command: Command, message_id: str | None = None) -> Outcome:
-        """Validate, persist durably, apply, notify. Raises RuleViolation when a rule says no."""
+        """Validate, persist durably, apply, notify. Raises RuleViolation when a rule says no.
+
+        The events, a new join link and the erasure at the end are written as one step of the store. Inside
+        a store group (retro.commit_group) they become durable with the group, in its one sync."""
         if message_id is not None and self.store.was_applied(self.record.retro_id, message_id):
             return Outcome(events=[], duplicate=True, item_id=self._item_added_before(command))
         events = decide(self.state, actor, command, self.clock())
-        if not self.store.append(self.record.retro_id, events, message_id):
-            return Outcome(events=[], duplicate=True, item_id=self._item_added_before(command))
-        for event in events:
-            self.state.apply(event)
-            if isinstance(event, JoinTokenRotated):
-                self._rotate_join_token()
-        self._forget_if_ended()
-        for listener in list(self._listeners):
-            listener(events)
+        try:
+            with self.store.group():
+                if not self.store.append(self.record.retro_id, events, message_id):
+                    return Outcome(events=[], duplicate=True, item_id=self._item_added_before(command))
+                for event in events:
+                    self.state.apply(event)
+                    if isinstance(event, JoinTokenRotated):
+                        self._rotate_join_token()
+                self._forget_if_ended()
+        except Exception:
+            self.reload()
+            raise
+        self._notify(events)
         added = next((event.item_id for event in events if isinstance(event, ItemAdded)), None)
         return Outcome(events=events, item_id=added)
+
+    def reload(self) -> None:
+        """Back to what the store holds, after writes that did not become durable (their step or their group
+        was rolled back); subscribers are told to look again."""
+        record = self.store.record(self.record.retro_id)
+        if record is not None:
+            self.record = record
+        self.state = replay(self.record.retro_id, self.store.events(self.record.retro_id))
+        self._remembered.clear()
+        self._notify([])
+
+    @contextmanager
+    def notifications_held(self) -> Iterator[None]:
+        """Subscribers hear of the changes made inside the block when it ends, in order: a group of commands
+        is acknowledged before the views that show it go out."""
+        if self._held is not None:
+            yield
+            return
+        self._held = []
+        try:
+            yield
+        finally:
+            held, self._held = self._held, None
+            for events in held:
+                self._notify(events)
+
+    def _notify(self, events: list[Event]) -> None:
+        if self._held is not None:
+            self._held.append(events)
+            return
+        for listener in list(self._listeners):
+            listener(events)
 
     def _rotate_join_token(self) -> None:
         token = new_token()
@@ -181,7 +225,12 @@ class Session:
         return remembered | set(state.ballots) | answers | set(state.roti)
 
     def remember_phone(self, ballot: str) -> None:
+        """Written once: again for the same phone, nothing is written (and nothing synced). Inside a store
+        group, the phone is on disk once that group has committed."""
+        if ballot in self._remembered:
+            return
         self.store.remember_phone(self.record.retro_id, ballot)
+        self._remembered.add(ballot)
 
     def voters(self) -> set[str]:
         """Ballots with at least one dot on the board."""

@@ -1,6 +1,8 @@
 """The embedded event store: one SQLite file in WAL mode, fsynced before a change is acknowledged."""
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -91,7 +93,16 @@ class SqliteStore:
         self._db.executescript(PULSE_SCHEMA)
         self.pulses = SqlitePulses(self._db)
         """The team's pulses, in the same file (retro.pulse)."""
+        self._compact_after_group = False
         self._upgrade()
+
+    @contextmanager
+    def group(self) -> Iterator[None]:
+        with self._transaction():
+            yield
+        if self._compact_after_group and not self._db.in_transaction:
+            self._compact_after_group = False
+            self._compact()
 
     def create_retro(self, record: RetroRecord, first_events: list[Event]) -> None:
         with self._transaction():
@@ -340,6 +351,10 @@ class SqliteStore:
             self._compact()
 
     def _compact(self) -> None:
+        """At once; or, inside a group, once the group has committed (VACUUM cannot run in a transaction)."""
+        if self._db.in_transaction:
+            self._compact_after_group = True
+            return
         compact(self._db)
 
     def _insert_events(self, retro_id: str, events: list[Event]) -> None:

@@ -1,5 +1,6 @@
 """The event store interface. SQLite is the embedded default; another backend implements the same."""
 
+from contextlib import AbstractContextManager
 from datetime import date
 from typing import NamedTuple, Protocol
 
@@ -26,6 +27,13 @@ class RegisteredTeam(NamedTuple):
 class EventStore(Protocol):
     pulses: SqlitePulses
     """The team's pulses (retro.pulse), kept in the same store."""
+
+    def group(self) -> AbstractContextManager[None]:
+        """Every write inside the block becomes durable together, in one transaction and one sync, when the
+        outermost group ends; nothing of it does if that block raises. A group inside another is one step of
+        it: undone alone if its own block raises, durable with the rest otherwise. Every other write method
+        is such a step when called inside a group."""
+        ...
 
     def create_retro(self, record: RetroRecord, first_events: list[Event]) -> None: ...
 
