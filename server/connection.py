@@ -21,6 +21,7 @@ from retro.pulse.models import PulseRefused
 from server.access import Principal
 from server.answering import Answering, Bound, Refused
 from server.asks import TeamRevoked
+from server.commits import RetroClosed, admit_phone, execute
 from server.hub import Hub
 from server.inbound import Refusal, claimed_id, parse, screen
 from server.protocol import (
@@ -265,13 +266,12 @@ class Connection:
             return
         self.room = room
         ballot = self.hub.session.pseudonym_for(secret)
-        refusal = self._door_refusal(ballot)
+        max_phones = self.admission.max_phones
+        refusal = await admit_phone(self.hub, ballot, lambda: self._door_refusal(ballot), max_phones)
         if refusal is not None:
             self.room = None
             await self._refuse(*refusal, message_id)
             return
-        if ballot is not None:
-            self.hub.remember_phone(ballot)  # the one step that writes: done before the welcome
         self.stage, self.ballot = Stage.PARTICIPANT, ballot
         await self.websocket.send(Welcome(role="participant", join_path=self.hub.join_path).model_dump_json())
         self.hub.add_participant(self.websocket, ballot, wrote=wrote, patches=patches)
@@ -387,9 +387,14 @@ class Connection:
             await self._refuse(RefusalCode.CLOSED, sentence, message.id)
             return
         try:
-            outcome = self.hub.session.execute(actor, message.command, message.id)
+            outcome = await execute(self.hub.session, actor, message.command, message.id)
         except RuleViolation as violation:
             await self._refuse(violation.code, violation.message, message.id)
+            return
+        except RetroClosed:
+            await self._refuse(
+                RefusalCode.CLOSED, "The retro has closed; nothing more can be added.", message.id
+            )
             return
         if outcome.item_id is not None and isinstance(actor, Participant):
             self.hub.mark_written(actor.pseudonym)
