@@ -1,5 +1,7 @@
 """Plain HTTP on the websocket port: the phone page, its assets, /healthz, /readyz, the upgrade gate.
 
+The page and its assets are made once at start-up (server/assets.py) and sent by server/delivery.py.
+
 Nothing a request carries may raise here: websockets would answer 500 and log a traceback. Headers that
 must appear once are checked before anything reads them; an unexpected failure is one log line and a 500.
 """
@@ -7,25 +9,15 @@ must appear once are checked before anything reads them; an unexpected failure i
 import logging
 from collections.abc import Callable
 from http import HTTPStatus
-from importlib.resources import files
-from importlib.resources.abc import Traversable
-from pathlib import PurePosixPath
 
 from websockets.asyncio.server import ServerConnection
 from websockets.http11 import Request, Response
 
+from server.assets import ASSETS_PREFIX, BLAME_RULES, build_phone_page
+from server.delivery import deliver
 from server.protocol import FACILITATOR_DOOR
-from server.responses import HTML, TEXT, not_found, refusal, respond
+from server.responses import PAGE_CSP, TEXT, not_found, refusal, respond
 from server.service_log import log_event
-
-BLAME_RULES = "blame_rules.json"
-"""The blame-nudge rules, shared with the Python side (retro.nudge): the phone runs them as you type."""
-
-CONTENT_TYPES = {
-    ".js": "text/javascript; charset=utf-8",
-    ".css": "text/css; charset=utf-8",
-}
-"""What the phone page is made of: its ES modules and stylesheets. Nothing else under static/ is served."""
 
 MAX_TOKEN_CHARS = 64
 """Join tokens are 22 characters; longer ones are not looked up at all."""
@@ -33,31 +25,10 @@ MAX_TOKEN_CHARS = 64
 SINGLE_HEADERS = ("Host", "Origin", "Connection", "Upgrade", "Sec-WebSocket-Key", "Sec-WebSocket-Version")
 """Headers a request may carry at most once. A list in one Connection header is fine; a second one is not."""
 
+PAGE_HEADERS = (("Content-Security-Policy", PAGE_CSP), ("Referrer-Policy", "no-referrer"))
+"""What the page carries besides what every stored file does (server/delivery.py)."""
+
 logger = logging.getLogger("retro.server")
-
-
-def _static(name: str) -> bytes:
-    return files("server").joinpath("static", name).read_bytes()
-
-
-def page_assets() -> dict[str, tuple[bytes, str]]:
-    """Every script and stylesheet shipped under server/static, by its path there, read once at start-up.
-
-    This is the allowlist: a request names one of these paths exactly, or it is not found.
-    """
-    assets: dict[str, tuple[bytes, str]] = {}
-
-    def walk(folder: Traversable, prefix: str) -> None:
-        for entry in folder.iterdir():
-            if entry.name.startswith("."):
-                continue
-            if entry.is_dir():
-                walk(entry, f"{prefix}{entry.name}/")
-            elif (kind := CONTENT_TYPES.get(PurePosixPath(entry.name).suffix)) is not None:
-                assets[prefix + entry.name] = (entry.read_bytes(), kind)
-
-    walk(files("server").joinpath("static"), "")
-    return assets
 
 
 def asks_to_upgrade(request: Request) -> bool:
@@ -68,9 +39,10 @@ def asks_to_upgrade(request: Request) -> bool:
 class Router:
     """Decides, per request, between a page, an asset, a refusal, or letting the websocket through.
 
-    The phone page and its assets answer for the current join token and for replaced ones, so that a new
-    phone with an old link sees the page's own "there is a new link" view (its websocket gets
-    `expired_link`). Any other address gets the same small 404 page.
+    The phone page answers for the current join token and for replaced ones, so that a new phone with an
+    old link sees the page's own "there is a new link" view (its websocket gets `expired_link`). Its
+    modules and stylesheet are the same for every retro, so they live at `/assets/<version>/` with no
+    token: a phone caches them once for every retro it joins. Any other address gets the same small 404.
     """
 
     def __init__(
@@ -84,9 +56,7 @@ class Router:
         self._origin_allowed = origin_allowed
         self._ready = ready
         """Whether the store answers a cheap real query now: /readyz says 200 or 503."""
-        self._page = _static("index.html")
-        self._assets = page_assets()
-        self._assets[BLAME_RULES] = (files("retro").joinpath(BLAME_RULES).read_bytes(), "application/json")
+        self._phone = build_phone_page()
 
     def __call__(self, connection: ServerConnection, request: Request) -> Response | None:
         try:
@@ -107,15 +77,25 @@ class Router:
         door = path.removeprefix("/ws/")
         if path.startswith("/ws/") and (door == FACILITATOR_DOOR or self._is_join_token(door)):
             return self._gate_websocket(request)
-        token, slash, asset = path.removeprefix("/j/").partition("/")
+        if path.startswith(ASSETS_PREFIX):
+            return self._asset(request, path.removeprefix(ASSETS_PREFIX))
+        token, slash, rest = path.removeprefix("/j/").partition("/")
         if not path.startswith("/j/") or not self._is_join_token(token):
             return not_found()
         if not slash:
-            return respond(HTTPStatus.OK, self._page.replace(b"{{token}}", token.encode()), HTML)
-        if asset in self._assets:
-            body, kind = self._assets[asset]
-            return respond(HTTPStatus.OK, body, kind)
+            return deliver(self._phone.page, request, PAGE_HEADERS)
+        if rest == BLAME_RULES:
+            return deliver(self._phone.blame_rules, request)
         return not_found()
+
+    def _asset(self, request: Request, versioned: str) -> Response:
+        """A module or the stylesheet, by this start's version only: an older or newer version's name is
+        not found, so no cache ever keeps one version's bytes under another's name."""
+        version, _, name = versioned.partition("/")
+        item = self._phone.assets.get(name)
+        if version != self._phone.version or item is None:
+            return not_found()
+        return deliver(item, request)
 
     def _readiness(self) -> Response:
         if self._ready():

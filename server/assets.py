@@ -1,0 +1,140 @@
+"""The phone page as the server sends it, made once at start-up: slimmed, gzipped, and named by a hash.
+
+- Every ES module under static/js/, and one stylesheet: app.css with the files it imports put in place of
+  each `@import`, so the page loads one stylesheet instead of one per view.
+- The modules and the stylesheet live under `/assets/<version>/`, where the version is a hash of all of
+  them: a change to any file gives every URL a new name, so each can be cached for good. Relative imports
+  between modules need no rewriting, since they all move together.
+- The page itself (`index.html`, with `{{assets}}` filled in) is the same for every join token, so it is
+  compressed once; it is revalidated on every visit, and the blame-nudge rules beside it too.
+
+One version for the whole set rather than one hash per file: per-file names would need every import in
+every module rewritten to its target's hash. The set changes only when retro is upgraded.
+"""
+
+import gzip
+import hashlib
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+
+from server.slimming import slim_css, slim_html, slim_js
+
+ASSETS_PREFIX = "/assets/"
+STYLESHEET = "app.css"
+BLAME_RULES = "blame_rules.json"
+"""The blame-nudge rules, shared with the Python side (retro.nudge): the phone runs them as you type."""
+JS = "text/javascript; charset=utf-8"
+CSS = "text/css; charset=utf-8"
+HTML = "text/html; charset=utf-8"
+JSON = "application/json"
+IMMUTABLE = "public, max-age=31536000, immutable"
+REVALIDATE = "no-cache"
+VERSION_CHARS = 16
+_IMPORT = re.compile(r'^@import url\("([^"]+)"\);$', re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Stored:
+    """One answer ready to send: its bytes plain and gzipped, its type, its validator and cache rule."""
+
+    plain: bytes
+    gzipped: bytes | None
+    """None where gzip would not make it smaller."""
+    content_type: str
+    etag: str
+    cache_control: str
+
+    def encodings(self) -> tuple[str, ...]:
+        return ("gzip",) if self.gzipped is not None else ()
+
+    def body(self, encoding: str) -> bytes:
+        return self.gzipped if encoding == "gzip" and self.gzipped is not None else self.plain
+
+
+def stored(body: bytes, content_type: str, cache_control: str) -> Stored:
+    packed = gzip.compress(body, compresslevel=9, mtime=0)
+    digest = hashlib.sha256(body).hexdigest()[:VERSION_CHARS]
+    smaller = packed if len(packed) < len(body) else None
+    return Stored(body, smaller, content_type, f'W/"{digest}"', cache_control)
+
+
+@dataclass(frozen=True)
+class PhonePage:
+    version: str
+    """The hash in every asset URL: `/assets/<version>/<name>`."""
+    page: Stored
+    assets: dict[str, Stored]
+    """By name under the version: `js/...` for each module, and `app.css`."""
+    blame_rules: Stored
+
+    @property
+    def base(self) -> str:
+        return f"{ASSETS_PREFIX}{self.version}"
+
+
+def _static() -> Traversable:
+    return files("server").joinpath("static")
+
+
+def _modules(folder: Traversable, prefix: str) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for entry in folder.iterdir():
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir():
+            found |= _modules(entry, f"{prefix}{entry.name}/")
+        elif entry.name.endswith(".js"):
+            found[prefix + entry.name] = entry.read_text(encoding="utf-8")
+    return found
+
+
+def inline_imports(stylesheet: str, read: Callable[[str], str]) -> str:
+    """The stylesheet with each `@import url("…");` line replaced by the file it names.
+
+    An imported file must not import or link anything itself: its relative URLs would point elsewhere
+    once it sits inside app.css. That is a mistake in the shipped files, so it stops the server's start.
+    """
+
+    def imported(match: re.Match[str]) -> str:
+        text = read(match.group(1))
+        if "@import" in text or "url(" in text:
+            raise ValueError(f"{match.group(1)} links another file; it cannot be folded into {STYLESHEET}")
+        return text
+
+    folded = _IMPORT.sub(imported, stylesheet)
+    if "@import" in folded:
+        raise ValueError(f"{STYLESHEET} has an @import that is not one url(\"…\") on its own line")
+    return folded
+
+
+def version_of(bodies: dict[str, bytes]) -> str:
+    digest = hashlib.sha256()
+    for name in sorted(bodies):
+        digest.update(name.encode() + b"\0" + hashlib.sha256(bodies[name]).digest())
+    return digest.hexdigest()[:VERSION_CHARS]
+
+
+def build_phone_page() -> PhonePage:
+    static = _static()
+    bodies = {f"js/{name}": slim_js(text).encode() for name, text in _modules(static.joinpath("js"), "").items()}
+    stylesheet = inline_imports(
+        static.joinpath(STYLESHEET).read_text(encoding="utf-8"),
+        lambda name: static.joinpath(name).read_text(encoding="utf-8"),
+    )
+    bodies[STYLESHEET] = slim_css(stylesheet).encode()
+    version = version_of(bodies)
+    assets = {name: stored(body, CSS if name == STYLESHEET else JS, IMMUTABLE) for name, body in bodies.items()}
+    template = static.joinpath("index.html").read_text(encoding="utf-8")
+    page = slim_html(template.replace("{{assets}}", f"{ASSETS_PREFIX}{version}")).encode()
+    rules = json.loads(files("retro").joinpath(BLAME_RULES).read_text(encoding="utf-8"))
+    compact = json.dumps(rules, ensure_ascii=False, separators=(",", ":")).encode()
+    return PhonePage(
+        version=version,
+        page=stored(page, HTML, REVALIDATE),
+        assets=assets,
+        blame_rules=stored(compact, JSON, REVALIDATE),
+    )
