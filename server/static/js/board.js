@@ -170,3 +170,71 @@ export function readPrivate(p) {
     my_roti: Number.isInteger(p.my_roti) ? p.my_roti : null,
   };
 }
+
+// Versions and patches (docs/protocol.md). A versioned `board` becomes a document: its keyed lists held
+// by id, its null members left out. Each `patch` is an RFC 7386 merge patch of that document, taking it
+// from one version to the next; the board message it stands for goes through readBoardMessage like any.
+
+const KEYED_LISTS = { topics: 'topic_id', notes: 'note_id', actions: 'action_id' };
+const WIRE_ONLY = new Set(['type', 'version', 'server_time']);
+
+/** A plain record with no prototype, so that no key a message carries (`__proto__`) can reach one. */
+const record = (entries) => Object.assign(Object.create(null), Object.fromEntries(entries));
+
+function withoutNulls(value) {
+  if (Array.isArray(value)) return value.map(withoutNulls);
+  if (!isObject(value)) return value;
+  return record(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, withoutNulls(v)]));
+}
+
+function toDocument(m) {
+  if (!isObject(m.board)) return null;
+  const doc = withoutNulls(record(Object.entries(m).filter(([name]) => !WIRE_ONLY.has(name))));
+  for (const [name, key] of Object.entries(KEYED_LISTS)) {
+    const entries = Array.isArray(doc.board[name]) ? doc.board[name].filter((e) => isObject(e) && id(e[key])) : [];
+    doc.board[name] = record([['order', entries.map((e) => e[key])], ['by_id', record(entries.map((e) => [e[key], e]))]]);
+  }
+  return doc;
+}
+
+function fromDocument(doc, serverTime) {
+  if (!isObject(doc) || !isObject(doc.board)) return null;
+  const board = record(Object.entries(doc.board));
+  for (const name of Object.keys(KEYED_LISTS)) {
+    const keyed = isObject(board[name]) ? board[name] : record([]);
+    const byId = isObject(keyed.by_id) ? keyed.by_id : record([]);
+    board[name] = Array.isArray(keyed.order) ? keyed.order.map((key) => (id(key) ? byId[key] : null)).filter(isObject) : [];
+  }
+  return { ...doc, board, server_time: serverTime };
+}
+
+/** RFC 7386: a null member removes, an object merges member by member, anything else replaces. */
+export function mergePatch(target, patch) {
+  if (!isObject(patch)) return patch;
+  const merged = record(isObject(target) ? Object.entries(target) : []);
+  for (const [name, value] of Object.entries(patch)) {
+    if (value === null) delete merged[name];
+    else merged[name] = mergePatch(merged[name], value);
+  }
+  return merged;
+}
+
+/** What this phone holds of a versioned board, after a `board` message: null for an unversioned one. */
+export function versionOf(m) {
+  const doc = Number.isInteger(m.version) ? toDocument(m) : null;
+  return doc && { version: m.version, document: doc, behind: false };
+}
+
+/**
+ * A `patch` against the board this phone holds: {wire, message} to show, 'gap' when a version went
+ * missing (ask for the whole board again), or null when there is nothing to do (stale, or not yet in).
+ */
+export function applyPatch(wire, m) {
+  if (!Number.isInteger(m.version) || !isObject(m.patch)) return null;
+  if (wire === null || wire.behind || m.version <= wire.version) return null;
+  if (m.version !== wire.version + 1) return 'gap';
+  const doc = mergePatch(wire.document, m.patch);
+  const message = fromDocument(doc, m.server_time);
+  if (!message || !readBoard(message.board)) return 'gap';
+  return { wire: { version: m.version, document: doc, behind: false }, message };
+}

@@ -41,7 +41,7 @@ function tryAgain() {
 }
 
 function hello() {
-  const message = { type: 'hello', id: newMessageId(), protocol: PROTOCOL, secret: state.secret };
+  const message = { type: 'hello', id: newMessageId(), protocol: PROTOCOL, secret: state.secret, patches: true };
   // So that "N of M phones have written" survives a reconnect. Nothing else about this phone is said.
   if (hasWritten()) message.wrote = true;
   return message;
@@ -56,6 +56,15 @@ function transmit(message) {
     socket.send(JSON.stringify(framed));
   } catch (_) {
     // The close handler reconnects; the outbox keeps the message.
+  }
+}
+
+/** A board version went missing on the way: the whole board again, and patches from there. */
+function askForTheBoard() {
+  try {
+    if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: 'resync', id: newMessageId() }));
+  } catch (_) {
+    // The close handler reconnects, and every welcome is followed by the whole board.
   }
 }
 
@@ -122,6 +131,8 @@ function onMessage(data) {
     failedConnects = 0;
     retryDelay = RETRY_MIN_MS;
     flush();
+  } else if (next === 'resync') {
+    askForTheBoard();
   } else if (next === 'closed') {
     closeLink();
   } else if (next === 'slow-down' && !resendTimer) {

@@ -1,7 +1,7 @@
 // Replies: every message from the server, turned into state. Nothing here touches the DOM or the socket;
 // receive() tells the connection what, if anything, it has to do.
 
-import { readBoardMessage, readPrivate, readPulse, readPulseMine } from './board.js';
+import { applyPatch, readBoardMessage, readPrivate, readPulse, readPulseMine, versionOf } from './board.js';
 import { openHeldNotices } from './crypto.js';
 import { adoptJoinPath } from './link.js';
 import { announce, showError } from './notices.js';
@@ -16,17 +16,24 @@ const SETTLES = new Set(['cast_vote', 'retract_vote', 'answer_check_in', 'answer
 const text = (value) => (typeof value === 'string' ? value : '');
 export const endedHere = () => Boolean(state.board) && state.board.phase === 'ended';
 
-/** Returns 'welcomed', 'closed' (turned away after the end), 'slow-down' (rate limited), or null. */
+/**
+ * Returns 'welcomed', 'closed' (turned away after the end), 'slow-down' (rate limited), 'resync' (a board
+ * version went missing: ask for the whole board), or null.
+ */
 export function receive(message) {
   switch (message.type) {
     case 'welcome':
       adoptJoinPath(text(message.join_path));
+      state.wire = null; // this connection's first board comes next
       Object.assign(state.link, { ready: true, everReady: true, gate: null, gone: false });
       changed();
       return 'welcomed';
     case 'board':
+      state.wire = versionOf(message);
       onBoard(message);
       return null;
+    case 'patch':
+      return onPatch(message);
     case 'private':
       onPrivate(message);
       return null;
@@ -64,6 +71,19 @@ function onBoard(message) {
   if (before !== null && before !== board.phase) announce('Now: ' + board.phase_label + '. ' + board.instruction);
   keepTicking();
   changed();
+}
+
+function onPatch(message) {
+  const applied = applyPatch(state.wire, message);
+  if (applied === 'gap') {
+    state.wire.behind = true; // patches are ignored until the whole board comes back
+    return 'resync';
+  }
+  if (applied) {
+    state.wire = applied.wire;
+    onBoard(applied.message);
+  }
+  return null;
 }
 
 function onPrivate(message) {

@@ -40,6 +40,8 @@ export const state = {
   secret: participantSecret(),
   /** The last board, validated where it arrived (board.js); null until the first. */
   board: null,
+  /** The versioned board this connection holds, that patches apply to: {version, document, behind}. */
+  wire: null,
   /** The pulse this page answers, when its link is a pulse's (board.js readPulse); null for a retro. */
   pulse: null,
   /** This phone's pulse answers: what it picked and typed, and whether the server has them. */
