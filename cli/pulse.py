@@ -11,22 +11,19 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from cli import pulse_actions
+from cli import pulse_actions, pulse_live, pulse_options
 from cli.command import CommandFailed, Commands
 from cli.pulse_store import store_of, team_of
 from cli.remote import RemoteServer
 from cli.server_options import chosen_server, team_options, team_token
-from retro.dates import UnknownDate, parse_moment
 from retro.exports.files import file_slug, unused_path
 from retro.exports.paper import Paper, locale_paper
 from retro.exports.pdf import PdfUnavailable
 from retro.exports.poster import PosterContent, render_poster_html, render_poster_pdf
 from retro.exports.pulse_exports import render_pulse_csv, render_pulse_html, render_pulse_json
 from retro.pulse.bank import BUILT_IN_BANK
-from retro.pulse.bank_files import BankError, load_bank
-from retro.pulse.lifecycle import WHAT_WOULD_HELP, close_pulse, open_pulse
-from retro.pulse.models import DEFAULT_THRESHOLD, MIN_THRESHOLD, PulseRecord, PulseRefused
-from retro.pulse.questions import FreeTextQuestion
+from retro.pulse.lifecycle import close_pulse, open_pulse
+from retro.pulse.models import PulseRecord, PulseRefused
 from retro.pulse.report import PulseReport, pulse_report
 from retro.pulse.results import PulseResults, results
 from retro.pulse.rollups import rollup
@@ -34,28 +31,28 @@ from retro.pulse.trend import TrendPoint, trend
 from retro.sqlite_store import SqliteStore
 from retro.text import clean_line
 from server.addresses import PublicAddress
-from server.pulse_asks import PulseCloseAsk, PulseClosed, PulseOpenAsk, PulseOpened, PulseTrend, PulseTrendAsk
+from server.pulse_asks import PulseCloseAsk, PulseClosed, PulseOpened, PulseTrend, PulseTrendAsk
 
 DEFAULT_PORT = 8765
 
 
 def add_commands(commands: Commands, db: argparse.ArgumentParser) -> None:
-    pulse = commands.add_parser("pulse", help="A short anonymous check-in between retros.")
-    actions = pulse.add_subparsers(dest="pulse_command", required=True)
     remote = team_options()
+    pulse = commands.add_parser(
+        "pulse",
+        help="A short anonymous check-in between retros: live here with --team, or open for a period.",
+        description="With --team and no command: a live pulse in this terminal, with its QR code and count; "
+        "c closes it and shows the results and the trend.",
+        parents=[db, remote],
+    )
+    pulse_live.add_live_options(pulse)
+    pulse.set_defaults(run=pulse_live.run_live)
+    actions = pulse.add_subparsers(dest="pulse_command", metavar="{open,close,results,rollup,action,…}")
     opening = actions.add_parser(
         "open", help="Open a pulse for a team; phones answer by QR.", parents=[db, remote]
     )
-    opening.add_argument("--team", help="The team the pulse is for (with --server: the token's team)")
+    pulse_options.add_question_options(opening)
     opening.add_argument("--until", help='When it closes by itself, like "fri 17:00" (default: never)')
-    opening.add_argument("--title", default="Weekly pulse", help="The pulse's title")
-    opening.add_argument("--pin", help="A question id to ask this time (see --bank)")
-    opening.add_argument("--free-text", help='The open question (default "What would help?")')
-    opening.add_argument("--no-free-text", action="store_true", help="Ask no open question")
-    opening.add_argument(
-        "--min-responses", type=int, default=DEFAULT_THRESHOLD, help="Answers needed before any result shows"
-    )
-    opening.add_argument("--bank", help="A TOML file of the team's own questions")
     opening.add_argument("--public-url", help="The base URL phones use (default: this machine, port 8765)")
     opening.add_argument("--poster-dir", help="Where the poster is written (default: here)")
     opening.add_argument("--paper", choices=[paper.value for paper in Paper], help="a4 or letter")
@@ -86,27 +83,9 @@ def add_commands(commands: Commands, db: argparse.ArgumentParser) -> None:
 
 def _open(args: argparse.Namespace) -> int:
     now = datetime.now(UTC)
-    if not MIN_THRESHOLD <= args.min_responses <= 50:
-        raise CommandFailed(f"--min-responses: give a number from {MIN_THRESHOLD} to 50.", code=2)
-    try:
-        closes_at = parse_moment(args.until, now) if args.until else None
-        bank = load_bank(Path(args.bank)) if args.bank else None
-    except (UnknownDate, BankError) as exc:
-        raise CommandFailed(str(exc), code=2) from exc
-    free_text = None if args.no_free_text else WHAT_WOULD_HELP
-    if args.free_text and not args.no_free_text:
-        free_text = FreeTextQuestion(text=clean_line(args.free_text) or WHAT_WOULD_HELP.text)
-    title = clean_line(args.title) or "Weekly pulse"
+    ask = pulse_options.open_ask(args, now)
     server = chosen_server(args)
     if server is not None:
-        ask = PulseOpenAsk(
-            title=title,
-            closes_at=closes_at,
-            pinned=args.pin,
-            free_text=free_text,
-            min_responses=args.min_responses,
-            bank=bank,
-        )
         with RemoteServer(server, team_token(args, server)) as remote:
             opened = remote.ask(ask, PulseOpened)
         return _show_opened(_poster(opened, opened.public_url + opened.join_path), opened.week, args)
@@ -116,12 +95,12 @@ def _open(args: argparse.Namespace) -> int:
             store.pulses,
             team=team_of(args),
             now=now,
-            title=title,
-            closes_at=closes_at,
-            pinned=args.pin,
-            free_text=free_text,
-            min_responses=args.min_responses,
-            bank=bank or BUILT_IN_BANK,
+            title=ask.title,
+            closes_at=ask.closes_at,
+            pinned=ask.pinned,
+            free_text=ask.free_text,
+            min_responses=ask.min_responses,
+            bank=ask.bank or BUILT_IN_BANK,
         )
     except PulseRefused as refused:
         raise CommandFailed(refused.message) from refused

@@ -102,7 +102,16 @@ class PulseAnswering:
         return Watching(self.rooms.room_of(record), self._opened_result(record))
 
     def _watch(self, principal: Principal, ask: PulseWatchAsk) -> Watching | Refused:
-        record = self.pulses.pulse(ask.pulse_id)
+        if ask.pulse_id is None:
+            team = _team(principal, ask.team)
+            if isinstance(team, Refused):
+                return team
+            open_now = [pulse for pulse in self.pulses.pulses(team) if not pulse.closed]
+            if not open_now:
+                return Refused(RefusalCode.NOT_FOUND, f"Team {team!r} has no open pulse to watch.")
+            record: PulseRecord | None = open_now[-1]
+        else:
+            record = self.pulses.pulse(ask.pulse_id)
         if record is None or not may_facilitate(principal, record.team):
             return Refused(RefusalCode.NOT_FOUND, f"No pulse {ask.pulse_id!r} for this team.")
         return Watching(self.rooms.room_of(record), self._opened_result(record))

@@ -45,11 +45,12 @@ class PulseOpenAsk(_PulseAsk):
 
 
 class PulseWatchAsk(_PulseAsk):
-    """Watch a pulse already open, as its opener does: after a lost connection or a server restart, the
-    facilitator's app gets the same pulse's count again. Answered like `pulse_open`, with `pulse_opened`."""
+    """Watch a pulse already open, as its opener does: the one named (after a lost connection or a server
+    restart, the app watches the same pulse again), else the team's latest open one (`retro pulse --resume`).
+    Answered like `pulse_open`, with `pulse_opened`."""
 
     kind: Literal["pulse_watch"] = "pulse_watch"
-    pulse_id: PulseRef
+    pulse_id: PulseRef | None = None
 
 
 class PulseCloseAsk(_PulseAsk):

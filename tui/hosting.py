@@ -8,9 +8,11 @@ import ssl
 from datetime import datetime
 
 from retro.session import Session
+from retro.store import EventStore
 from server.app import RetroServer, ServerConfig
 from server.asks import OpenAsk, ResumeAsk
 from server.protocol import FACILITATOR_DOOR
+from server.pulse_asks import PulseOpenAsk, PulseWatchAsk
 from tui.host import Host, HostUnavailable
 from tui.link import Endpoint
 
@@ -46,6 +48,32 @@ class EmbeddedHost(Host):
         return self.session.clock()
 
 
+class EmbeddedPulseHost(Host):
+    """`retro pulse --team NAME`: a server for the store's pulses, started in the app's loop, where the app
+    opens the team's pulse over loopback with the server's in-memory secret."""
+
+    def __init__(self, store: EventStore, config: ServerConfig, ask: PulseOpenAsk | PulseWatchAsk) -> None:
+        self.server = RetroServer(None, config, store)
+        self.ask = ask
+
+    async def start(self) -> Endpoint:
+        try:
+            await self.server.start()
+        except OSError as exc:
+            port = self.server.config.port
+            raise HostUnavailable(f"cannot listen on port {port}: {exc.strerror}") from None
+        return Endpoint(
+            url=self.server.facilitator_door,
+            token=self.server.local_secret,
+            bind=self.ask,
+            proxy=False,
+            trust=own_certificate(self.server.config.certfile),
+        )
+
+    async def stop(self) -> None:
+        await self.server.stop()
+
+
 def own_certificate(certfile: str | None) -> ssl.SSLContext | None:
     """Trust exactly the certificate the in-process server presents, over loopback, where its name is not
     the one the certificate is for."""
@@ -69,9 +97,12 @@ def facilitator_door(server_url: str) -> str:
 
 
 class RemoteHost(Host):
-    """`retro host --server URL`: a `retro serve` elsewhere, reached with a team's token."""
+    """`retro host --server URL` and `retro pulse --server URL`: a `retro serve` elsewhere, reached with a
+    team's token."""
 
-    def __init__(self, server_url: str, token: str, bind: OpenAsk | ResumeAsk) -> None:
+    def __init__(
+        self, server_url: str, token: str, bind: OpenAsk | ResumeAsk | PulseOpenAsk | PulseWatchAsk
+    ) -> None:
         self.endpoint = Endpoint(url=facilitator_door(server_url), token=token, bind=bind)
 
     async def start(self) -> Endpoint:

@@ -174,3 +174,27 @@ KEY_GROUPS: tuple[KeyGroup, ...] = (
     KeyGroup("Actions", tuple(ACTIONS_BINDINGS)),
 )
 """What `?` lists, in the order a retro meets them."""
+
+PULSE_APP_BINDINGS: list[Binding] = [
+    Binding(
+        "ctrl+q", "quit", "Quit", id="pulse-quit", priority=True, tooltip="Quit; an open pulse stays open"
+    ),
+]
+PULSE_LIVE_BINDINGS: list[Binding] = [
+    Binding(
+        "c",
+        "app.close_pulse",
+        "Close pulse",
+        id="pulse-close",
+        tooltip="Close the pulse (asks first): phones stop answering and the results show",
+    ),
+]
+PULSE_RESULTS_BINDINGS: list[Binding] = [
+    Binding(
+        "t",
+        "next_trend",
+        "Next trend",
+        id="pulse-next-trend",
+        tooltip="Show the trend of the pulse's next question",
+    ),
+]

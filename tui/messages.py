@@ -52,3 +52,10 @@ class ActionFormRequested(Message):
 @dataclass
 class ScreeningRequested(Message):
     """The Write panel asks to screen items; the app asks first whether the screen is private."""
+
+
+@dataclass
+class TrendWanted(Message):
+    """The pulse's results screen asks for one question's trend over the weeks."""
+
+    question_id: str

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from rich.text import Text
+from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static
 
@@ -84,12 +85,12 @@ async def served(app: RetroApp, size: tuple[int, int] = SIZE) -> AsyncIterator[P
         yield pilot
 
 
-def screen_text(app: RetroApp) -> str:
+def screen_text(app: App[None]) -> str:
     """What the terminal shows for the active screen, as plain text."""
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
-def scanned(app: RetroApp) -> str:
+def scanned(app: App[None]) -> str:
     """The QR code on the active screen, scanned as a phone's camera sees it: by colour, whole screen."""
     return decode_screen(app.screen._compositor.render_strips())
 
