@@ -90,13 +90,15 @@ async def answer_pulse(
     commenters: int,
     skip_last_after: int | None = None,
 ) -> None:
-    """Phones join one after another, each answering `values[n]` on every scale (the last question only
-    for the first `skip_last_after` phones, when given) and `comment` numbered, for the first `commenters`."""
-    run.phones = await join_phones(url, key, needles, count=len(values))
-    view = (await run.phones[0].wait_for("pulse"))["pulse"]
-    questions, free_text = view["questions"], view["free_text"]
-    last = frozenset({questions[-1]["id"]})
-    for number, (phone, value) in enumerate(zip(run.phones, values, strict=True)):
+    """Phones join and answer one after another, so that each later one joins after others have answered:
+    `values[n]` on every scale (the last question only for the first `skip_last_after` phones, when given)
+    and `comment` numbered, for the first `commenters`."""
+    for number, value in enumerate(values):
+        [phone] = await join_phones(url, key, needles, count=1)
+        run.phones.append(phone)
+        view = (await phone.wait_for("pulse"))["pulse"]
+        questions, free_text = view["questions"], view["free_text"]
+        last = frozenset({questions[-1]["id"]})
         skip = last if skip_last_after is not None and number >= skip_last_after else frozenset()
         given = scale_answers(questions, value, skip)
         if comment is not None and number < commenters:
