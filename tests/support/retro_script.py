@@ -55,7 +55,10 @@ def retro_steps(server: RetroServer, writer: Client) -> list[tuple[str, Step]]:
     async def vote(n: int) -> None:
         await writer.command("cast_vote", topic_id=topic(n))
 
-    steps: list[tuple[str, Step]] = [(f"write {text}", lambda p=p, t=text: write(p, t)) for p, text in TEXTS]
+    def writing(prompt_id: str, text: str) -> Step:
+        return lambda: write(prompt_id, text)
+
+    steps: list[tuple[str, Step]] = [(f"write {text}", writing(p, text)) for p, text in TEXTS]
     due = date(2031, 5, 1)
     steps += [
         ("hold", lambda: facilitate(HoldItem(item_id=ids[4], reason="Names a person"))),
