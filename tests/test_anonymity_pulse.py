@@ -1,8 +1,9 @@
-"""The anonymity proof of tests/test_anonymity_proof.py, for pulses. Three weeks of a team's pulse and one
-week of another's, answered by websocket phones in a known order, on a real `retro serve --log-format json`
-and a real SQLite file; then every surface is read back: the file with its -wal and -shm (while the pulse is
-open, after the close while the server runs, after it stopped), every frame to a facilitator and to each
-phone, the service log, the command line's output, the exports and the poster.
+"""The anonymity proof of tests/test_anonymity_proof.py, for pulses. Three weeks of a team's pulse (the
+first two through an in-process server on the same file) and one week of another's, answered by websocket
+phones in a known order, this week on a real `retro serve --log-format json`; then every surface is read
+back: the SQLite file with its -wal and -shm (while the pulse is open, after the close while the server runs,
+after it stopped), every frame to the teams' facilitators and to each phone (not the operator's, which carry
+the team tokens it is shown once), the service log, the command line's output, the exports and the poster.
 
 While a pulse is open, design.md allows the file to hold each phone's answers under its pseudonym (an HMAC
 of the phone's secret under the pulse's key) and the key itself, nothing more: no phone secret, user agent,
@@ -127,7 +128,7 @@ async def proof(tmp_path_factory: pytest.TempPathFactory) -> Proof:
     """Everything runs once; every test of this module reads what it left."""
     here = tmp_path_factory.mktemp("pulse_proof")
     db, posters = here / "org.db", here / "posters"
-    needles, keys = Needles(), {}
+    needles, keys = Needles(), dict[str, bytes]()
     runs = await seed_earlier_weeks(db, needles, keys)
     surfaces: dict[str, bytes] = {}
     async with team_server(db, "--log-format", "json") as server:
