@@ -7,6 +7,7 @@ team's trend. It serves the pulse from this machine's store, or opens it on a `r
 import argparse
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cli.command import CommandFailed
 from cli.pulse_options import add_question_options, open_ask
@@ -14,7 +15,9 @@ from cli.pulse_store import store_of, team_of
 from cli.server_options import chosen_server, team_token
 from server.app import ServerConfig
 from server.pulse_asks import PulseOpenAsk, PulseWatchAsk
-from tui.host import Host
+
+if TYPE_CHECKING:
+    from tui.host import Host
 
 DEFAULT_PORT = 8765
 LOCAL_ONLY = ("db", "host", "port", "public_url", "certfile", "keyfile")
@@ -88,7 +91,7 @@ def _is_file(path: str) -> bool:
     return Path(path).is_file()
 
 
-def _run(host: Host, weeks: int) -> int:
+def _run(host: "Host", weeks: int) -> int:
     from tui.pulse_app import PulseApp  # Textual loads only here, so every other command stays headless
 
     app = PulseApp(host, weeks=weeks)
