@@ -66,7 +66,7 @@ async def run_team_retro(server: TeamServer, token: str, team: str, needles: Nee
     facilitator = await TokenClient.hello(server.door, token)
     retro_id = (await facilitator.open(f"{team} weekly"))["retro_id"]
     key = retro_key(server.db, retro_id)
-    needles.add("per-retro key", key.hex())
+    needles.add("per-retro key", key)
     assert facilitator.join_path is not None
     phones = await join_phones(server.phone_url(facilitator.join_path), key, needles, count=4)
 

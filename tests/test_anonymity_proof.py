@@ -56,7 +56,7 @@ async def run_whole_retro(server: RetroServer, db_path: Path, caplog: pytest.Log
     )
     assert session.record.retro_key is not None
     retro_key = session.record.retro_key
-    needles.add("per-retro key", retro_key.hex())
+    needles.add("per-retro key", retro_key)
 
     phones = await join_phones(server.websocket_url, retro_key, needles, count=4)
 
@@ -150,10 +150,9 @@ async def test_the_scanner_finds_a_planted_one_on_every_surface(retro: Retro, db
     planted.add("planted pseudonym", "f" * 8 + secrets.token_hex(28))
     needle = planted.found["planted pseudonym 0"]
     with sqlite3.connect(db_path) as db:
-        db.execute("INSERT INTO teams (team, keep) VALUES (?, 'raw')", (needle,))
+        db.execute("INSERT INTO teams (team, keep) VALUES (?, 'raw')", (needle.decode(),))
     surfaces = {
-        name: data + (needle.encode() if name != "sqlite file" else b"")
-        for name, data in retro.surfaces.items()
+        name: data + (needle if name != "sqlite file" else b"") for name, data in retro.surfaces.items()
     }
     surfaces["sqlite file"] = db_path.read_bytes() + Path(str(db_path) + "-wal").read_bytes()
     found = {surface for surface, _ in scan(surfaces, planted)}
@@ -164,6 +163,16 @@ def test_the_scanner_finds_hex_encoded_needles_too() -> None:
     needles = Needles()
     needles.add("key", "secret-value")
     assert scan({"blob": b"..." + b"secret-value".hex().encode()}, needles) == [("blob", "key 0")]
+
+
+def test_the_scanner_finds_a_key_as_the_raw_bytes_a_blob_holds(db_path: Path) -> None:
+    key = secrets.token_bytes(32)
+    needles = Needles()
+    needles.add("per-retro key", key)
+    with sqlite3.connect(db_path) as db:
+        db.execute("CREATE TABLE planted (key BLOB)")
+        db.execute("INSERT INTO planted VALUES (?)", (key,))
+    assert scan({"sqlite file": db_path.read_bytes()}, needles) == [("sqlite file", "per-retro key 0")]
 
 
 def test_a_log_line_with_a_pseudonym_would_be_caught(caplog: pytest.LogCaptureFixture) -> None:

@@ -27,10 +27,11 @@ ADDRESS = "127.0.0.1"
 class Needles:
     """Everything that must never be readable after the retro, by what it is."""
 
-    found: dict[str, str] = field(default_factory=dict)
+    found: dict[str, bytes] = field(default_factory=dict)
 
-    def add(self, what: str, value: str) -> None:
-        self.found[f"{what} {len(self.found)}"] = value
+    def add(self, what: str, value: str | bytes) -> None:
+        """Text is looked for as UTF-8; bytes (a key) as they are, as a SQLite BLOB holds them."""
+        self.found[f"{what} {len(self.found)}"] = value.encode() if isinstance(value, str) else value
 
 
 def scan(surfaces: dict[str, bytes], needles: Needles) -> list[tuple[str, str]]:
@@ -38,7 +39,7 @@ def scan(surfaces: dict[str, bytes], needles: Needles) -> list[tuple[str, str]]:
         (surface, what)
         for surface, data in surfaces.items()
         for what, needle in needles.found.items()
-        if needle.encode() in data or needle.encode().hex().encode() in data
+        if needle in data or needle.hex().encode() in data
     ]
 
 
