@@ -107,7 +107,7 @@ def inline_imports(stylesheet: str, read: Callable[[str], str]) -> str:
 
     folded = _IMPORT.sub(imported, stylesheet)
     if "@import" in folded:
-        raise ValueError(f"{STYLESHEET} has an @import that is not one url(\"…\") on its own line")
+        raise ValueError(f'{STYLESHEET} has an @import that is not one url("…") on its own line')
     return folded
 
 
@@ -120,14 +120,18 @@ def version_of(bodies: dict[str, bytes]) -> str:
 
 def build_phone_page() -> PhonePage:
     static = _static()
-    bodies = {f"js/{name}": slim_js(text).encode() for name, text in _modules(static.joinpath("js"), "").items()}
+    bodies = {
+        f"js/{name}": slim_js(text).encode() for name, text in _modules(static.joinpath("js"), "").items()
+    }
     stylesheet = inline_imports(
         static.joinpath(STYLESHEET).read_text(encoding="utf-8"),
         lambda name: static.joinpath(name).read_text(encoding="utf-8"),
     )
     bodies[STYLESHEET] = slim_css(stylesheet).encode()
     version = version_of(bodies)
-    assets = {name: stored(body, CSS if name == STYLESHEET else JS, IMMUTABLE) for name, body in bodies.items()}
+    assets = {
+        name: stored(body, CSS if name == STYLESHEET else JS, IMMUTABLE) for name, body in bodies.items()
+    }
     template = static.joinpath("index.html").read_text(encoding="utf-8")
     page = slim_html(template.replace("{{assets}}", f"{ASSETS_PREFIX}{version}")).encode()
     rules = json.loads(files("retro").joinpath(BLAME_RULES).read_text(encoding="utf-8"))

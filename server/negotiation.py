@@ -38,8 +38,9 @@ def choose_encoding(accept_encoding: str | None, available: Sequence[str]) -> st
     """The content coding to answer with: the best weighted of `available` (in the server's order of
     preference), or identity.
 
-    No header means identity: any coding would be allowed, but a client that says nothing is served
-    plainly. When the client refuses even identity, it still gets identity: a readable answer beats a 406.
+    A listed coding beats identity unless identity (or `*`) is weighted above it. No header means
+    identity: any coding would be allowed, but a client that says nothing is served plainly.
+    When the client refuses even identity, it still gets identity: a readable answer beats a 406.
     """
     if accept_encoding is None:
         return IDENTITY
@@ -51,7 +52,7 @@ def choose_encoding(accept_encoding: str | None, available: Sequence[str]) -> st
         if weight > best_weight:
             best, best_weight = coding, weight
     if best != IDENTITY:
-        identity_weight = weights.get(IDENTITY, wildcard if wildcard is not None else 1.0)
+        identity_weight = weights.get(IDENTITY, wildcard if wildcard is not None else 0.0)
         return IDENTITY if identity_weight > best_weight else best
     return IDENTITY
 

@@ -98,6 +98,10 @@ def slim_html(source: str) -> str:
     """The page without comments and indentation; unchanged if it has an element whose whitespace counts
     or an attribute value that may span lines."""
     bare = _HTML_COMMENT.sub("", source)
-    if _KEEPS_WHITESPACE.search(bare) or "<!--" in bare or any(line.count('"') % 2 for line in bare.splitlines()):
+    if (
+        _KEEPS_WHITESPACE.search(bare)
+        or "<!--" in bare
+        or any(line.count('"') % 2 for line in bare.splitlines())
+    ):
         return source
     return "\n".join(line.strip() for line in bare.splitlines() if line.strip()) + "\n"

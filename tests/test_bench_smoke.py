@@ -1,4 +1,5 @@
-"""The many-retros benchmark runs end to end against real `retro serve` processes and prints its table.
+"""The benchmarks run end to end against real servers (and Debian's Chromium, for the page) and print
+their tables.
 
 How fast it measures is not a test's business (docs/performance.md): only that it runs and reports numbers.
 """
@@ -7,6 +8,8 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 NUMBER = r"-?\d+\.\d"
@@ -36,3 +39,29 @@ def test_the_multi_retro_bench_in_quick_mode_prints_its_table_with_numbers() -> 
         r"^\| Rename to last phone, p50 \(ms\) .*\| ≤ 1\.3 \| (PASS|FAIL) \|$", table, re.MULTILINE
     )
     assert "Traceback" not in done.stderr
+
+
+def run_bench(module: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", module, "--quick"], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    return done.stdout
+
+
+@pytest.mark.browser
+def test_the_page_weight_bench_in_quick_mode_prints_its_table_with_numbers() -> None:
+    table = run_bench("bench.page_weight")
+    for load, target in (("First load \\(empty cache\\)", "≤ 30"), ("Reload", "≤ 2")):
+        row = rf"^\| {load} \| \d+ \|( {NUMBER} \|){{5}} {target} \| (PASS|FAIL) \|$"
+        assert re.search(row, table, re.MULTILINE), table
+    assert re.search(rf"^\| A new join link, same phone \| \d+ \|( {NUMBER} \|){{5}}", table, re.M), table
+
+
+@pytest.mark.browser
+def test_the_page_cpu_bench_in_quick_mode_prints_its_table_with_numbers() -> None:
+    table = run_bench("bench.page_cpu")
+    measure = r"^\| Connected and showing the phase, p50 \(ms\) \| \d+ \| \d+ \| "
+    pattern = measure + r"\d+\.\d\d \| ≤ 1\.3 \| (PASS|FAIL) \|$"
+    assert re.search(pattern, table, re.MULTILINE), table

@@ -1,5 +1,6 @@
-"""The server serves exactly the phone page's modules and stylesheets, each with its type, and nothing else;
-the page loads each module once from its own server under its policy, in Debian's Chromium."""
+"""The server serves exactly the phone page's modules and its one stylesheet, each with its type, and nothing
+else; the page loads each module once from its own server under its policy, in Debian's Chromium.
+(How they travel, gzip, 304s and caching: test_page_delivery.py.)"""
 
 import re
 from collections import Counter
@@ -12,10 +13,11 @@ from playwright.async_api import Request, expect
 from retro.actors import Facilitator
 from retro.commands import RotateJoinToken
 from server.app import RetroServer
-from server.http import page_assets
+from server.assets import build_phone_page
+from server.slimming import slim_css, slim_js
 from tests.support.browser import PHONE_VIEWPORT, chromium
 from tests.support.doors import exchange
-from tests.support.static_files import STATIC, modules
+from tests.support.static_files import JS, STATIC, modules
 
 
 @dataclass(frozen=True)
@@ -33,58 +35,74 @@ async def get(port: int, path: str) -> Answer:
 
 
 CONTENT_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
+ASSETS = f"/assets/{build_phone_page().version}"
 
 
 def shipped() -> dict[str, bytes]:
-    """Every script and stylesheet under server/static, as the allowlist should hold them."""
-    return {
-        path.relative_to(STATIC).as_posix(): path.read_bytes()
-        for path in STATIC.rglob("*")
-        if path.suffix in CONTENT_TYPES
-    }
+    """Every module under server/static/js, and app.css with each file it imports in its place, slimmed."""
+    stylesheet = "".join(
+        (STATIC / name).read_text(encoding="utf-8")
+        for name in re.findall(r'@import url\("([^"]+)"\);', (STATIC / "app.css").read_text(encoding="utf-8"))
+    )
+    served = {f"js/{name}": slim_js(source).encode() for name, source in modules().items()}
+    return served | {"app.css": slim_css(stylesheet).encode()}
 
 
-def test_the_allowlist_is_every_script_and_stylesheet_and_nothing_else() -> None:
-    assets = page_assets()
-    assert {name: body for name, (body, _) in assets.items()} == shipped()
-    assert {kind for name, (_, kind) in assets.items() if name.endswith(".js")} == {CONTENT_TYPES[".js"]}
-    assert {kind for name, (_, kind) in assets.items() if name.endswith(".css")} == {CONTENT_TYPES[".css"]}
+def test_the_allowlist_is_every_module_and_the_one_stylesheet_and_nothing_else() -> None:
+    assets = build_phone_page().assets
+    assert {name: item.plain for name, item in assets.items()} == shipped()
+    assert {item.content_type for name, item in assets.items()} == set(CONTENT_TYPES.values())
+    assert {name for name in assets if name.endswith(".css")} == {"app.css"}
 
 
-async def test_the_server_serves_every_module_and_stylesheet_with_its_type(server: RetroServer) -> None:
-    token = server.session.record.join_token
+def test_slimming_keeps_every_line_of_code_of_every_module() -> None:
+    for name, source in modules().items():
+        code = [
+            line.strip() for line in source.splitlines() if line.strip() and not line.strip().startswith("//")
+        ]
+        code = [line for line in code if not line.startswith(("/*", "*"))]
+        assert slim_js(source).splitlines() == code, name
+    assert sorted(path.relative_to(JS).as_posix() for path in JS.rglob("*.js")) == sorted(modules())
+
+
+async def test_the_server_serves_every_module_and_the_stylesheet_with_its_type(server: RetroServer) -> None:
     for name, body in shipped().items():
-        answer = await get(server.port, f"/j/{token}/{name}")
+        answer = await get(server.port, f"{ASSETS}/{name}")
         assert (answer.status, answer.content_type) == (200, CONTENT_TYPES[PurePosixPath(name).suffix]), name
         assert answer.body == body, name
 
 
-async def test_a_replaced_link_still_serves_the_modules(server: RetroServer) -> None:
+async def test_a_replaced_link_still_serves_the_page_and_its_modules(server: RetroServer) -> None:
     old = server.session.record.join_token
     server.session.execute(Facilitator(), RotateJoinToken())
-    for name in ("js/main.js", "js/views/write.js", "css/tokens.css"):
-        assert (await get(server.port, f"/j/{old}/{name}")).status == 200, name
+    assert (await get(server.port, f"/j/{old}")).status == 200
+    for name in ("js/main.js", "js/views/write.js", "app.css"):
+        assert (await get(server.port, f"{ASSETS}/{name}")).status == 200, name
 
 
 @pytest.mark.parametrize(
     "path",
     [
-        "/j/{token}/js",
-        "/j/{token}/js/",
-        "/j/{token}/js/nothing.js",
-        "/j/{token}/js/main.js/",
-        "/j/{token}/js/../app.css",
-        "/j/{token}/css/../js/main.js",
-        "/j/{token}//js/main.js",
-        "/j/{token}/JS/main.js",
-        "/j/{token}/js%2Fmain.js",
-        "/j/{token}/index.html",
-        "/j/{token}/app.js",
+        "{assets}/js",
+        "{assets}/js/",
+        "{assets}/js/nothing.js",
+        "{assets}/js/main.js/",
+        "{assets}/js/../app.css",
+        "{assets}/css/../js/main.js",
+        "{assets}//js/main.js",
+        "{assets}/JS/main.js",
+        "{assets}/js%2Fmain.js",
+        "{assets}/index.html",
+        "{assets}/app.js",
+        "{assets}/css/tokens.css",
+        "/j/{token}/js/main.js",
+        "/j/{token}/app.css",
         "/j/not-the-token/js/main.js",
         "/js/main.js",
     ],
 )
 async def test_anything_outside_the_allowlist_is_not_found(server: RetroServer, path: str) -> None:
+    path = path.replace("{assets}", ASSETS)
     answer = await get(server.port, path.replace("{token}", server.session.record.join_token))
     assert (answer.status, answer.content_type) == (404, "text/html; charset=utf-8")
 
@@ -110,7 +128,7 @@ async def test_the_page_loads_each_module_once_from_its_own_server_under_its_pol
         await page.close()
     origin = f"http://127.0.0.1:{server.port}/"
     assert [url for url in requested if not url.startswith(origin)] == []
-    prefix = f"{server.join_url}/js/"
+    prefix = f"{origin[:-1]}{ASSETS}/js/"
     loaded = Counter(url.removeprefix(prefix) for url in requested if url.startswith(prefix))
     assert loaded == Counter(list(modules())), (
         "each module once: the preloads are the very modules main.js imports"
