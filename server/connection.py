@@ -21,7 +21,7 @@ from retro.pulse.models import PulseRefused
 from server.access import Principal
 from server.answering import Answering, Bound, Refused
 from server.asks import TeamRevoked
-from server.commits import RetroClosed, admit_phone, execute
+from server.commits import FULL, RetroClosed, admit_phone, execute
 from server.hub import Hub
 from server.inbound import Refusal, claimed_id, parse, screen
 from server.protocol import (
@@ -288,7 +288,7 @@ class Connection:
         if self.hub.session.joining_locked:
             return RefusalCode.JOINING_LOCKED, "The facilitator has locked joining for now."
         if self.hub.phones_in >= self.admission.max_phones:
-            return RefusalCode.FULL, "This retro is full. Try again in a little while."
+            return FULL
         return None
 
     async def _request(self, request: Request) -> None:
