@@ -19,7 +19,8 @@ from tests.support.doors import LogWatch, RawResponse, exchange
 from tests.support.fuzzing import FUZZ
 
 PHONE = build_phone_page()
-ASSETS = f"/assets/{PHONE.version}"
+"""The page as this checkout makes it. Its version is read from the running server instead, since the
+files may change between the two builds."""
 
 
 def header(response: RawResponse, name: str) -> str | None:
@@ -40,8 +41,17 @@ def page_path(server: RetroServer) -> str:
     return f"/j/{server.session.record.join_token}"
 
 
-def every_stored_path(server: RetroServer) -> list[str]:
-    return [page_path(server), f"{page_path(server)}/{BLAME_RULES}", *(f"{ASSETS}/{n}" for n in PHONE.assets)]
+async def assets_of(server: RetroServer) -> str:
+    """Where the running server's page says its assets are: `/assets/<version>`."""
+    page = (await get(server, page_path(server))).body.decode()
+    found = re.search(r'src="(/assets/[0-9a-f]+)/js/main\.js"', page)
+    assert found, page
+    return found.group(1)
+
+
+async def every_stored_path(server: RetroServer) -> list[str]:
+    assets = await assets_of(server)
+    return [page_path(server), f"{page_path(server)}/{BLAME_RULES}", *(f"{assets}/{n}" for n in PHONE.assets)]
 
 
 # ---------------------------------------------------------------- Accept-Encoding and If-None-Match
@@ -162,7 +172,7 @@ def test_every_shipped_file_is_slimmed_and_keeps_every_line_of_code() -> None:
 
 
 async def test_gzip_is_sent_when_accepted_and_decodes_to_the_same_bytes(server: RetroServer) -> None:
-    for path in every_stored_path(server):
+    for path in await every_stored_path(server):
         plain = await get(server, path)
         packed = await get(server, path, "Accept-Encoding: gzip, deflate, br, zstd")
         assert (plain.status, packed.status) == (200, 200), path
@@ -187,7 +197,7 @@ async def test_the_page_is_revalidated_and_a_current_copy_gets_304(server: Retro
 
 
 async def test_assets_and_rules_answer_if_none_match_too(server: RetroServer) -> None:
-    for path in every_stored_path(server)[1:]:
+    for path in (await every_stored_path(server))[1:]:
         first = await get(server, path)
         assert (await get(server, path, f"If-None-Match: {header(first, 'ETag')}")).status == 304, path
         assert (await get(server, path, "If-None-Match: *")).status == 304, path
@@ -195,10 +205,11 @@ async def test_assets_and_rules_answer_if_none_match_too(server: RetroServer) ->
 
 async def test_hashed_assets_are_cached_for_good_and_the_page_points_at_them(server: RetroServer) -> None:
     page = (await get(server, page_path(server))).body.decode()
-    assert f'<script type="module" src="{ASSETS}/js/main.js">' in page
-    assert f'<link rel="stylesheet" href="{ASSETS}/app.css">' in page
+    assets = await assets_of(server)
+    assert f'<script type="module" src="{assets}/js/main.js">' in page
+    assert f'<link rel="stylesheet" href="{assets}/app.css">' in page
     for name in PHONE.assets:
-        response = await get(server, f"{ASSETS}/{name}")
+        response = await get(server, f"{assets}/{name}")
         assert response.status == 200, name
         assert header(response, "Cache-Control") == IMMUTABLE, name
         assert header(response, "X-Content-Type-Options") == "nosniff", name
@@ -207,7 +218,7 @@ async def test_hashed_assets_are_cached_for_good_and_the_page_points_at_them(ser
 
 
 async def test_the_stylesheet_is_every_view_in_one_file(server: RetroServer) -> None:
-    css = (await get(server, f"{ASSETS}/app.css")).body.decode()
+    css = (await get(server, f"{await assets_of(server)}/app.css")).body.decode()
     assert "@import" not in css
     assert ":root" in css and ".gate" in css and ".sheet" in css
 
@@ -238,7 +249,8 @@ async def test_the_stylesheet_is_every_view_in_one_file(server: RetroServer) -> 
     ],
 )
 async def test_a_stale_hash_or_any_other_name_is_not_found(server: RetroServer, path: str) -> None:
-    path = path.replace("{version}", PHONE.version).replace("{VERSION}", PHONE.version.upper())
+    version = (await assets_of(server)).removeprefix("/assets/")
+    path = path.replace("{version}", version).replace("{VERSION}", version.upper())
     response = await get(server, path.replace("{token}", server.session.record.join_token))
     assert response.status == 404
     assert b"There is no retro at this address" in response.body
@@ -271,7 +283,12 @@ tags = st.one_of(header_text, st.just("*"), st.sampled_from([PHONE.page.etag, PH
 async def test_no_header_or_path_gets_a_500_or_a_traceback(
     server: RetroServer, logs: LogWatch, start: str, tail: str, accept: list[str], if_none_match: list[str]
 ) -> None:
-    path = start.replace("{assets}", ASSETS).replace("{token}", server.session.record.join_token) + tail
+    path = (
+        start.replace("{assets}", await assets_of(server)).replace(
+            "{token}", server.session.record.join_token
+        )
+        + tail
+    )
     lines = [f"Accept-Encoding: {value.strip()}" for value in accept]
     lines += [f"If-None-Match: {value.strip()}" for value in if_none_match]
     response = await get(server, path, *lines)
@@ -321,11 +338,12 @@ async def test_a_reload_takes_the_assets_from_the_cache_and_the_page_as_a_304(se
         await page.goto(server.join_url)
         await shown(page)
         first = wire.take()
+        assets = await assets_of(server)
         await page.reload()
         await shown(page)
         reloaded = wire.take()
-    assert sorted(url.split(ASSETS + "/", 1)[1] for url in first if ASSETS in url) == sorted(PHONE.assets)
+    assert sorted(url.split(assets + "/", 1)[1] for url in first if assets in url) == sorted(PHONE.assets)
     assert all(size > 0 for size in first.values())
     from_network = {url: size for url, size in reloaded.items() if size > 0}
-    assert [url for url in from_network if ASSETS in url] == [], "hashed assets come from the cache"
+    assert [url for url in from_network if assets in url] == [], "hashed assets come from the cache"
     assert 0 < from_network[server.join_url] < 1000, "the page itself is a 304"

@@ -35,7 +35,14 @@ async def get(port: int, path: str) -> Answer:
 
 
 CONTENT_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
-ASSETS = f"/assets/{build_phone_page().version}"
+
+
+async def assets_of(server: RetroServer) -> str:
+    """Where the running server's page says its assets are: `/assets/<version>`."""
+    page = (await get(server.port, f"/j/{server.session.record.join_token}")).body.decode()
+    found = re.search(r'src="(/assets/[0-9a-f]+)/js/main\.js"', page)
+    assert found, page
+    return found.group(1)
 
 
 def shipped() -> dict[str, bytes]:
@@ -66,8 +73,9 @@ def test_slimming_keeps_every_line_of_code_of_every_module() -> None:
 
 
 async def test_the_server_serves_every_module_and_the_stylesheet_with_its_type(server: RetroServer) -> None:
+    assets = await assets_of(server)
     for name, body in shipped().items():
-        answer = await get(server.port, f"{ASSETS}/{name}")
+        answer = await get(server.port, f"{assets}/{name}")
         assert (answer.status, answer.content_type) == (200, CONTENT_TYPES[PurePosixPath(name).suffix]), name
         assert answer.body == body, name
 
@@ -76,8 +84,9 @@ async def test_a_replaced_link_still_serves_the_page_and_its_modules(server: Ret
     old = server.session.record.join_token
     server.session.execute(Facilitator(), RotateJoinToken())
     assert (await get(server.port, f"/j/{old}")).status == 200
+    assets = await assets_of(server)
     for name in ("js/main.js", "js/views/write.js", "app.css"):
-        assert (await get(server.port, f"{ASSETS}/{name}")).status == 200, name
+        assert (await get(server.port, f"{assets}/{name}")).status == 200, name
 
 
 @pytest.mark.parametrize(
@@ -102,7 +111,7 @@ async def test_a_replaced_link_still_serves_the_page_and_its_modules(server: Ret
     ],
 )
 async def test_anything_outside_the_allowlist_is_not_found(server: RetroServer, path: str) -> None:
-    path = path.replace("{assets}", ASSETS)
+    path = path.replace("{assets}", await assets_of(server))
     answer = await get(server.port, path.replace("{token}", server.session.record.join_token))
     assert (answer.status, answer.content_type) == (404, "text/html; charset=utf-8")
 
@@ -128,7 +137,7 @@ async def test_the_page_loads_each_module_once_from_its_own_server_under_its_pol
         await page.close()
     origin = f"http://127.0.0.1:{server.port}/"
     assert [url for url in requested if not url.startswith(origin)] == []
-    prefix = f"{origin[:-1]}{ASSETS}/js/"
+    prefix = f"{origin[:-1]}{await assets_of(server)}/js/"
     loaded = Counter(url.removeprefix(prefix) for url in requested if url.startswith(prefix))
     assert loaded == Counter(list(modules())), (
         "each module once: the preloads are the very modules main.js imports"
