@@ -4,6 +4,7 @@ database, or from a server with `--server` (the team's own retros)."""
 import argparse
 from pathlib import Path
 
+from cli.catalogue import help_of
 from cli.command import Commands
 from cli.config import run_config
 from cli.remote import RemoteServer
@@ -14,8 +15,8 @@ from retro.text import clean_line
 from server.asks import History, HistoryAsk
 
 
-def add_command(commands: Commands, db: argparse.ArgumentParser) -> None:
-    history = commands.add_parser("history", help="List past retros.", parents=[db, team_options()])
+def add_commands(commands: Commands, db: argparse.ArgumentParser) -> None:
+    history = commands.add_parser("history", help=help_of("history"), parents=[db, team_options()])
     history.add_argument("--team", help="Only this team's retros")
     history.set_defaults(run=_history)
 

@@ -5,6 +5,7 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import replace
 
+from cli.catalogue import help_of
 from cli.command import CommandFailed, Commands
 from cli.config import RunConfig, run_config
 from cli.remote_host import SERVER_OPTIONS, host_remotely, server_of
@@ -24,13 +25,8 @@ Listen = Callable[[Session, ServerConfig], None]
 
 def add_commands(commands: Commands, db: argparse.ArgumentParser) -> None:
     for name, help_text, listen in (
-        ("host", "Host a retro in this terminal; phones join by QR code.", _in_this_terminal),
-        (
-            "serve",
-            "Run the server for every team's retros, headless; with --title, --resume or any retro option "
-            "it also hosts that one retro and prints its join URL and facilitator key.",
-            _headless,
-        ),
+        ("host", help_of("host"), _in_this_terminal),
+        ("serve", help_of("serve"), _headless),
     ):
         parents = [db] if name == "serve" else [db, SERVER_OPTIONS]
         sub = commands.add_parser(name, help=help_text, parents=parents)

@@ -4,22 +4,21 @@ import argparse
 import getpass
 import sys
 
+from cli.catalogue import help_of
 from cli.command import CommandFailed, Commands
 from cli.logins import logins_path, read_logins, write_logins
 from cli.remote import RemoteServer, ServerAddress, checked_token
 from cli.server_options import SERVER_VARIABLE, TOKEN_VARIABLE, required_server, token_given
 
 
-def add_commands(commands: Commands) -> None:
-    login = commands.add_parser(
-        "login", help="Keep a team's token for a server, so that later commands need no --token."
-    )
+def add_commands(commands: Commands, db: argparse.ArgumentParser) -> None:
+    login = commands.add_parser("login", help=help_of("login"))
     login.add_argument("url", nargs="?", help=f"The `retro serve` URL (default: {SERVER_VARIABLE})")
     login.add_argument(
         "--token", help=f"The team's token (default: {TOKEN_VARIABLE}, else asked for, or read from stdin)"
     )
     login.set_defaults(run=_login)
-    logout = commands.add_parser("logout", help="Forget the token kept for a server.")
+    logout = commands.add_parser("logout", help=help_of("logout"))
     logout.add_argument("url", nargs="?", help=f"The `retro serve` URL (default: {SERVER_VARIABLE})")
     logout.set_defaults(run=_logout)
 

@@ -1,11 +1,12 @@
 """The `retro` command: one parser, one `--db` option, one way to fail; each command group has a module."""
 
 import argparse
+import importlib
 import os
 import sys
 from collections.abc import Callable, Sequence
 
-from cli import history, host, login, outcomes, pulse, schema, team, templates
+from cli.catalogue import COMMANDS
 from cli.command import CommandFailed
 
 INTERRUPTED = 130
@@ -18,18 +19,17 @@ def _db_option() -> argparse.ArgumentParser:
     return shared
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(argv: Sequence[str]) -> argparse.ArgumentParser:
+    """Every command listed; only the one asked for is defined in full, from its own module."""
     parser = argparse.ArgumentParser(prog="retro", description="Anonymous, phone-joined retrospectives.")
     commands = parser.add_subparsers(dest="command", required=True)
     db = _db_option()
-    host.add_commands(commands, db)
-    templates.add_command(commands)
-    history.add_command(commands, db)
-    outcomes.add_commands(commands, db)
-    schema.add_command(commands)
-    pulse.add_commands(commands, db)
-    team.add_command(commands)
-    login.add_commands(commands)
+    asked = COMMANDS.get(argv[0]) if argv else None
+    if asked is not None:
+        importlib.import_module(asked.module).add_commands(commands, db)
+    for name, entry in COMMANDS.items():
+        if name not in commands.choices:  # else its module has defined it, with the one asked for
+            commands.add_parser(name, help=entry.help)
     return parser
 
 
@@ -40,7 +40,8 @@ def _fail(failure: CommandFailed) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    given = list(sys.argv[1:] if argv is None else argv)
+    args = _parser(given).parse_args(given)
     run: Callable[[argparse.Namespace], int] = args.run
     try:
         code = run(args)

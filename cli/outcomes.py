@@ -9,6 +9,7 @@ from pathlib import Path
 
 from pydantic import TypeAdapter, ValidationError
 
+from cli.catalogue import help_of
 from cli.command import CommandFailed, Commands
 from cli.remote import RemoteServer
 from cli.server_options import team_options, team_server
@@ -28,9 +29,7 @@ _RETRO_REF: TypeAdapter[str] = TypeAdapter(RetroRef)
 
 def add_commands(commands: Commands, db: argparse.ArgumentParser) -> None:
     remote = team_options()
-    export = commands.add_parser(
-        "export", help="Export a retro's outcome, at any phase.", parents=[db, remote]
-    )
+    export = commands.add_parser("export", help=help_of("export"), parents=[db, remote])
     export.add_argument("retro", help="A retro id from `retro history` (or its start), or `latest`")
     export.add_argument(
         "--format", default="md", help="md, html, pdf, csv, json, ics or jira-csv (default md)"
@@ -42,14 +41,10 @@ def add_commands(commands: Commands, db: argparse.ArgumentParser) -> None:
     export.add_argument("--out", help="File to write (default: <team>-<date>-retro.<ext> here)")
     export.add_argument("--force", action="store_true", help="Replace the file if it exists")
     export.set_defaults(run=_export)
-    forget = commands.add_parser(
-        "forget", help="Drop a retro's raw items; keep its outcome.", parents=[db, remote]
-    )
+    forget = commands.add_parser("forget", help=help_of("forget"), parents=[db, remote])
     forget.add_argument("retro", help="A retro id from `retro history` (or its start), or `latest`")
     forget.set_defaults(run=_forget)
-    importer = commands.add_parser(
-        "import", help="Load a JSON export back into history.", parents=[db, remote]
-    )
+    importer = commands.add_parser("import", help=help_of("import"), parents=[db, remote])
     importer.add_argument("file", help="A file written by `retro export --format json`")
     importer.set_defaults(run=_import)
 

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from cli import pulse_actions, pulse_live, pulse_options
+from cli.catalogue import help_of
 from cli.command import CommandFailed, Commands
 from cli.pulse_store import store_of, team_of
 from cli.remote import RemoteServer
@@ -40,7 +41,7 @@ def add_commands(commands: Commands, db: argparse.ArgumentParser) -> None:
     remote = team_options()
     pulse = commands.add_parser(
         "pulse",
-        help="A short anonymous check-in between retros: live here with --team, or open for a period.",
+        help=help_of("pulse"),
         description="With --team and no command: a live pulse in this terminal, with its QR code and count; "
         "c closes it and shows the results and the trend.",
         parents=[db, remote],

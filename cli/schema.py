@@ -2,13 +2,14 @@
 
 import argparse
 
+from cli.catalogue import help_of
 from cli.command import Commands
 from retro.outcome import outcome_schema_text
 from server.protocol import json_schema_text
 
 
-def add_command(commands: Commands) -> None:
-    schema = commands.add_parser("schema", help="Print a JSON Schema: the websocket protocol, or the export.")
+def add_commands(commands: Commands, db: argparse.ArgumentParser) -> None:
+    schema = commands.add_parser("schema", help=help_of("schema"))
     schema.add_argument("which", nargs="?", default="protocol", choices=["protocol", "export"])
     schema.set_defaults(run=_print_schema)
 

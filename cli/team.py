@@ -4,14 +4,15 @@ import argparse
 
 from pydantic import ValidationError
 
+from cli.catalogue import help_of
 from cli.command import CommandFailed, Commands
 from cli.server_options import operator_options, operator_server
 from retro.text import clean_line
 from server.asks import TeamAddAsk, TeamAdded, TeamListAsk, TeamRevokeAsk, TeamRevoked, Teams
 
 
-def add_command(commands: Commands) -> None:
-    team = commands.add_parser("team", help="Add, list or revoke a server's teams (the operator's job).")
+def add_commands(commands: Commands, db: argparse.ArgumentParser) -> None:
+    team = commands.add_parser("team", help=help_of("team"))
     actions = team.add_subparsers(dest="team_command", required=True)
     options = operator_options()
     add = actions.add_parser("add", help="Add a team and print its token, once.", parents=[options])

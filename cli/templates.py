@@ -2,12 +2,13 @@
 
 import argparse
 
+from cli.catalogue import help_of
 from cli.command import Commands
 from retro.builtin_templates import BUILT_IN
 
 
-def add_command(commands: Commands) -> None:
-    commands.add_parser("templates", help="List the built-in templates.").set_defaults(run=_list_templates)
+def add_commands(commands: Commands, db: argparse.ArgumentParser) -> None:
+    commands.add_parser("templates", help=help_of("templates")).set_defaults(run=_list_templates)
 
 
 def _list_templates(_args: argparse.Namespace) -> int:
