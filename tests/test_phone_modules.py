@@ -162,10 +162,10 @@ def test_the_board_carries_the_pages_limits(server: RetroServer) -> None:
 def test_index_loads_main_as_a_module_with_a_preload_per_module() -> None:
     page = (STATIC / "index.html").read_text(encoding="utf-8")
     scripts = re.findall(r"<script\b[^>]*>", page)
-    assert scripts == ['<script type="module" src="{{token}}/js/main.js">']
-    preloaded = re.findall(r'<link rel="modulepreload" href="\{\{token\}\}/js/([^"]+)">', page)
+    assert scripts == ['<script type="module" src="{{assets}}/js/main.js">']
+    preloaded = re.findall(r'<link rel="modulepreload" href="\{\{assets\}\}/js/([^"]+)">', page)
     assert Counter(preloaded) == Counter(list(modules()))
-    assert re.findall(r'<link rel="stylesheet" href="([^"]+)">', page) == ["{{token}}/app.css"]
+    assert re.findall(r'<link rel="stylesheet" href="([^"]+)">', page) == ["{{assets}}/app.css"]
 
 
 def test_nothing_is_fetched_from_elsewhere() -> None:

@@ -6,7 +6,7 @@ import { changed } from './state.js';
 const rules = { suggestion: '', patterns: [] };
 
 export function loadRules() {
-  fetch(location.pathname.replace(/\/$/, '') + '/blame_rules.json', { cache: 'no-store' })
+  fetch(location.pathname.replace(/\/$/, '') + '/blame_rules.json', { cache: 'no-cache' })
     .then((response) => (response.ok ? response.json() : null))
     .then((data) => {
       if (!data || typeof data.suggestion !== 'string' || !Array.isArray(data.rules)) return;
