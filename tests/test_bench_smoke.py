@@ -65,3 +65,11 @@ def test_the_page_cpu_bench_in_quick_mode_prints_its_table_with_numbers() -> Non
     measure = r"^\| Connected and showing the phase, p50 \(ms\) \| \d+ \| \d+ \| "
     pattern = measure + r"\d+\.\d\d \| ≤ 1\.3 \| (PASS|FAIL) \|$"
     assert re.search(pattern, table, re.MULTILINE), table
+
+
+def test_the_acks_bench_in_quick_mode_prints_its_table_with_numbers() -> None:
+    table = run_bench("bench.acks")
+    numbers = rf"\| {NUMBER} \| {NUMBER} \| {NUMBER} \|"
+    assert re.search(rf"^\| add_item ack, p50 \(ms\) {numbers}", table, re.MULTILINE), table
+    pattern = rf"^\| add_item ack, p99 \(ms\) {numbers} ≤ 2\.0 \| (PASS|FAIL) \|$"
+    assert re.search(pattern, table, re.MULTILINE), table
