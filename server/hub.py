@@ -209,7 +209,7 @@ class Hub:
             presence = self.presence
             for listener in self._presence_listeners:
                 listener(presence)
-        self._facilitators_dirty = bool(self._facilitators)
-        self._whole_dirty = len(self._patching) < len(self._participants)
+        self._facilitators_dirty |= bool(self._facilitators)
+        self._whole_dirty |= len(self._patching) < len(self._participants)
         if self._facilitators_dirty or self._whole_dirty:
             self._dirty.set()
