@@ -177,7 +177,12 @@ class Connection:
             if not self.admission.waiting.is_waiting(self.websocket):
                 self.stage = Stage.CLOSING  # let go to make room while this hello was on its way
                 return
+            # It has spoken: while its hello is answered (a phone's waits for its place on disk), it holds
+            # no place that a silent connection could be let go for; until it is welcomed, or refused.
+            self.admission.waiting.leave(self.websocket)
             await self._answer(raw)
+            if self.stage is Stage.WAITING_FOR_HELLO:
+                self.admission.waiting.enter(self.websocket)  # a hello the server failed on: silent again
 
     async def _answer(self, raw: str | bytes) -> None:
         greeting = self.stage is Stage.WAITING_FOR_HELLO
