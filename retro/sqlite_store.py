@@ -147,6 +147,16 @@ class SqliteStore:
         rows = self._db.execute("SELECT body FROM events WHERE retro_id = ? ORDER BY seq", (retro_id,))
         return [EVENT_ADAPTER.validate_json(body) for (body,) in rows]
 
+    def last_seq(self, retro_id: str) -> int:
+        row = self._db.execute("SELECT COALESCE(MAX(seq), 0) FROM events WHERE retro_id = ?", (retro_id,))
+        return int(row.fetchone()[0])
+
+    def events_since(self, retro_id: str, seq: int) -> list[tuple[int, Event]]:
+        rows = self._db.execute(
+            "SELECT seq, body FROM events WHERE retro_id = ? AND seq > ? ORDER BY seq", (retro_id, seq)
+        )
+        return [(number, EVENT_ADAPTER.validate_json(body)) for number, body in rows]
+
     def record(self, retro_id: str) -> RetroRecord | None:
         return self._one_record("WHERE retro_id = ?", (retro_id,))
 

@@ -1,11 +1,12 @@
-"""The event store interface. SQLite is the embedded default; another backend implements the same."""
+"""The event store interface. SQLite is the embedded default; PostgreSQL (`retro.postgres`) implements the
+same, for several processes on one database. `retro.stores.open_store` picks one."""
 
 from contextlib import AbstractContextManager
 from datetime import date
 from typing import NamedTuple, Protocol
 
 from retro.events import Event
-from retro.pulse.sqlite_pulses import SqlitePulses
+from retro.pulse.store import PulseStore
 from retro.records import RetroRecord
 
 
@@ -25,8 +26,10 @@ class RegisteredTeam(NamedTuple):
 
 
 class EventStore(Protocol):
-    pulses: SqlitePulses
-    """The team's pulses (retro.pulse), kept in the same store."""
+    @property
+    def pulses(self) -> PulseStore:
+        """The team's pulses (retro.pulse), kept in the same store."""
+        ...
 
     def group(self) -> AbstractContextManager[None]:
         """Every write inside the block becomes durable together, in one transaction and one sync, when the
@@ -44,6 +47,15 @@ class EventStore(Protocol):
     def was_applied(self, retro_id: str, message_id: str) -> bool: ...
 
     def events(self, retro_id: str) -> list[Event]: ...
+
+    def last_seq(self, retro_id: str) -> int:
+        """The sequence number of the retro's newest event; 0 when it has none."""
+        ...
+
+    def events_since(self, retro_id: str, seq: int) -> list[tuple[int, Event]]:
+        """The retro's events numbered after `seq`, with their numbers, in order: what a process that has
+        seen up to `seq` must catch up on."""
+        ...
 
     def record(self, retro_id: str) -> RetroRecord | None: ...
 

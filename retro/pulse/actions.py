@@ -5,12 +5,12 @@ from collections.abc import Sequence
 from datetime import date
 
 from retro.pulse.models import ActionStatus, PulseAction, PulseRefused
-from retro.pulse.sqlite_pulses import SqlitePulses
+from retro.pulse.store import PulseStore
 from retro.secrets import new_id
 
 
 def record_action(
-    pulses: SqlitePulses,
+    pulses: PulseStore,
     *,
     pulse_id: str,
     text: str,
@@ -42,7 +42,7 @@ def record_action(
     return action
 
 
-def set_status(pulses: SqlitePulses, action_id: str, status: ActionStatus) -> PulseAction:
+def set_status(pulses: PulseStore, action_id: str, status: ActionStatus) -> PulseAction:
     action = pulses.action(action_id)
     if action is None:
         raise PulseRefused("not_found", f"No pulse action {action_id!r}; `retro pulse actions` lists them.")
@@ -51,7 +51,7 @@ def set_status(pulses: SqlitePulses, action_id: str, status: ActionStatus) -> Pu
     return changed
 
 
-def you_said_we_did(pulses: SqlitePulses, team: str, most: int = 10) -> tuple[PulseAction, ...]:
+def you_said_we_did(pulses: PulseStore, team: str, most: int = 10) -> tuple[PulseAction, ...]:
     """The team's current actions for a pulse page: every open one, then the latest done or dropped."""
     actions = pulses.actions(team)
     open_ones = [action for action in actions if action.status == "open"]

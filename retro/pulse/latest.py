@@ -2,10 +2,10 @@
 
 from retro.pulse.glance import PulseGlance
 from retro.pulse.results import results
-from retro.pulse.sqlite_pulses import SqlitePulses
+from retro.pulse.store import PulseStore
 
 
-def latest_glance(pulses: SqlitePulses, team: str) -> PulseGlance | None:
+def latest_glance(pulses: PulseStore, team: str) -> PulseGlance | None:
     closed = [record for record in pulses.pulses(team) if record.closed]
     if not team or not closed:
         return None

@@ -11,7 +11,7 @@ from retro.pulse.bank import BUILT_IN_BANK
 from retro.pulse.models import DEFAULT_THRESHOLD, PulseAnswer, PulseRecord, PulseRefused
 from retro.pulse.questions import MOTIVATION_QUESTION, FreeTextQuestion, PulseQuestion
 from retro.pulse.rotation import UnknownQuestion, choose
-from retro.pulse.sqlite_pulses import SqlitePulses
+from retro.pulse.store import PulseStore
 from retro.secrets import new_id, new_key, new_token, pseudonym
 
 WHAT_WOULD_HELP = FreeTextQuestion()
@@ -24,7 +24,7 @@ def iso_week(moment: datetime) -> str:
 
 
 def open_pulse(
-    pulses: SqlitePulses,
+    pulses: PulseStore,
     *,
     team: str,
     now: datetime,
@@ -59,9 +59,7 @@ def open_pulse(
     return record
 
 
-def answer(
-    pulses: SqlitePulses, record: PulseRecord, phone_secret: str, given: Sequence[PulseAnswer]
-) -> None:
+def answer(pulses: PulseStore, record: PulseRecord, phone_secret: str, given: Sequence[PulseAnswer]) -> None:
     """The phone's answers, replacing its earlier ones; each checked against the pulse's own questions."""
     if record.closed or record.pulse_key is None:
         raise PulseRefused("closed", CLOSED_SENTENCE)
@@ -102,14 +100,14 @@ def _check_bank(bank: Sequence[PulseQuestion], free_text: FreeTextQuestion | Non
         raise PulseRefused("invalid", sentence)
 
 
-def my_answers(pulses: SqlitePulses, record: PulseRecord, phone_secret: str) -> list[PulseAnswer]:
+def my_answers(pulses: PulseStore, record: PulseRecord, phone_secret: str) -> list[PulseAnswer]:
     """What this phone answered, so that it can change it; nothing once the pulse has closed."""
     if record.pulse_key is None:
         return []
     return pulses.answers_of(record.pulse_id, pseudonym(record.pulse_key, phone_secret))
 
 
-def close_pulse(pulses: SqlitePulses, pulse_id: str) -> PulseRecord:
+def close_pulse(pulses: PulseStore, pulse_id: str) -> PulseRecord:
     record = pulses.pulse(pulse_id)
     if record is None:
         raise PulseRefused("not_found", "There is no such pulse.")
@@ -120,7 +118,7 @@ def close_pulse(pulses: SqlitePulses, pulse_id: str) -> PulseRecord:
     return closed
 
 
-def close_due(pulses: SqlitePulses, now: datetime) -> list[PulseRecord]:
+def close_due(pulses: PulseStore, now: datetime) -> list[PulseRecord]:
     """Close every open pulse whose time has come; the pulses closed."""
     due = [p for p in pulses.pulses() if not p.closed and p.closes_at is not None and p.closes_at <= now]
     return [close_pulse(pulses, record.pulse_id) for record in due]

@@ -6,7 +6,7 @@ from pydantic import BaseModel, ConfigDict
 from retro.pulse.actions import you_said_we_did
 from retro.pulse.models import PulseAction
 from retro.pulse.results import PulseResults, results
-from retro.pulse.sqlite_pulses import SqlitePulses
+from retro.pulse.store import PulseStore
 from retro.pulse.trend import TrendPoint, trend
 
 
@@ -29,7 +29,7 @@ class PulseReport(BaseModel):
     actions: tuple[PulseAction, ...]
 
 
-def pulse_report(pulses: SqlitePulses, team: str, weeks: int = 12) -> PulseReport:
+def pulse_report(pulses: PulseStore, team: str, weeks: int = 12) -> PulseReport:
     closed = [record for record in pulses.pulses(team) if record.closed]
     asked: dict[str, QuestionTrend] = {}
     for record in closed:

@@ -6,7 +6,7 @@ from pydantic import BaseModel, ConfigDict
 from retro.aggregates import AnswerSummary, summarise
 from retro.nudge import points_at_person
 from retro.pulse.models import PulseRefused
-from retro.pulse.sqlite_pulses import SqlitePulses
+from retro.pulse.store import PulseStore
 
 
 class Comment(BaseModel):
@@ -32,7 +32,7 @@ class PulseResults(BaseModel):
     comments_written: int
 
 
-def results(pulses: SqlitePulses, pulse_id: str) -> PulseResults:
+def results(pulses: PulseStore, pulse_id: str) -> PulseResults:
     record = pulses.pulse(pulse_id)
     if record is None:
         raise PulseRefused("not_found", "There is no such pulse.")

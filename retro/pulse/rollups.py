@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict
 from retro.aggregates import AnswerSummary, summarise
 from retro.pulse.models import PulseRecord, PulseRefused
 from retro.pulse.questions import MOTIVATION_QUESTION
-from retro.pulse.sqlite_pulses import SqlitePulses
+from retro.pulse.store import PulseStore
 
 
 class Rollup(BaseModel):
@@ -21,7 +21,7 @@ class Rollup(BaseModel):
     motivation: AnswerSummary
 
 
-def rollup(pulses: SqlitePulses, teams: Iterable[str], week: str) -> Rollup:
+def rollup(pulses: PulseStore, teams: Iterable[str], week: str) -> Rollup:
     group = frozenset(teams)
     if len(group) < 2:
         raise PulseRefused("invalid", "A roll-up takes two teams or more; one team's results are its own.")
@@ -57,14 +57,14 @@ def rollup(pulses: SqlitePulses, teams: Iterable[str], week: str) -> Rollup:
     )
 
 
-def _respondents(pulses: SqlitePulses, teams: frozenset[str], week: str) -> int:
+def _respondents(pulses: PulseStore, teams: frozenset[str], week: str) -> int:
     """How many answered the teams' pulses of the week, however many of the teams are in this roll-up."""
     return sum(
         pulses.answer_count(record.pulse_id) for record in _latest_closed(pulses, teams, week).values()
     )
 
 
-def _latest_closed(pulses: SqlitePulses, group: frozenset[str], week: str) -> dict[str, PulseRecord]:
+def _latest_closed(pulses: PulseStore, group: frozenset[str], week: str) -> dict[str, PulseRecord]:
     latest: dict[str, PulseRecord] = {}
     for team in sorted(group):
         for record in pulses.pulses(team):

@@ -3,7 +3,7 @@
 from pydantic import BaseModel, ConfigDict
 
 from retro.pulse.results import results
-from retro.pulse.sqlite_pulses import SqlitePulses
+from retro.pulse.store import PulseStore
 
 
 class TrendPoint(BaseModel):
@@ -16,7 +16,7 @@ class TrendPoint(BaseModel):
 
 
 def trend(
-    pulses: SqlitePulses, team: str, question_id: str = "motivation", weeks: int = 12
+    pulses: PulseStore, team: str, question_id: str = "motivation", weeks: int = 12
 ) -> tuple[TrendPoint, ...]:
     """One point per week with a closed pulse, the latest `weeks` of them, oldest first. A week with more than
     one pulse takes its latest."""
