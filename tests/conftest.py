@@ -15,6 +15,7 @@ from retro.sqlite_store import SqliteStore
 from server.app import RetroServer, ServerConfig
 from tests.support.client import Clients, serving
 from tests.support.doors import LogWatch
+from tests.support.postgres import Cluster, start_cluster
 
 
 @pytest.fixture
@@ -77,3 +78,18 @@ def logs(caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str]) ->
     caplog.set_level(logging.DEBUG)
     caplog.set_level(logging.WARNING, logger="websockets")  # the test clients' own frame-by-frame debug
     return LogWatch(caplog, capfd)
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[Cluster]:
+    """One throwaway PostgreSQL cluster for the whole run (tests/support/postgres.py); skipped, or failed
+    under RETRO_REQUIRE_POSTGRES=1, where PostgreSQL is not installed."""
+    cluster = start_cluster()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_cluster: Cluster) -> str:
+    """A fresh, migrated database of the test's own."""
+    return postgres_cluster.new_database()
