@@ -227,12 +227,13 @@ export function versionOf(m) {
 
 /**
  * A `patch` against the board this phone holds: {wire, message} to show, 'gap' when a version went
- * missing (ask for the whole board again), or null when there is nothing to do (stale, or not yet in).
+ * missing or the whole board asked for has not come yet (ask again), or null when there is nothing to do
+ * (a stale patch, or none yet on this connection).
  */
 export function applyPatch(wire, m) {
   if (!Number.isInteger(m.version) || !isObject(m.patch)) return null;
-  if (wire === null || wire.behind || m.version <= wire.version) return null;
-  if (m.version !== wire.version + 1) return 'gap';
+  if (wire === null || m.version <= wire.version) return null;
+  if (wire.behind || m.version !== wire.version + 1) return 'gap';
   const doc = mergePatch(wire.document, m.patch);
   const message = fromDocument(doc, m.server_time);
   if (!message || !readBoard(message.board)) return 'gap';

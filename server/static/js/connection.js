@@ -18,6 +18,7 @@ const STALE_AFTER_HIDDEN_MS = 15000;
 /** Refused on hello (locked joining, a replaced link): try again only this often, or when the phone wakes. */
 const GATED_RETRY_MS = 15000;
 const RESEND_AFTER_RATE_LIMIT_MS = 1500;
+const RESYNC_AGAIN_MS = 2000;
 
 let socket = null;
 let retryDelay = RETRY_MIN_MS;
@@ -25,6 +26,7 @@ let retryTimer = null;
 let connectTimer = null;
 let resendTimer = null;
 let hiddenSince = 0;
+let askedForTheBoardAt = 0;
 /** Connections closed before a welcome since the last welcome. */
 let failedConnects = 0;
 
@@ -59,8 +61,11 @@ function transmit(message) {
   }
 }
 
-/** A board version went missing on the way: the whole board again, and patches from there. */
+/** A board version went missing on the way: the whole board again, and patches from there. Asked at
+ * most once a while, however many patches come meanwhile; again if the answer has not come by then. */
 function askForTheBoard() {
+  if (Date.now() - askedForTheBoardAt < RESYNC_AGAIN_MS) return;
+  askedForTheBoardAt = Date.now();
   try {
     if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: 'resync', id: newMessageId() }));
   } catch (_) {
