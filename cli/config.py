@@ -11,6 +11,7 @@ from cli.command import CommandFailed
 from retro.paths import default_db_path
 from retro.retention import Keep
 from retro.settings import RetroSettings
+from retro.stores import is_database_url
 from retro.template_files import TemplateError, resolve_template
 from retro.templates import Template
 from retro.text import CLEANED_LINE
@@ -19,7 +20,8 @@ from retro.text import CLEANED_LINE
 class RunConfig(BaseModel):
     model_config = ConfigDict(frozen=True)
 
-    db: Path = Field(default_factory=default_db_path)
+    db: Path | str = Field(default_factory=default_db_path)
+    """A SQLite file, or a PostgreSQL database's URL (`postgresql://…`), kept as given."""
     title: Annotated[str, Field(min_length=1, max_length=80), CLEANED_LINE] = "Team retro"
     team: Annotated[str, Field(max_length=60), CLEANED_LINE] = ""
     template: str = Field(default="compassionate", min_length=1)
@@ -60,6 +62,13 @@ class RunConfig(BaseModel):
             return resolve_template(self.template)
         except TemplateError as exc:
             raise CommandFailed(str(exc), code=2) from exc
+
+    @field_validator("db", mode="before")
+    @classmethod
+    def _file_or_url(cls, value: object) -> object:
+        if isinstance(value, str) and not is_database_url(value):
+            return Path(value)
+        return value
 
     @field_validator("certfile", "keyfile")
     @classmethod

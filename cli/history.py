@@ -10,7 +10,7 @@ from cli.config import run_config
 from cli.remote import RemoteServer
 from cli.server_options import team_options, team_server
 from retro.history import HistoryRow, history_rows
-from retro.sqlite_store import SqliteStore
+from retro.stores import open_store
 from retro.text import clean_line
 from server.asks import History, HistoryAsk
 
@@ -41,8 +41,8 @@ def _history(args: argparse.Namespace) -> int:
     return 0
 
 
-def _local_rows(db: Path, team: str | None) -> list[HistoryRow]:
-    store = SqliteStore(db)
+def _local_rows(db: str | Path, team: str | None) -> list[HistoryRow]:
+    store = open_store(db)
     try:
         return history_rows(store, team)
     finally:

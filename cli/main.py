@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 
 from cli.catalogue import COMMANDS
 from cli.command import CommandFailed
+from retro.stores import StoreUnavailable
 
 INTERRUPTED = 130
 """The exit status of a command stopped with Ctrl-C, as shells report it (128 + SIGINT)."""
@@ -15,7 +16,9 @@ INTERRUPTED = 130
 
 def _db_option() -> argparse.ArgumentParser:
     shared = argparse.ArgumentParser(add_help=False)
-    shared.add_argument("--db", help="SQLite file (default: in the user data directory)")
+    shared.add_argument(
+        "--db", help="SQLite file, or postgresql://… URL (default: a SQLite file in the user data directory)"
+    )
     return shared
 
 
@@ -49,6 +52,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return code
     except CommandFailed as failure:
         return _fail(failure)
+    except StoreUnavailable as unavailable:
+        return _fail(CommandFailed(str(unavailable)))
     except KeyboardInterrupt:
         print("retro: interrupted.", file=sys.stderr)
         return INTERRUPTED

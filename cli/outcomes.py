@@ -21,7 +21,8 @@ from retro.history import BadImport, NoSuchRetro, find_outcome, forget_retro, im
 from retro.nudge import unframed_items
 from retro.outcome import OUTCOME_ADAPTER, RetroOutcome
 from retro.paths import default_db_path
-from retro.sqlite_store import SqliteStore
+from retro.store import EventStore
+from retro.stores import open_store
 from server.asks import ForgetAsk, Forgotten, ImportAsk, Imported, OutcomeAsk, OutcomeResult, RetroRef
 
 _RETRO_REF: TypeAdapter[str] = TypeAdapter(RetroRef)
@@ -49,13 +50,13 @@ def add_commands(commands: Commands, db: argparse.ArgumentParser) -> None:
     importer.set_defaults(run=_import)
 
 
-def _store(args: argparse.Namespace) -> SqliteStore:
-    return SqliteStore(Path(args.db) if args.db else default_db_path())
+def _store(args: argparse.Namespace) -> EventStore:
+    return open_store(args.db or default_db_path())
 
 
 def _named_retro(
     args: argparse.Namespace,
-    act: Callable[[SqliteStore, str], RetroOutcome],
+    act: Callable[[EventStore, str], RetroOutcome],
     ask: Callable[[RemoteServer, str], RetroOutcome],
 ) -> RetroOutcome:
     """`act` on the retro that `args.retro` names, in the store, or `ask` the server to; a name that fits no

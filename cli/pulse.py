@@ -29,7 +29,7 @@ from retro.pulse.report import PulseReport, pulse_report
 from retro.pulse.results import PulseResults, results
 from retro.pulse.rollups import rollup
 from retro.pulse.trend import TrendPoint, trend
-from retro.sqlite_store import SqliteStore
+from retro.store import EventStore
 from retro.text import clean_line
 from server.addresses import PublicAddress
 from server.pulse_asks import PulseCloseAsk, PulseClosed, PulseOpened, PulseTrend, PulseTrendAsk
@@ -163,7 +163,7 @@ def _when(closes_at: datetime | None) -> str:
     return closes_at.astimezone().strftime("%a %d %b %Y, %H:%M")
 
 
-def _latest_open(store: SqliteStore, team: str) -> PulseRecord:
+def _latest_open(store: EventStore, team: str) -> PulseRecord:
     opened = [record for record in store.pulses.pulses(team) if not record.closed]
     if not opened:
         raise CommandFailed(f"Team {team!r} has no open pulse; `retro pulse open --team {team!r}` opens one.")

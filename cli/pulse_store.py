@@ -1,16 +1,16 @@
 """What every `retro pulse` command starts from: the store, and the team named with --team."""
 
 import argparse
-from pathlib import Path
 
 from cli.command import CommandFailed
 from retro.paths import default_db_path
-from retro.sqlite_store import SqliteStore
+from retro.store import EventStore
+from retro.stores import open_store
 from retro.text import clean_line
 
 
-def store_of(args: argparse.Namespace) -> SqliteStore:
-    return SqliteStore(Path(args.db) if args.db else default_db_path())
+def store_of(args: argparse.Namespace) -> EventStore:
+    return open_store(args.db or default_db_path())
 
 
 def team_of(args: argparse.Namespace) -> str:
