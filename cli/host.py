@@ -1,26 +1,28 @@
-"""`retro host` (the TUI in this terminal) and `retro serve` (headless): open a retro, listen for phones."""
+"""`retro host` (the TUI in this terminal) and `retro serve` (headless): open a retro, listen for phones.
+
+Each command imports what it runs when it runs, so that `retro host` loads neither the headless server's
+service log nor the remote client, and `retro serve` never loads Textual.
+"""
 
 import argparse
 import asyncio
 from collections.abc import Callable
 from dataclasses import replace
+from typing import TYPE_CHECKING, TypeAlias
 
 from cli.catalogue import help_of
 from cli.command import CommandFailed, Commands
-from cli.config import RunConfig, run_config
 from cli.remote_host import SERVER_OPTIONS, host_remotely, server_of
-from retro.launch import NothingToResume, open_session
-from retro.session import Session
-from retro.sqlite_store import SqliteStore
-from retro.store import EventStore
-from server.answering import Limits
-from server.app import ServerConfig
-from server.headless import serve_headless
-from server.service_log import LogFormat, configure
+
+if TYPE_CHECKING:
+    from cli.config import RunConfig
+    from retro.session import Session
+    from retro.store import EventStore
+    from server.app import ServerConfig
 
 DEFAULT_PORT = 8765
 
-Listen = Callable[[Session, ServerConfig], None]
+Listen: TypeAlias = "Callable[[Session, ServerConfig], None]"
 
 
 def add_commands(commands: Commands, db: argparse.ArgumentParser) -> None:
@@ -55,6 +57,10 @@ def add_commands(commands: Commands, db: argparse.ArgumentParser) -> None:
 
 
 def _add_service_options(serve: argparse.ArgumentParser) -> None:
+    from server.answering import Limits
+    from server.app import ServerConfig
+    from server.service_log import LogFormat
+
     serve.add_argument(
         "--log-format",
         choices=[choice.value for choice in LogFormat],
@@ -84,6 +90,11 @@ def _seconds(text: str) -> float:
 
 
 def _serve_runner(args: argparse.Namespace) -> int:
+    from cli.config import run_config
+    from server.answering import Limits
+    from server.headless import serve_headless
+    from server.service_log import LogFormat, configure
+
     configure(LogFormat(args.log_format))
     config = run_config(args)
     max_open: int = args.max_open_retros
@@ -92,7 +103,7 @@ def _serve_runner(args: argparse.Namespace) -> int:
     limits = Limits(max_open_retros_per_team=max_open, max_items_per_retro=config.max_items)
     drain_seconds: float = args.drain_seconds
 
-    def headless(store: EventStore, session: Session | None, server_config: ServerConfig) -> None:
+    def headless(store: "EventStore", session: "Session | None", server_config: "ServerConfig") -> None:
         tuned = replace(server_config, drain_seconds=drain_seconds, limits=limits)
         asyncio.run(serve_headless(store, session, tuned))
 
@@ -112,8 +123,10 @@ def _hosts_own_retro(args: argparse.Namespace) -> bool:
     return bool(args.resume) or any(getattr(args, name) is not None for name in RETRO_OPTIONS)
 
 
-def _with_store(config: RunConfig, use: Callable[[SqliteStore], None]) -> int:
-    store = SqliteStore(config.db)
+def _with_store(config: "RunConfig", use: "Callable[[EventStore], None]") -> int:
+    from retro.stores import open_store
+
+    store = open_store(config.db)
     try:
         use(store)
     finally:
@@ -122,13 +135,15 @@ def _with_store(config: RunConfig, use: Callable[[SqliteStore], None]) -> int:
 
 
 def _host_runner(args: argparse.Namespace) -> int:
+    from cli.config import run_config
+
     server = server_of(args)
     if server is not None:
         return host_remotely(args, server)
     return _run(run_config(args), _in_this_terminal)
 
 
-def _in_this_terminal(session: Session, server_config: ServerConfig) -> None:
+def _in_this_terminal(session: "Session", server_config: "ServerConfig") -> None:
     from tui.app import RetroApp  # Textual loads only here, so every other command stays headless
     from tui.hosting import EmbeddedHost
 
@@ -138,17 +153,27 @@ def _in_this_terminal(session: Session, server_config: ServerConfig) -> None:
         raise CommandFailed(code=app.return_code)  # the app has said why, in one line
 
 
-def _headless(session: Session, server_config: ServerConfig) -> None:
+def _headless(session: "Session", server_config: "ServerConfig") -> None:
+    from server.headless import serve_headless
+
     asyncio.run(serve_headless(session.store, session, server_config))
 
 
 def _runner(listen: Listen) -> Callable[[argparse.Namespace], int]:
-    return lambda args: _run(run_config(args), listen)
+    def run(args: argparse.Namespace) -> int:
+        from cli.config import run_config
+
+        return _run(run_config(args), listen)
+
+    return run
 
 
-def _run(config: RunConfig, listen: Listen) -> int:
+def _run(config: "RunConfig", listen: Listen) -> int:
+    from retro.launch import NothingToResume, open_session
+    from retro.stores import open_store
+
     template, settings = config.template_chosen(), config.settings()
-    store = SqliteStore(config.db)
+    store = open_store(config.db)
     try:
         if config.keep is not None:
             store.set_retention(config.team, config.keep)
@@ -169,7 +194,7 @@ def _run(config: RunConfig, listen: Listen) -> int:
     return 0
 
 
-def _listen(listen: Callable[[], None], server_config: ServerConfig) -> None:
+def _listen(listen: Callable[[], None], server_config: "ServerConfig") -> None:
     try:
         listen()
     except OSError as exc:
@@ -177,7 +202,9 @@ def _listen(listen: Callable[[], None], server_config: ServerConfig) -> None:
         raise CommandFailed(f"cannot listen on {where}: {exc.strerror}") from exc
 
 
-def _server_config(config: RunConfig, session: Session | None) -> ServerConfig:
+def _server_config(config: "RunConfig", session: "Session | None") -> "ServerConfig":
+    from server.app import ServerConfig
+
     remembered = session.record.port if session is not None else None
     port = config.port if config.port is not None else remembered or DEFAULT_PORT
     return ServerConfig(

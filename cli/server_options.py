@@ -6,12 +6,16 @@
 - The operator's token: `--operator-token`, else `RETRO_OPERATOR_TOKEN`; never kept.
 """
 
+from __future__ import annotations
+
 import argparse
 import os
+from typing import TYPE_CHECKING
 
 from cli.command import CommandFailed
-from cli.logins import logins_path, read_logins
-from cli.remote import RemoteServer, ServerAddress, checked_token, server_address
+
+if TYPE_CHECKING:
+    from cli.remote import RemoteServer, ServerAddress
 
 SERVER_VARIABLE = "RETRO_SERVER"
 TOKEN_VARIABLE = "RETRO_TOKEN"
@@ -50,6 +54,8 @@ def chosen_server(args: argparse.Namespace) -> ServerAddress | None:
 
 def server_given(given: str | None, given_by: str) -> ServerAddress | None:
     """The server named by an option or argument (`given_by`), else by `RETRO_SERVER`; None if neither."""
+    from cli.remote import server_address
+
     if given is not None:
         return server_address(given, given_by)
     from_environment = os.environ.get(SERVER_VARIABLE)
@@ -65,6 +71,8 @@ def required_server(given: str | None, given_by: str) -> ServerAddress:
 
 def token_given(given: str | None, given_by: str, variable: str) -> str | None:
     """The token in the option (`given_by`), else in the environment `variable`; None if neither."""
+    from cli.remote import checked_token
+
     if given is not None:
         return checked_token(given, given_by)
     from_environment = os.environ.get(variable)
@@ -73,6 +81,8 @@ def token_given(given: str | None, given_by: str, variable: str) -> str | None:
 
 def team_token(args: argparse.Namespace, server: ServerAddress) -> str:
     """The team's token for `server`: `--token`, else `RETRO_TOKEN`, else the login kept for it."""
+    from cli.logins import logins_path, read_logins
+
     token = token_given(args.token, "--token", TOKEN_VARIABLE) or read_logins(logins_path()).get(server.web)
     if token is None:
         raise CommandFailed(
@@ -96,9 +106,13 @@ def operator_token(args: argparse.Namespace) -> str:
 
 def team_server(args: argparse.Namespace) -> RemoteServer | None:
     """The server this command runs against with the team's token, not yet connected; None to stay local."""
+    from cli.remote import RemoteServer
+
     server = chosen_server(args)
     return RemoteServer(server, team_token(args, server)) if server is not None else None
 
 
 def operator_server(args: argparse.Namespace) -> RemoteServer:
+    from cli.remote import RemoteServer
+
     return RemoteServer(required_server(args.server, "--server"), operator_token(args))

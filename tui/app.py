@@ -2,10 +2,15 @@
 
 `RetroApp(EmbeddedHost(session, config))` hosts the retro in this process (`retro host`);
 `RetroApp(RemoteHost(url, token, ask))` runs it on a `retro serve` elsewhere. Both link the same way.
+
+The lobby comes first: the board, its panels, the dialogs and the exports load once the QR code is on
+screen, or when a key first needs them, so that phones can join as soon as possible.
 """
 
+import asyncio
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.reactive import var
@@ -16,20 +21,19 @@ from retro.phases import Phase
 from server.asks import Trend, TrendAsk
 from server.protocol import FacilitatorMessage
 from tui.board_data import BoardData
-from tui.dialogs.action_form import ActionFormScreen
 from tui.dialogs.confirm import ConfirmScreen
-from tui.dialogs.help import HelpScreen
 from tui.export_flow import ExportFlow
 from tui.host import Host
 from tui.keymap import APP_BINDINGS
 from tui.link import Refused
 from tui.messages import ActionFormRequested, RunCommand, ScreeningRequested
 from tui.phase_moves import backward_target, confirmation, forward_target
-from tui.screens.board import BoardScreen
 from tui.screens.connecting import ConnectingScreen
 from tui.screens.lobby import LobbyScreen
-from tui.screens.screening import ScreeningScreen
 from tui.wording import LOCK_CONFIRM, NEW_LINK_CONFIRM, SCREENING_CONFIRM, action_saved
+
+if TYPE_CHECKING:
+    from tui.screens.board import BoardScreen
 
 NAVIGATION = {"show_lobby", "show_board", "next_phase", "previous_phase", "export", "help"}
 """App keys that would pull a screen out from under an open dialog; quiet while one is open."""
@@ -47,6 +51,8 @@ class RetroApp(ExportFlow):
         self.last_export: Path | None = None
         self._earlier_trend: tuple[float | None, ...] = ()
         """Earlier retros' check-in means: asked once, since they cannot change during this retro."""
+        self._trend_known = asyncio.Event()
+        """Set once the earlier check-ins are in (or there are none to ask for): the board waits for it."""
         self._lobby: LobbyScreen | None = None
         self._board: BoardScreen | None = None
 
@@ -87,19 +93,30 @@ class RetroApp(ExportFlow):
 
     @work(exclusive=True, group="opening", exit_on_error=False)
     async def _open_screens(self) -> None:
-        """Once the first view is in: the team's earlier check-ins, then the lobby instead of 'Connecting'."""
+        """Once the first view is in: the lobby instead of 'Connecting', then the team's earlier check-ins
+        and the board, which the lobby does not show."""
+        self._lobby = LobbyScreen(self.view.board)
+        self.install_screen(self._lobby, "lobby")
+        self.refresh_views()
+        await self.switch_screen("lobby")
         if self.view.board.team and self.link is not None:
             try:
                 trend = await self.link.ask(TrendAsk())
             except Refused:
                 trend = None
             self._earlier_trend = trend.means if isinstance(trend, Trend) else ()
-        self._lobby = LobbyScreen(self.view.board)
-        self._board = BoardScreen(self.view.board, clock=self.now)
-        self.install_screen(self._lobby, "lobby")
-        self.install_screen(self._board, "board")
+        self._trend_known.set()
         self.refresh_views()
-        await self.switch_screen("lobby")
+        self.call_after_refresh(self._board_screen)
+
+    def _board_screen(self) -> "BoardScreen":
+        """The board, built the first time it is needed."""
+        if self._board is None:
+            from tui.screens.board import BoardScreen
+
+            self._board = BoardScreen(self.view.board, clock=self.now)
+            self.install_screen(self._board, "board")
+        return self._board
 
     def refresh_views(self) -> None:
         if self.facilitator is None or not self.is_running:
@@ -120,6 +137,8 @@ class RetroApp(ExportFlow):
 
     @on(ActionFormRequested)
     def open_action_form(self, message: ActionFormRequested) -> None:
+        from tui.dialogs.action_form import ActionFormScreen
+
         topics = [(topic.topic_id, topic.title) for topic in self.view.board.topics]
         self.push_screen(
             ActionFormScreen(
@@ -140,7 +159,7 @@ class RetroApp(ExportFlow):
         return next(screen for screen in reversed(self.screen_stack) if not screen.is_modal)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if self._board is None:
+        if self._lobby is None:
             return action == "quit"  # Nothing to drive until the server has sent the retro.
         if action in NAVIGATION and self.screen.is_modal:
             return False
@@ -151,28 +170,35 @@ class RetroApp(ExportFlow):
             if action != "new_join_link":
                 return board.joining_locked is (action == "open_joining")
         if action == "show_board":
-            return not isinstance(self.base_screen, BoardScreen)
+            return self._board is None or self.base_screen is not self._board
         if action == "show_lobby":
             return not isinstance(self.base_screen, LobbyScreen)
         if action in {"next_phase", "previous_phase"}:
             return board.phase is not Phase.ENDED
         return True
 
-    def _show(self, name: str) -> None:
+    async def _show(self, name: str) -> None:
         """Switch to the lobby or the board, closing the screening screen first if it is open."""
+        from tui.screens.screening import ScreeningScreen
+
+        if name == "board":
+            await self._trend_known.wait()
+            self._board_screen()
         while isinstance(self.screen, ScreeningScreen):
             self.pop_screen()
         if self.screen is not self.get_screen(name):
             self.switch_screen(name)
         self.refresh_bindings()
 
-    def action_show_lobby(self) -> None:
-        self._show("lobby")
+    async def action_show_lobby(self) -> None:
+        await self._show("lobby")
 
-    def action_show_board(self) -> None:
-        self._show("board")
+    async def action_show_board(self) -> None:
+        await self._show("board")
 
     def action_help(self) -> None:
+        from tui.dialogs.help import HelpScreen
+
         self.push_screen(HelpScreen())
 
     def action_next_phase(self) -> None:
@@ -206,7 +232,7 @@ class RetroApp(ExportFlow):
 
     def _change_phase(self, target: Phase) -> None:
         def moved() -> None:
-            self._show("board")
+            self.call_later(self._show, "board")
             self.notify(f"Now: {target.label}")
 
         self.send(ChangePhase(to=target), then=moved)
@@ -216,6 +242,8 @@ class RetroApp(ExportFlow):
         """Item text comes on screen only once the facilitator says the screen is private."""
 
         def answered(private: bool | None) -> None:
+            from tui.screens.screening import ScreeningScreen
+
             if private:
                 self.push_screen(ScreeningScreen())
 

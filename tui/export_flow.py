@@ -2,22 +2,24 @@
 
 The outcome comes from the server as the team keeps it, asked for when the dialog opens and again once a
 format is chosen, so that the export holds what happened while the dialog was open.
+
+The exports (and their calendar and PDF libraries) load when the export key is first pressed.
 """
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.worker import Worker, WorkerState
 
-from retro.exports.markdown import render_markdown
-from retro.nudge import unframed_items
 from retro.outcome import RetroOutcome
 from server.asks import OutcomeAsk, OutcomeResult
 from server.protocol import RefusalCode
-from tui.dialogs.export import ExportScreen
-from tui.exporting import COPY_MARKDOWN, EXPORT_CHOICES, ExportChoice, export_error, write_choice
 from tui.link import Refused
 from tui.linked import NOT_LINKED, LinkedApp
+
+if TYPE_CHECKING:
+    from tui.exporting import ExportChoice
 
 
 class ExportFlow(LinkedApp):
@@ -36,6 +38,9 @@ class ExportFlow(LinkedApp):
 
     @work(exclusive=True, group="export-dialog", exit_on_error=False)
     async def _open_dialog(self) -> None:
+        from retro.nudge import unframed_items
+        from tui.dialogs.export import ExportScreen
+
         outcome = await self._outcome()
         if outcome is not None:
             self.push_screen(ExportScreen(unframed_items(outcome.item_texts)), self._export_chosen)
@@ -46,6 +51,9 @@ class ExportFlow(LinkedApp):
 
     @work(exclusive=True, group="export-outcome", exit_on_error=False)
     async def _export(self, key: str) -> None:
+        from retro.exports.markdown import render_markdown
+        from tui.exporting import COPY_MARKDOWN, EXPORT_CHOICES
+
         outcome = await self._outcome()
         if outcome is None:
             return
@@ -69,7 +77,9 @@ class ExportFlow(LinkedApp):
         return answer.outcome if isinstance(answer, OutcomeResult) else None
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="export")
-    def _write_export(self, outcome: RetroOutcome, choice: ExportChoice) -> Path:
+    def _write_export(self, outcome: RetroOutcome, choice: "ExportChoice") -> Path:
+        from tui.exporting import write_choice
+
         return write_choice(outcome, choice, self.export_dir)
 
     @on(Worker.StateChanged)
@@ -78,6 +88,8 @@ class ExportFlow(LinkedApp):
         if worker.group != "export":
             return
         if event.state is WorkerState.ERROR:
+            from tui.exporting import export_error
+
             self.notify(export_error(worker.error), title="Export failed", severity="error", markup=False)
         elif event.state is WorkerState.SUCCESS and isinstance(worker.result, Path):
             self.last_export = worker.result

@@ -1,6 +1,7 @@
 """A QR code drawn with half-block characters, always dark modules on a light ground.
 
-The same link can be drawn in a few sizes: the lobby picks the most robust one that fits the window.
+The same link can be drawn in a few sizes: the lobby picks the most robust one that fits the window. Each
+size's measurements come cheaply from the code's version; a size is drawn only when it is shown.
 """
 
 from dataclasses import dataclass
@@ -56,6 +57,16 @@ def drawings(data: str) -> list[list[str]]:
     return [half_block_lines(qr_matrix(data, size)) for size in SIZES] if data else []
 
 
+def drawn_dimensions(data: str, size: QrSize) -> tuple[int, int]:
+    """Columns and text lines of the code for `data` in `size`, without making it: the version the data
+    needs fixes its modules (4 per version, plus 17), and the quiet zone goes round them."""
+    code = qrcode.QRCode(error_correction=size.error_correction, border=size.quiet_zone)
+    code.add_data(data)
+    code.best_fit()
+    modules = code.version * 4 + 17 + 2 * size.quiet_zone
+    return modules, (modules + 1) // 2
+
+
 class QrCode(Widget):
     DEFAULT_CSS = """
     QrCode { width: auto; height: auto; }
@@ -63,7 +74,9 @@ class QrCode(Widget):
 
     def __init__(self, data: str = "", *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._drawings: list[list[str]] = []
+        self._dimensions: list[tuple[int, int]] = []
+        self._drawings: dict[int, list[str]] = {}
+        """The sizes drawn so far, by index in SIZES."""
         self._size_index = 0
         self.data = data
 
@@ -74,12 +87,17 @@ class QrCode(Widget):
 
     @property
     def _drawn(self) -> list[str]:
-        return self._drawings[self._size_index] if self._drawings else []
+        if not self._data:
+            return []
+        if self._size_index not in self._drawings:
+            matrix = qr_matrix(self._data, SIZES[self._size_index])
+            self._drawings[self._size_index] = half_block_lines(matrix)
+        return self._drawings[self._size_index]
 
     @property
     def dimensions(self) -> list[tuple[int, int]]:
         """Columns and rows of the code in each of SIZES, most robust first."""
-        return [(len(lines[0]), len(lines)) for lines in self._drawings]
+        return list(self._dimensions)
 
     @property
     def data(self) -> str:
@@ -88,7 +106,8 @@ class QrCode(Widget):
     @data.setter
     def data(self, value: str) -> None:
         self._data = value
-        self._drawings = drawings(value)
+        self._dimensions = [drawn_dimensions(value, size) for size in SIZES] if value else []
+        self._drawings = {}
         self._size_index = 0
         self.refresh(layout=True)
 
