@@ -30,6 +30,7 @@ class Database:
         """The connection; a new one when the server dropped the last one between two transactions (never
         inside one, whose writes would otherwise land outside it)."""
         if self._connection.closed and not self.in_transaction:
+            self._connection.close()  # releases what is left of the broken one
             self._connection = connect(self.url)
         return self._connection
 
@@ -95,9 +96,9 @@ def where(url: str) -> str:
 
 
 def _reason(error: Exception, url: str) -> str:
-    """The server's own words, last line, without anything the URL's credentials held."""
+    """The server's own words, first line, without anything the URL's credentials held."""
     lines = [line.strip() for line in str(error).splitlines() if line.strip()]
-    reason = lines[-1] if lines else type(error).__name__
+    reason = lines[0].removeprefix("connection failed: ") if lines else type(error).__name__
     try:
         parts = urlsplit(url)
         secrets = [url, parts.password or "", parts.username or ""]

@@ -33,7 +33,11 @@ _RETRO_TABLES = ("events", "applied_messages", "phones", "retired_tokens", "retr
 class PostgresStore:
     def __init__(self, url: str) -> None:
         self._database = Database(url)
-        migrate(self._database.db)
+        try:
+            migrate(self._database.db)
+        except BaseException:
+            self._database.close()
+            raise
         self.pulses = PostgresPulses(self._database)
         """The team's pulses, in the same database (retro.pulse)."""
 
