@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, TypeAlias
 
 from cli.catalogue import help_of
 from cli.command import CommandFailed, Commands
+from cli.loading import load_for_good
 from cli.remote_host import SERVER_OPTIONS, host_remotely, server_of
 
 if TYPE_CHECKING:
@@ -23,6 +24,9 @@ if TYPE_CHECKING:
 DEFAULT_PORT = 8765
 
 Listen: TypeAlias = "Callable[[Session, ServerConfig], None]"
+
+HOSTING_MODULES = ("cli.config", "retro.launch", "retro.sqlite_store", "server.app", "tui.app", "tui.hosting")
+"""What `retro host` runs on this machine: loaded in one go, before the store is opened."""
 
 
 def add_commands(commands: Commands, db: argparse.ArgumentParser) -> None:
@@ -135,11 +139,12 @@ def _with_store(config: "RunConfig", use: "Callable[[EventStore], None]") -> int
 
 
 def _host_runner(args: argparse.Namespace) -> int:
-    from cli.config import run_config
-
     server = server_of(args)
     if server is not None:
         return host_remotely(args, server)
+    load_for_good(HOSTING_MODULES)
+    from cli.config import run_config
+
     return _run(run_config(args), _in_this_terminal)
 
 
