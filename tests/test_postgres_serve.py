@@ -3,7 +3,6 @@ retro from Write to Ended for six phones and the facilitator; then `retro histor
 it from the same database, and a database that cannot be reached fails in one line without the password."""
 
 from pathlib import Path
-from typing import cast
 
 import pytest
 
@@ -30,9 +29,7 @@ from tests.support.whole_retro import (
 async def test_a_retro_runs_to_its_end_on_postgres_and_the_history_and_export_read_it(
     postgres_url: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    process, printed = start_serve(
-        cast(Path, postgres_url), "--port", "0", "--title", "Sprint 42", "--team", TEAM
-    )
+    process, printed = start_serve(postgres_url, "--port", "0", "--title", "Sprint 42", "--team", TEAM)
     clients: list[Client] = []
     try:
         url = printed["Facilitator URL"]

@@ -14,10 +14,11 @@ start); without one, only the server URL."""
 
 
 def start_serve(
-    db: Path, *extra: str, retro: list[str] = RETRO, own_retro: bool = True
+    db: Path | str, *extra: str, retro: list[str] = RETRO, own_retro: bool = True
 ) -> tuple[subprocess.Popen[str], dict[str, str]]:
     """`retro serve` on loopback; with its own retro (`--title`, unless `--resume` or `--title` is given)
-    unless `own_retro` is False. Returns the process and what it printed, by label."""
+    unless `own_retro` is False. `db` is a SQLite file or a PostgreSQL URL. Returns the process and what it
+    printed, by label."""
     titled = "--title" in extra or "--resume" in extra
     own = ["--title", "Team retro"] if own_retro and not titled else []
     process = subprocess.Popen(
