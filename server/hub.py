@@ -8,6 +8,8 @@ Presence (server.presence) is computed here, from ballots kept in memory only.
 """
 
 import asyncio
+from collections import Counter
+from contextlib import suppress
 from datetime import datetime
 
 from websockets.asyncio.server import ServerConnection, broadcast
@@ -37,14 +39,19 @@ class Hub:
         self.session = session
         self._participants: dict[ServerConnection, str | None] = {}
         """Each phone's connection and its ballot pseudonym (None for a phone that joined after the end)."""
+        self._tabs: Counter[str] = Counter()
+        """Connections open now per ballot: the phones joined now are its keys."""
+        self._late = 0
+        """Connections of phones that joined after the end."""
         self._facilitators: set[ServerConnection] = set()
         self._patching: set[ServerConnection] = set()
         """Phones that said hello with `patches`: versioned boards and patches, not a board per change."""
         self._written: set[str] = set()
         self._dirty = asyncio.Event()
+        self._change_arrived = asyncio.Event()
         self._board_dirty = True
         self._facilitators_dirty = False
-        self._whole_dirty = False
+        self._whole_wanted = asyncio.Event()
         """Clients that do not apply patches get the whole board after a join or a leave too, as before."""
         self._versions = BoardVersions()
         self._seal = HeldSeal()
@@ -58,12 +65,11 @@ class Hub:
     @property
     def phones_in(self) -> int:
         """What the cap on phones counts: phones joined now, and each connection that joined after the end."""
-        late = sum(1 for ballot in self._participants.values() if ballot is None)
-        return len(self._joined()) + late
+        return len(self._tabs) + self._late
 
     @property
     def presence(self) -> Presence:
-        return Presence.of(self._joined(), self._written, self.session.voters())
+        return Presence.of(self._tabs, self._written, self.session.voters())
 
     @property
     def join_path(self) -> str:
@@ -92,6 +98,10 @@ class Hub:
         if ballot is not None:
             self.remember_phone(ballot)
         self._participants[connection] = ballot
+        if ballot is None:
+            self._late += 1
+        else:
+            self._tabs[ballot] += 1
         if patches:
             self._patching.add(connection)
         if wrote and ballot is not None:
@@ -109,8 +119,16 @@ class Hub:
     def remove(self, connection: ServerConnection) -> None:
         self._facilitators.discard(connection)
         self._patching.discard(connection)
-        if self._participants.pop(connection, "absent") != "absent":
-            self._presence_changed()
+        if connection not in self._participants:
+            return
+        ballot = self._participants.pop(connection)
+        if ballot is None:
+            self._late -= 1
+        else:
+            self._tabs[ballot] -= 1
+            if not self._tabs[ballot]:
+                del self._tabs[ballot]
+        self._presence_changed()
 
     def board_json(self, connection: ServerConnection | None = None) -> str:
         """The whole board as this connection takes it: versioned for a phone that applies patches. The
@@ -137,18 +155,39 @@ class Hub:
         ).model_dump_json()
 
     async def run(self) -> None:
+        await asyncio.gather(self._fan_out(), self._whole_boards())
+
+    async def _fan_out(self) -> None:
         while True:
             await self._dirty.wait()
             self._dirty.clear()
+            changed = self._board_dirty or self._all_ballots_dirty or bool(self._dirty_ballots)
             self.flush()
-            await asyncio.sleep(FLUSH_SECONDS)  # whatever changes meanwhile goes out together, next
+            if changed:
+                await asyncio.sleep(FLUSH_SECONDS)  # whatever changes meanwhile goes out together, next
+            else:
+                await self._presence_window()
+
+    async def _presence_window(self) -> None:
+        """After telling presence alone: more presence waits FLUSH_SECONDS, but a change goes out at once."""
+        self._change_arrived.clear()
+        with suppress(TimeoutError):
+            async with asyncio.timeout(FLUSH_SECONDS):
+                await self._change_arrived.wait()
+
+    async def _whole_boards(self) -> None:
+        """Clients that do not apply patches: the whole board FLUSH_SECONDS after a change, as before."""
+        while True:
+            await self._whole_wanted.wait()
+            await asyncio.sleep(FLUSH_SECONDS)
+            self._whole_wanted.clear()
+            if self._board_dirty:
+                self._publish_board()
+            self._send_whole(self.session.clock())
 
     def flush(self) -> None:
         if self._board_dirty:
             self._publish_board()
-        elif self._whole_dirty:
-            self._send_whole(self.session.clock())
-        self._whole_dirty = False
         if self._facilitators_dirty and self._facilitators:
             broadcast(self._facilitators, self.facilitator_json())
         self._facilitators_dirty = False
@@ -161,11 +200,15 @@ class Hub:
         patch = self._versions.publish(self._board_body(), now)
         if patch is not None and self._patching:
             broadcast([connection for connection in self._patching if connection is not joining], patch)
-        self._send_whole(now, joining)
+        self._want_whole()
 
-    def _send_whole(self, now: datetime, joining: ServerConnection | None = None) -> None:
+    def _want_whole(self) -> None:
         if len(self._patching) < len(self._participants):
-            whole = [c for c in self._participants if c not in self._patching and c is not joining]
+            self._whole_wanted.set()
+
+    def _send_whole(self, now: datetime) -> None:
+        if len(self._patching) < len(self._participants):
+            whole = [c for c in self._participants if c not in self._patching]
             broadcast(whole, self._versions.unversioned(now))
 
     def _board_body(self) -> dict[str, Json]:
@@ -177,9 +220,6 @@ class Hub:
             "notice_nonce": nonce,
             "held_notices": [notice.model_dump(mode="json") for notice in notices],
         }
-
-    def _joined(self) -> set[str]:
-        return {ballot for ballot in self._participants.values() if ballot is not None}
 
     def _flush_private(self) -> None:
         if self.session.closed:
@@ -203,13 +243,14 @@ class Hub:
                 self._all_ballots_dirty = True
         self._board_dirty = self._facilitators_dirty = True
         self._dirty.set()
+        self._change_arrived.set()
 
     def _presence_changed(self) -> None:
+        """Listeners hear of every change; facilitators at the next flush, coalesced."""
         if self._presence_listeners:
             presence = self.presence
             for listener in self._presence_listeners:
                 listener(presence)
         self._facilitators_dirty |= bool(self._facilitators)
-        self._whole_dirty |= len(self._patching) < len(self._participants)
-        if self._facilitators_dirty or self._whole_dirty:
-            self._dirty.set()
+        self._want_whole()
+        self._dirty.set()
