@@ -73,3 +73,15 @@ def test_the_acks_bench_in_quick_mode_prints_its_table_with_numbers() -> None:
     assert re.search(rf"^\| add_item ack, p50 \(ms\) {numbers}", table, re.MULTILINE), table
     pattern = rf"^\| add_item ack, p99 \(ms\) {numbers} ≤ 2\.0 \| (PASS|FAIL) \|$"
     assert re.search(pattern, table, re.MULTILINE), table
+
+
+def test_the_startup_bench_in_quick_mode_prints_its_table_with_numbers() -> None:
+    table = run_bench("bench.startup")
+    measures = (
+        ('`retro --help` vs `python -c "import textual"`', r"0\.5"),
+        ("`retro host` to its QR code vs a Textual hello world", r"1\.3"),
+    )
+    for measure, target in measures:
+        times = r"\d+ \| \d+ \| \d+\.\d\d"
+        pattern = rf"^\| {re.escape(measure)} \| {times} \| {times} \| ≤ {target} \| (PASS|FAIL) \|$"
+        assert re.search(pattern, table, re.MULTILINE), table
