@@ -2,25 +2,29 @@
 
 import secrets
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from retro.actors import Actor
+from retro.actors import Actor, Facilitator
 from retro.builtin_templates import DEFAULT_TEMPLATE
-from retro.commands import AddItem, Command
+from retro.commands import AddItem, ChangePhase, Command
+from retro.errors import RuleViolation
 from retro.events import Event, ItemAdded, JoinTokenRotated, RetroStarted, ReviewItem
+from retro.phases import Phase
 from retro.pulse.glance import PulseGlance
 from retro.records import RetroRecord
 from retro.rules import decide
 from retro.secrets import new_id, new_key, new_token, pseudonym
 from retro.settings import RetroSettings
 from retro.state import RetroState, replay
-from retro.store import EventStore
+from retro.store import EventStore, SequenceConflict
 from retro.templates import Template
 
 Listener = Callable[[list[Event]], None]
 Clock = Callable[[], datetime]
+MAX_ATTEMPTS = 8
+"""How many times a command is decided again when other processes keep appending first."""
 Erasure = Callable[[EventStore, str, RetroState], None]
 """What an ended retro's erasure does, given the store, the retro's id and its state: one single step."""
 
@@ -52,10 +56,13 @@ class Session:
         state: RetroState,
         clock: Clock = utc_now,
         erase: Erasure = forget_who_is_who,
+        seq: int | None = None,
     ) -> None:
         self.store = store
         self.record = record
         self.state = state
+        self.seq = store.last_seq(record.retro_id) if seq is None else seq
+        """The sequence of the last event applied to `state`: what the next append must follow."""
         self.clock = clock
         self._erase = erase
         self._listeners: list[Listener] = []
@@ -99,7 +106,7 @@ class Session:
             pulse=pulse,
         )
         store.create_retro(record, [started])
-        return cls(store, record, replay(record.retro_id, [started]), clock, erase)
+        return cls(store, record, replay(record.retro_id, [started]), clock, erase, seq=1)
 
     @classmethod
     def resume(
@@ -109,7 +116,9 @@ class Session:
         clock: Clock = utc_now,
         erase: Erasure = forget_who_is_who,
     ) -> "Session":
-        session = cls(store, record, replay(record.retro_id, store.events(record.retro_id)), clock, erase)
+        numbered = store.events_since(record.retro_id, 0)
+        state = replay(record.retro_id, [event for _, event in numbered])
+        session = cls(store, record, state, clock, erase, seq=numbered[-1][0] if numbered else 0)
         session._forget_if_ended()
         return session
 
@@ -117,35 +126,90 @@ class Session:
         """Validate, persist durably, apply, notify. Raises RuleViolation when a rule says no.
 
         The events, a new join link and the erasure at the end are written as one step of the store. Inside
-        a store group (retro.commit_group) they become durable with the group, in its one sync."""
-        if message_id is not None and self.store.was_applied(self.record.retro_id, message_id):
-            return Outcome(events=[], duplicate=True, item_id=self._item_added_before(command))
-        events = decide(self.state, actor, command, self.clock())
-        try:
-            with self.store.group():
-                if not self.store.append(self.record.retro_id, events, message_id):
-                    return Outcome(events=[], duplicate=True, item_id=self._item_added_before(command))
-                for event in events:
-                    self.state.apply(event)
-                    if isinstance(event, JoinTokenRotated):
-                        self._rotate_join_token()
-                self._forget_if_ended()
-        except Exception:
+        a store group (retro.commit_group) they become durable with the group, in its one sync. The events
+        are written only on top of the sequence this session has applied: when another process appended
+        first, the session catches up and decides the command again, against what is now the retro."""
+        for _ in range(MAX_ATTEMPTS):
+            if message_id is not None and self.store.was_applied(self.record.retro_id, message_id):
+                return self._duplicate(command)
+            events = decide(self.state, actor, command, self.clock())
+            try:
+                with self.store.group():
+                    if not self.store.append(self.record.retro_id, events, message_id, after=self.seq):
+                        return self._duplicate(command)
+                    self._apply(events)
+                    self._forget_if_ended()
+            except SequenceConflict:
+                self.catch_up()
+                continue
+            except Exception:
+                self.reload()
+                raise
+            self._notify(events)
+            added = next((event.item_id for event in events if isinstance(event, ItemAdded)), None)
+            return Outcome(events=events, item_id=added)
+        raise SequenceConflict(self.record.retro_id, self.seq, self.store.last_seq(self.record.retro_id))
+
+    def catch_up(self) -> list[Event]:
+        """Apply what other processes appended after this session's sequence, take the record as the store
+        now has it (a new join link, the end) and tell subscribers, as after a change made here. An end made
+        elsewhere rewrote the log as its erasure keeps it: the session then reads it all again. Returns the
+        events it applied (none after a reload)."""
+        retro_id = self.record.retro_id
+        news = self.store.events_since(retro_id, self.seq)
+        record = self.store.record(retro_id)  # after the events: an end committed before them shows here
+        if record is None:
+            self._end_here()
+            return []
+        if record.closed and not self.closed:
             self.reload()
-            raise
+            return []
+        if not news:
+            return []
+        for number, event in news:
+            self.state.apply(event)
+            self.seq = number
+        self.record = record
+        events = [event for _, event in news]
         self._notify(events)
-        added = next((event.item_id for event in events if isinstance(event, ItemAdded)), None)
-        return Outcome(events=events, item_id=added)
+        return events
+
+    def _end_here(self) -> None:
+        """Another process ended the retro and forgot it all but its outcome (a team that keeps only
+        outcomes): end it in memory as its end did, from the state caught up until then."""
+        if not self.state.ended:
+            with suppress(RuleViolation):
+                for event in decide(self.state, Facilitator(), ChangePhase(to=Phase.ENDED), self.clock()):
+                    self.state.apply(event)
+        self.record = self.record.model_copy(update={"retro_key": None, "closed": True})
+        self._notify([])
+
+    def _apply(self, events: list[Event]) -> None:
+        for event in events:
+            self.state.apply(event)
+            self.seq += 1
+            if isinstance(event, JoinTokenRotated):
+                self._rotate_join_token()
+
+    def _duplicate(self, command: Command) -> Outcome:
+        """The message was applied before, here or by another process: what it did is caught up first."""
+        self.catch_up()
+        return Outcome(events=[], duplicate=True, item_id=self._item_added_before(command))
 
     def reload(self) -> None:
         """Back to what the store holds, after writes that did not become durable (their step or their group
-        was rolled back); subscribers are told to look again."""
+        was rolled back), or after a change made elsewhere rewrote the log; subscribers are told to look
+        again."""
         record = self.store.record(self.record.retro_id)
         if record is not None:
             self.record = record
-        self.state = replay(self.record.retro_id, self.store.events(self.record.retro_id))
+        self._load(self.store.events_since(self.record.retro_id, 0))
         self._remembered.clear()
         self._notify([])
+
+    def _load(self, numbered: list[tuple[int, Event]]) -> None:
+        self.state = replay(self.record.retro_id, [event for _, event in numbered])
+        self.seq = numbered[-1][0] if numbered else 0
 
     @contextmanager
     def notifications_held(self) -> Iterator[None]:
@@ -183,6 +247,7 @@ class Session:
             return
         self._erase(self.store, self.record.retro_id, self.state)
         self.record = self.record.model_copy(update={"retro_key": None, "closed": True})
+        self.seq = self.store.last_seq(self.record.retro_id)  # the erasure numbered the log afresh
 
     def pseudonym_for(self, participant_secret: str) -> str | None:
         """None once the retro has ended: nobody can act as a participant any more."""

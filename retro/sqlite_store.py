@@ -13,7 +13,7 @@ from retro.pulse.sqlite_pulses import PULSE_SCHEMA, SqlitePulses, upgrade_pulses
 from retro.records import RetroRecord
 from retro.sqlite_erasure import hide_writing_order, keep_only_final_texts
 from retro.sqlite_steps import Transaction, compact
-from retro.store import RegisteredTeam, StoredCredential
+from retro.store import RegisteredTeam, SequenceConflict, StoredCredential
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS retros (
@@ -125,7 +125,9 @@ class SqliteStore:
             )
             self._insert_events(record.retro_id, first_events)
 
-    def append(self, retro_id: str, events: list[Event], message_id: str | None) -> bool:
+    def append(
+        self, retro_id: str, events: list[Event], message_id: str | None, after: int | None = None
+    ) -> bool:
         with self._transaction():
             if message_id is not None:
                 inserted = self._db.execute(
@@ -134,6 +136,8 @@ class SqliteStore:
                 )
                 if inserted.rowcount == 0:
                     return False
+            if after is not None and (found := self.last_seq(retro_id)) != after:
+                raise SequenceConflict(retro_id, after, found)
             self._insert_events(retro_id, events)
         return True
 

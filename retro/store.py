@@ -19,6 +19,16 @@ class StoredCredential(NamedTuple):
     """True once the credential or its team has been revoked."""
 
 
+class SequenceConflict(Exception):
+    """Another writer (another process on the same database) appended to the retro's log after the sequence
+    this append expected to follow: nothing was written; catch up and decide again."""
+
+    def __init__(self, retro_id: str, expected: int, found: int) -> None:
+        super().__init__(f"retro {retro_id}: expected to follow event {expected}, the log is at {found}")
+        self.expected = expected
+        self.found = found
+
+
 class RegisteredTeam(NamedTuple):
     team: str
     created_on: date
@@ -40,8 +50,12 @@ class EventStore(Protocol):
 
     def create_retro(self, record: RetroRecord, first_events: list[Event]) -> None: ...
 
-    def append(self, retro_id: str, events: list[Event], message_id: str | None) -> bool:
-        """Append durably, once per message id. Returns False when the message id was already applied."""
+    def append(
+        self, retro_id: str, events: list[Event], message_id: str | None, after: int | None = None
+    ) -> bool:
+        """Append durably, once per message id. Returns False when the message id was already applied
+        (whichever process applied it). Given `after`, the sequence the caller has applied, the events are
+        written only on top of it: raises SequenceConflict, writing nothing, when the log has moved on."""
         ...
 
     def was_applied(self, retro_id: str, message_id: str) -> bool: ...

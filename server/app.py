@@ -10,6 +10,7 @@ import logging
 import random
 import secrets
 import ssl
+from contextlib import suppress
 from dataclasses import dataclass
 
 from websockets.asyncio.server import Server, ServerConnection, serve
@@ -23,6 +24,7 @@ from server.addresses import PublicAddress
 from server.answering import Answering, Limits
 from server.compression import per_message_deflate
 from server.connection import Admission, Connection, Doors
+from server.doorbell import catch_up_on_rings, doorbell_for
 from server.http import Router
 from server.hub import Hub
 from server.origins import ServedOrigins
@@ -88,6 +90,8 @@ class RetroServer:
         self.local_secret = secrets.token_urlsafe(24)
         """The in-process host's credential (server.access.LocalHost): kept in memory only."""
         self._server: Server | None = None
+        self._catching_up: asyncio.Task[None] | None = None
+        """Catching up with what other processes change in the store (server.doorbell)."""
         self.address = PublicAddress(config.public_url or "")
         self.port = config.port
         self.origins = ServedOrigins(config.host, config.port, [config.public_url])
@@ -169,8 +173,16 @@ class RetroServer:
         self.origins = ServedOrigins(self.config.host, self.port, shown)
         self.rooms.start()
         self.doors.pulses.start()
+        doorbell = doorbell_for(self.store)
+        if doorbell is not None:
+            self._catching_up = asyncio.create_task(catch_up_on_rings(doorbell, self.rooms))
 
     async def stop(self) -> None:
+        if self._catching_up is not None:
+            self._catching_up.cancel()
+            with suppress(asyncio.CancelledError):
+                await self._catching_up
+            self._catching_up = None
         self.rooms.stop()
         self.doors.pulses.stop()
         if self._server is not None:

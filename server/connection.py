@@ -285,9 +285,19 @@ class Connection:
             await self.websocket.send(self.hub.private_json(ballot))
 
     def _door_refusal(self, ballot: str | None) -> tuple[RefusalCode, str] | None:
-        """Phones already in always get back in; new ones not by an old link, a locked door or a full room."""
+        """Phones already in always get back in, through whichever process they joined; new ones not by an
+        old link, a locked door or a full room."""
         if ballot is not None and self.hub.is_known(ballot):
             return None
+        refusal = self._new_phone_refusal()
+        if refusal is not None and refusal is not FULL:
+            self.hub.session.catch_up()  # the link or the lock may have changed through another process
+            refusal = self._new_phone_refusal()
+        if refusal is not None and ballot is not None and ballot in self.hub.session.known_phones():
+            return None  # joined through another process: known to the store, so known here too
+        return refusal
+
+    def _new_phone_refusal(self) -> tuple[RefusalCode, str] | None:
         if self._door != self.hub.session.join_token:
             return RefusalCode.EXPIRED_LINK, "This join link has been replaced. Scan the new QR code to join."
         if self.hub.session.joining_locked:

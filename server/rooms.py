@@ -6,6 +6,7 @@ own connections.
 """
 
 import asyncio
+import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -14,6 +15,8 @@ from retro.launch import resume_session
 from retro.session import Session
 from retro.store import EventStore
 from server.hub import Hub
+
+logger = logging.getLogger("retro.server")
 
 
 @dataclass
@@ -120,6 +123,15 @@ class Rooms:
     def open_for_team(self, team: str) -> list[str]:
         """The ids of the team's retros that have not ended, oldest first."""
         return [record.retro_id for record in self.store.open_retros(team)]
+
+    def catch_up(self) -> None:
+        """Every room applies what other processes appended to its retro (server.doorbell)."""
+        for room in list(self._by_id.values()):
+            try:
+                room.session.catch_up()
+            except Exception as unexpected:  # one line; the room reads its retro again from the store
+                logger.warning("A room met an unexpected %s catching up.", type(unexpected).__name__)
+                room.session.reload()
 
     def start(self) -> None:
         self._running = True

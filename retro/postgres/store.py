@@ -21,7 +21,7 @@ from retro.postgres.migrations import migrate
 from retro.postgres.pulses import PostgresPulses
 from retro.postgres.text import storable
 from retro.records import RetroRecord
-from retro.store import RegisteredTeam, StoredCredential
+from retro.store import RegisteredTeam, SequenceConflict, StoredCredential
 
 RETRO_LOCKS = 7_000_002
 """The first key of each retro's advisory lock; the second is a hash of its id."""
@@ -40,6 +40,12 @@ class PostgresStore:
             raise
         self.pulses = PostgresPulses(self._database)
         """The team's pulses, in the same database (retro.pulse)."""
+
+    @property
+    def url(self) -> str:
+        """Where the database is, credentials included: for this process's own listener (retro.postgres.
+        doorbell), never for printing."""
+        return self._database.url
 
     @contextmanager
     def group(self) -> Iterator[None]:
@@ -65,7 +71,9 @@ class PostgresStore:
             )
             self._insert_events(db, record.retro_id, first_events)
 
-    def append(self, retro_id: str, events: list[Event], message_id: str | None) -> bool:
+    def append(
+        self, retro_id: str, events: list[Event], message_id: str | None, after: int | None = None
+    ) -> bool:
         with self._transaction() as db:
             self._lock(db, retro_id)
             if message_id is not None:
@@ -76,6 +84,8 @@ class PostgresStore:
                 )
                 if inserted.rowcount == 0:
                     return False
+            if after is not None and (found := self.last_seq(retro_id)) != after:
+                raise SequenceConflict(retro_id, after, found)
             self._insert_events(db, retro_id, events)
         return True
 

@@ -1,0 +1,60 @@
+"""Across processes: each process serving one store listens to its doorbell, and on every ring each of its
+rooms catches up by sequence (Session.catch_up), so that its phones see what another process changed as if
+it had changed here. The bell carries no news: rings that come while the rooms catch up make one more round.
+
+PostgreSQL rings by LISTEN/NOTIFY on one listener connection per process (retro.postgres.doorbell); a SQLite
+file shared by processes on one machine rings when its data version moves (retro.sqlite_doorbell)."""
+
+import asyncio
+import logging
+import sys
+from collections.abc import AsyncIterator
+from typing import Protocol
+
+from retro.sqlite_doorbell import SqliteDoorbell
+from retro.sqlite_store import SqliteStore
+from retro.store import EventStore
+from server.rooms import Rooms
+
+logger = logging.getLogger("retro.server")
+
+
+class Doorbell(Protocol):
+    def rings(self) -> AsyncIterator[None]:
+        """Once when it starts listening, then whenever another writer may have changed the store."""
+        ...
+
+
+def doorbell_for(store: EventStore) -> Doorbell | None:
+    if isinstance(store, SqliteStore):
+        return SqliteDoorbell(store.path)
+    postgres = sys.modules.get("retro.postgres.store")  # loaded if, and only if, a PostgreSQL store is open
+    if postgres is not None and isinstance(store, postgres.PostgresStore):
+        from retro.postgres.doorbell import PostgresDoorbell
+
+        return PostgresDoorbell(store.url)
+    return None
+
+
+async def catch_up_on_rings(doorbell: Doorbell, rooms: Rooms) -> None:
+    """Until cancelled: after each ring, every room of this process catches up."""
+    rung = asyncio.Event()
+
+    async def listen() -> None:
+        try:
+            async for _ in doorbell.rings():
+                rung.set()
+        finally:
+            rung.set()
+
+    listening = asyncio.create_task(listen(), name="retro-doorbell")
+    try:
+        while True:
+            await rung.wait()
+            rung.clear()
+            if listening.done():
+                listening.result()  # the bell broke: say why
+            rooms.catch_up()
+            await asyncio.sleep(0)  # let the connections take their turn before the next round
+    finally:
+        listening.cancel()
