@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
 
 from bench.bare import BareProcess
 from bench.multi_retro import (
@@ -140,7 +141,7 @@ class BareSide:
     @classmethod
     async def set_up(cls, phones: int, board: str) -> "BareSide":
         server = BareProcess.start()
-        control = await connect(server.url + "/control", proxy=None, max_size=None)
+        control = await connect(server.url + "/control", proxy=None, max_size=None, ping_interval=None)
         await control.send(json.dumps({"board": json.loads(board)}))
         await control.recv()
         before = server.rss_kb()
@@ -236,7 +237,7 @@ async def bench(phones: int, items: int, rounds: int, directory: Path) -> str:
         )
         frames = (bare.frame_bytes, retro.frame_bytes)
         return table(*measured, (bare.kb_per_phone, retro.kb_per_phone), frames, shape)
-    except BenchFailed as failed:
+    except (BenchFailed, ConnectionClosed) as failed:
         log = retro.server.log.read_text()[-2000:] if retro is not None else ""
         raise BenchFailed(f"{failed}\n{log}") from None
     finally:

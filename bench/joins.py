@@ -135,7 +135,7 @@ async def bench(phones: int, rounds: int, directory: Path) -> tuple[dict[int, tu
         await first.recv()
         board = str(await first.recv())
         await first.close()
-        control = await connect(bare.url + "/control", proxy=None, max_size=None)
+        control = await connect(bare.url + "/control", proxy=None, max_size=None, ping_interval=None)
         await control.send(json.dumps({"board": json.loads(board)}))
         await control.recv()
         shapes: dict[int, tuple[Side, Side]] = {}
@@ -152,7 +152,7 @@ async def bench(phones: int, rounds: int, directory: Path) -> tuple[dict[int, tu
         await control.close()
         await retro.facilitator.close()
         return shapes, len(board)
-    except BenchFailed as failed:
+    except (BenchFailed, ConnectionClosed) as failed:
         raise BenchFailed(f"{failed}\n{server.log.read_text()[-2000:]}") from None
     finally:
         server.stop()
