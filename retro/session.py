@@ -128,11 +128,17 @@ class Session:
         The events, a new join link and the erasure at the end are written as one step of the store. Inside
         a store group (retro.commit_group) they become durable with the group, in its one sync. The events
         are written only on top of the sequence this session has applied: when another process appended
-        first, the session catches up and decides the command again, against what is now the retro."""
+        first, the session catches up and decides the command again, against what is now the retro; so it
+        does before a refusal, in case what refused it has changed elsewhere."""
         for _ in range(MAX_ATTEMPTS):
             if message_id is not None and self.store.was_applied(self.record.retro_id, message_id):
                 return self._duplicate(command)
-            events = decide(self.state, actor, command, self.clock())
+            try:
+                events = decide(self.state, actor, command, self.clock())
+            except RuleViolation:
+                if self.catch_up():
+                    continue  # refused by a state another process had moved on: decide again
+                raise
             try:
                 with self.store.group():
                     if not self.store.append(self.record.retro_id, events, message_id, after=self.seq):

@@ -7,23 +7,35 @@ up; a message id is applied once whoever applies it; catching up takes a new lin
 Then real `retro serve` processes on one database behind a real loopback balancer (tests/support/balancer.py):
 phones split across both, a whole retro, a `kill -9` mid-Write, a listener connection killed."""
 
-from collections.abc import Callable, Iterator
+import asyncio
+import signal
+import subprocess
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
 from retro.actors import Facilitator, Participant
 from retro.commands import AddItem, ChangePhase, LockJoining, RotateJoinToken
 from retro.errors import RuleViolation
-from retro.events import Event, ItemAdded, JoinTokenRotated, PhaseChanged
+from retro.events import BALLOT_EVENT_TYPES, Event, ItemAdded, JoinTokenRotated, PhaseChanged
 from retro.launch import resume_session, start_session
 from retro.phases import Phase
+from retro.postgres.doorbell import LISTENER_NAME
 from retro.secrets import owner_hash
 from retro.session import Session
 from retro.state import replay
 from retro.store import EventStore, SequenceConflict
 from retro.stores import open_store
+from tests.support.balancer import Balancer
+from tests.support.client import Client
 from tests.support.postgres import Cluster
+from tests.support.serve import start_serve
+from tests.support.waiting import until
+from tests.support.whole_retro import WRITING, close, discuss, record_actions, reveal_and_group, vote
+from tests.support.whole_retro import Room as WholeRetro
 
 TEAM = "Ward 7"
 PHONE = Participant("pseudonym-of-a-phone")
@@ -108,6 +120,19 @@ def test_a_command_decided_on_a_state_another_process_has_moved_on_is_decided_ag
     assert sorted(item.text for item in stored.items.values()) == ["Written here", "Written there"]
 
 
+def test_a_command_refused_by_a_state_another_process_has_moved_on_is_decided_again(
+    connect: OpenStore,
+) -> None:
+    here = start_session(connect(), title="Sprint 42", team=TEAM)
+    there_store = connect()
+    there = resume_session(there_store, here.record)
+    here.execute(FACILITATOR, ChangePhase(to=Phase.WRITE))
+    assert there.state.phase is Phase.REVIEW, "it has not heard yet"
+    outcome = there.execute(PHONE, add("Written as soon as Write opened"))
+    assert [type(event) for event in outcome.events] == [ItemAdded]
+    assert there.state.phase is Phase.WRITE
+
+
 def test_a_message_applied_by_one_process_is_applied_once_when_another_gets_it_again(
     connect: OpenStore,
 ) -> None:
@@ -165,3 +190,237 @@ def test_an_end_that_kept_only_the_outcome_ends_the_retro_in_the_other_process_t
     there.catch_up()
     assert there.closed and there.state.ended
     assert there.pseudonym_for("a phone's secret") is None
+
+
+# Real processes: two `retro serve` on one database, behind one balancer.
+
+
+@dataclass
+class TwoProcesses:
+    home: subprocess.Popen[str]
+    """Started with the retro (`--title`): the facilitator connects here."""
+    other: subprocess.Popen[str]
+    """Started with no retro of its own: it finds the retro in the store by its token."""
+    ports: tuple[int, int]
+    balancer: Balancer
+    join_path: str
+    facilitator_url: str
+    facilitator_key: str
+    database: str
+
+    async def facilitator(self) -> Client:
+        return await Client.join(self.facilitator_url, facilitator_key=self.facilitator_key)
+
+    def phone_url(self) -> str:
+        return self.balancer.url(self.join_path.replace("/j/", "/ws/"))
+
+
+def _port(url: str) -> int:
+    port = urlsplit(url).port
+    assert port is not None
+    return port
+
+
+@pytest.fixture
+async def two_processes(database: str) -> AsyncIterator[TwoProcesses]:
+    home, printed = start_serve(database, "--port", "0", "--title", "Sprint 42", "--team", TEAM)
+    other, other_printed = start_serve(database, "--port", "0", own_retro=False)
+    ports = (_port(printed["Server URL"]), _port(other_printed["Server URL"]))
+    balancer = Balancer(list(ports))
+    await balancer.start()
+    facilitator_url = printed["Facilitator URL"]
+    join_path = "/j/" + facilitator_url.rsplit("/", 1)[1]
+    try:
+        yield TwoProcesses(
+            home, other, ports, balancer, join_path, facilitator_url, printed["Facilitator key"], database
+        )
+    finally:
+        await balancer.stop()
+        for process in (home, other):
+            if process.poll() is None:
+                process.terminate()
+            process.communicate(timeout=30)
+
+
+async def join_phones(processes: TwoProcesses, count: int) -> list[Client]:
+    """Phones through the balancer: round robin puts them on both processes in turn."""
+    return [await Client.join(processes.phone_url()) for _ in range(count)]
+
+
+def on_each(processes: TwoProcesses, count: int) -> list[int]:
+    return [processes.balancer.sent_to[-count:].count(port) for port in processes.ports]
+
+
+async def test_phones_split_across_two_processes_run_a_whole_retro_with_the_facilitator_on_one(
+    two_processes: TwoProcesses,
+) -> None:
+    facilitator = await Client.join(
+        two_processes.facilitator_url, facilitator_key=two_processes.facilitator_key
+    )
+    phones = await join_phones(two_processes, 6)
+    assert on_each(two_processes, 6) == [3, 3]
+    room = WholeRetro(facilitator, phones)
+    try:
+        await room.move("write")
+        for phone, items in zip(room.phones, WRITING, strict=True):
+            for prompt_id, text in items:
+                room.item_ids[text] = await phone.add_item(text, prompt_id)
+        boards = await room.all_see(lambda board: sum(board["counts"].values()) == 9)
+        assert all(board["counts"] == {"hard": 3, "learning": 3, "help": 3} for board in boards)
+        await reveal_and_group(room)
+        await vote(room)
+        await discuss(room)
+        await record_actions(room)
+        await close(room)
+        await room.move("ended")
+    finally:
+        for client in room.everyone:
+            await client.close()
+    store = open_store(two_processes.database)
+    try:
+        [record] = store.retros(TEAM)
+        assert record.closed and record.retro_key is None
+        assert store.known_phones(record.retro_id) == set()
+        assert not [event for event in store.events(record.retro_id) if event.type in BALLOT_EVENT_TYPES]
+    finally:
+        store.close()
+
+
+async def test_a_change_made_through_one_process_reaches_the_phones_on_the_other(
+    two_processes: TwoProcesses,
+) -> None:
+    facilitator = await Client.join(
+        two_processes.facilitator_url, facilitator_key=two_processes.facilitator_key
+    )
+    phones = await join_phones(two_processes, 2)
+    clients = [facilitator, *phones]
+    try:
+        await facilitator.move("write")
+        await asyncio.gather(*(phone.board_until(lambda b: b["phase"] == "write") for phone in phones))
+        await phones[1].add_item("Written through the other process")
+        await asyncio.gather(*(c.board_until(lambda b: sum(b["counts"].values()) == 1) for c in clients))
+        await facilitator.command("rotate_join_token")
+        boards = await asyncio.gather(
+            *(
+                phone.wait_for("board", lambda m: m["join_path"] != two_processes.join_path)
+                for phone in phones
+            )
+        )
+        assert len({board["join_path"] for board in boards}) == 1
+    finally:
+        for client in clients:
+            await client.close()
+
+
+def open_retro_id(database: str) -> str:
+    store = open_store(database)
+    try:
+        [record] = store.retros(TEAM)
+        return record.retro_id
+    finally:
+        store.close()
+
+
+def applied(database: str, retro_id: str, message_id: str) -> bool:
+    store = open_store(database)
+    try:
+        return store.was_applied(retro_id, message_id)
+    finally:
+        store.close()
+
+
+def items_in_log(database: str, retro_id: str) -> list[str]:
+    store = open_store(database)
+    try:
+        return sorted(event.text for event in store.events(retro_id) if isinstance(event, ItemAdded))
+    finally:
+        store.close()
+
+
+async def test_a_process_killed_mid_write_loses_nothing_acked_and_applies_nothing_twice(
+    two_processes: TwoProcesses,
+) -> None:
+    facilitator = await two_processes.facilitator()
+    phones = await join_phones(two_processes, 4)
+    assert two_processes.balancer.sent_to == [*two_processes.ports, *two_processes.ports]
+    doomed = phones[1::2]
+    """On the process that will be killed."""
+    retro_id = open_retro_id(two_processes.database)
+    clients = [facilitator, *phones]
+    try:
+        await facilitator.move("write")
+        await facilitator.command("lock_joining", locked=True)
+        for n, phone in enumerate(phones):
+            await phone.add_item(f"Acked {n}")
+        await facilitator.board_until(lambda board: sum(board["counts"].values()) == 4)
+
+        applied_unacked = await doomed[0].send_command(
+            "add_item", prompt_id="hard", text="Applied, ack never read", owner_hash=owner_hash("secret-a")
+        )
+        await until(lambda: applied(two_processes.database, retro_id, applied_unacked))
+        two_processes.other.send_signal(signal.SIGSTOP)
+        never_applied = await doomed[1].send_command(
+            "add_item", prompt_id="help", text="Sent to a frozen process", owner_hash=owner_hash("secret-b")
+        )
+        two_processes.other.kill()  # SIGKILL: no drain, no goodbye
+        two_processes.other.wait(timeout=30)
+        assert not applied(two_processes.database, retro_id, never_applied)
+
+        back = [await Client.join(two_processes.phone_url(), secret=phone.secret) for phone in doomed]
+        clients += back
+        assert two_processes.balancer.sent_to[-2:] == [two_processes.ports[0]] * 2, "the dead one is skipped"
+        again = await back[0].send_command(
+            "add_item", applied_unacked, prompt_id="hard", text="Applied, ack never read",
+            owner_hash=owner_hash("secret-a"),
+        )  # fmt: skip
+        first = await back[0].reply(again)
+        assert (first["type"], first["duplicate"]) == ("ack", True) and first["item_id"]
+        sent = await back[1].send_command(
+            "add_item", never_applied, prompt_id="help", text="Sent to a frozen process",
+            owner_hash=owner_hash("secret-b"),
+        )  # fmt: skip
+        second = await back[1].reply(sent)
+        assert (second["type"], second["duplicate"]) == ("ack", False)
+
+        await facilitator.board_until(lambda board: sum(board["counts"].values()) == 6)
+        expected = sorted(
+            [*(f"Acked {n}" for n in range(4)), "Applied, ack never read", "Sent to a frozen process"]
+        )
+        assert items_in_log(two_processes.database, retro_id) == expected
+        await facilitator.move("group")
+        board = await facilitator.board_until(lambda board: board["revealed"])
+        assert sorted(item["text"] for topic in board["topics"] for item in topic["items"]) == expected
+    finally:
+        for client in clients:
+            await client.close()
+
+
+async def test_a_process_whose_listener_connection_was_killed_listens_again_and_catches_up(
+    two_processes: TwoProcesses, postgres_cluster: Cluster
+) -> None:
+    if "://" not in two_processes.database:
+        pytest.skip("a SQLite file has no listener connection: its doorbell reads the file")
+    listener = LISTENER_NAME.format(pid=two_processes.other.pid)
+
+    def listener_pids() -> list[int]:
+        with postgres_cluster.admin() as admin:
+            rows = admin.execute(
+                "SELECT pid FROM pg_stat_activity WHERE application_name = %s", (listener,)
+            ).fetchall()
+        return [int(pid) for (pid,) in rows]
+
+    facilitator = await two_processes.facilitator()
+    phones = await join_phones(two_processes, 2)
+    clients = [facilitator, *phones]
+    try:
+        [first] = listener_pids()
+        with postgres_cluster.admin() as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", (first,))
+        await facilitator.move("write")  # rung while the other process may not be listening
+        await phones[1].board_until(lambda board: board["phase"] == "write")
+        await until(lambda: len(pids := listener_pids()) == 1 and pids[0] != first)
+        await facilitator.move("check_in")
+        await phones[1].board_until(lambda board: board["phase"] == "check_in")
+    finally:
+        for client in clients:
+            await client.close()

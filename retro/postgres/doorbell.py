@@ -5,12 +5,15 @@ sequence, since the NOTIFY carries no news of its own."""
 
 import asyncio
 import logging
+import os
 from collections.abc import AsyncIterator
 
 import psycopg
 
 from retro.postgres.connection import CHANNEL, where
 
+LISTENER_NAME = "retro listener {pid}"
+"""The listener connection's application_name, as pg_stat_activity shows it: one per process."""
 RETRY_SECONDS = (0.1, 0.2, 0.5, 1.0, 2.0)
 """How long to wait before each new attempt to listen again; the last one repeats."""
 
@@ -29,7 +32,9 @@ class PostgresDoorbell:
         failures = 0
         while True:
             try:
-                async with await psycopg.AsyncConnection.connect(self._url, autocommit=True) as listener:
+                async with await psycopg.AsyncConnection.connect(
+                    self._url, autocommit=True, application_name=LISTENER_NAME.format(pid=os.getpid())
+                ) as listener:
                     await listener.execute(f"LISTEN {CHANNEL}")
                     self.listening.set()
                     failures = 0
