@@ -127,10 +127,10 @@ def test_a_command_refused_by_a_state_another_process_has_moved_on_is_decided_ag
     there_store = connect()
     there = resume_session(there_store, here.record)
     here.execute(FACILITATOR, ChangePhase(to=Phase.WRITE))
-    assert there.state.phase is Phase.REVIEW, "it has not heard yet"
+    before = there.state.phase
     outcome = there.execute(PHONE, add("Written as soon as Write opened"))
     assert [type(event) for event in outcome.events] == [ItemAdded]
-    assert there.state.phase is Phase.WRITE
+    assert (before, there.state.phase) == (Phase.REVIEW, Phase.WRITE), "it had not heard yet"
 
 
 def test_a_message_applied_by_one_process_is_applied_once_when_another_gets_it_again(
@@ -407,7 +407,7 @@ async def test_a_process_whose_listener_connection_was_killed_listens_again_and_
             rows = admin.execute(
                 "SELECT pid FROM pg_stat_activity WHERE application_name = %s", (listener,)
             ).fetchall()
-        return [int(pid) for (pid,) in rows]
+        return [pid for (pid,) in rows if isinstance(pid, int)]
 
     facilitator = await two_processes.facilitator()
     phones = await join_phones(two_processes, 2)
