@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from cli.main import main
 from retro.actors import Facilitator, Participant
 from retro.commands import AddItem, ChangePhase, LockJoining, RotateJoinToken
 from retro.errors import RuleViolation
@@ -24,11 +25,12 @@ from retro.events import BALLOT_EVENT_TYPES, Event, ItemAdded, JoinTokenRotated,
 from retro.launch import resume_session, start_session
 from retro.phases import Phase
 from retro.postgres.doorbell import LISTENER_NAME
-from retro.secrets import owner_hash
+from retro.secrets import owner_hash, pseudonym
 from retro.session import Session
 from retro.state import replay
 from retro.store import EventStore, SequenceConflict
 from retro.stores import open_store
+from tests.support.anonymity import Needles, add_item_needles, database_surfaces, scan
 from tests.support.balancer import Balancer
 from tests.support.client import Client
 from tests.support.postgres import Cluster
@@ -252,14 +254,25 @@ def on_each(processes: TwoProcesses, count: int) -> list[int]:
 
 
 async def test_phones_split_across_two_processes_run_a_whole_retro_with_the_facilitator_on_one(
-    two_processes: TwoProcesses,
+    two_processes: TwoProcesses, request: pytest.FixtureRequest
 ) -> None:
-    facilitator = await Client.join(
-        two_processes.facilitator_url, facilitator_key=two_processes.facilitator_key
-    )
+    facilitator = await two_processes.facilitator()
     phones = await join_phones(two_processes, 6)
     assert on_each(two_processes, 6) == [3, 3]
     room = WholeRetro(facilitator, phones)
+    retro_id = open_retro_id(two_processes.database)
+    needles = Needles()
+    opened = open_store(two_processes.database)
+    try:
+        record = opened.record(retro_id)
+    finally:
+        opened.close()
+    assert record is not None and record.retro_key is not None
+    needles.add("retro key", record.retro_key)
+    for phone in phones:
+        assert phone.secret is not None
+        needles.add("phone secret", phone.secret)
+        needles.add("pseudonym", pseudonym(record.retro_key, phone.secret))
     try:
         await room.move("write")
         for phone, items in zip(room.phones, WRITING, strict=True):
@@ -276,6 +289,7 @@ async def test_phones_split_across_two_processes_run_a_whole_retro_with_the_faci
     finally:
         for client in room.everyone:
             await client.close()
+    add_item_needles(needles, phones)
     store = open_store(two_processes.database)
     try:
         [record] = store.retros(TEAM)
@@ -284,14 +298,25 @@ async def test_phones_split_across_two_processes_run_a_whole_retro_with_the_faci
         assert not [event for event in store.events(record.retro_id) if event.type in BALLOT_EVENT_TYPES]
     finally:
         store.close()
+    assert scan(on_disk(two_processes.database, request), needles) == [], "after the end"
+    assert main(["forget", retro_id, "--db", two_processes.database]) == 0
+    assert scan(on_disk(two_processes.database, request), needles) == [], "after retro forget"
+
+
+def on_disk(database: str, request: pytest.FixtureRequest) -> dict[str, bytes]:
+    """Every byte the database keeps: the SQLite file and its WAL; or PostgreSQL's whole data directory,
+    WAL included, once routine checkpoints have run."""
+    if "://" not in database:
+        return database_surfaces(Path(database))
+    cluster: Cluster = request.getfixturevalue("postgres_cluster")
+    cluster.forget_old_wal()
+    return cluster.files(database)
 
 
 async def test_a_change_made_through_one_process_reaches_the_phones_on_the_other(
     two_processes: TwoProcesses,
 ) -> None:
-    facilitator = await Client.join(
-        two_processes.facilitator_url, facilitator_key=two_processes.facilitator_key
-    )
+    facilitator = await two_processes.facilitator()
     phones = await join_phones(two_processes, 2)
     clients = [facilitator, *phones]
     try:
