@@ -58,3 +58,4 @@ async def catch_up_on_rings(doorbell: Doorbell, rooms: Rooms) -> None:
             await asyncio.sleep(0)  # let the connections take their turn before the next round
     finally:
         listening.cancel()
+        await asyncio.gather(listening, return_exceptions=True)  # its connection closes before we return
