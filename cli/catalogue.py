@@ -31,6 +31,7 @@ COMMANDS: dict[str, Entry] = {
     "team": Entry("cli.team", "Add, list or revoke a server's teams (the operator's job)."),
     "login": Entry("cli.login", "Keep a team's token for a server, so that later commands need no --token."),
     "logout": Entry("cli.login", "Forget the token kept for a server."),
+    "migrate": Entry("cli.migrate", "Copy a SQLite file's whole history into a PostgreSQL database."),
 }
 
 
