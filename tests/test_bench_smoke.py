@@ -85,3 +85,14 @@ def test_the_startup_bench_in_quick_mode_prints_its_table_with_numbers() -> None
         times = r"\d+ \| \d+ \| \d+\.\d\d"
         pattern = rf"^\| {re.escape(measure)} \| {times} \| {times} \| ≤ {target} \| (PASS|FAIL) \|$"
         assert re.search(pattern, table, re.MULTILINE), table
+
+
+def test_the_store_acks_bench_in_quick_mode_prints_its_table_with_numbers() -> None:
+    from tests.support.postgres import binaries, unavailable
+
+    if binaries() is None:
+        unavailable("PostgreSQL's binaries are not in /usr/lib/postgresql/*/bin")
+    table = run_bench("bench.store_acks")
+    numbers = rf"\| {NUMBER} \| {NUMBER} \| {NUMBER}\d \|$"
+    for measure in ("add_item ack, p50 \\(ms\\)", "add_item ack, p99 \\(ms\\)"):
+        assert re.search(rf"^\| {measure} {numbers}", table, re.MULTILINE), table
