@@ -177,12 +177,23 @@ class RetroApp(ExportFlow):
             return board.phase is not Phase.ENDED
         return True
 
-    async def _show(self, name: str) -> None:
-        """Switch to the lobby or the board, closing the screening screen first if it is open."""
+    def _show(self, name: str) -> None:
+        """Switch to the lobby or the board, closing the screening screen first if it is open. The board
+        waits for the earlier check-ins, in a worker, so that the keys stay live meanwhile."""
+        self.workers.cancel_group(self, "navigation")  # the latest key wins
+        if name == "board" and not self._trend_known.is_set():
+            self.run_worker(self._show_board_with_trend(), group="navigation", exit_on_error=False)
+        else:
+            self._switch_to(name)
+
+    async def _show_board_with_trend(self) -> None:
+        await self._trend_known.wait()
+        self._switch_to("board")
+
+    def _switch_to(self, name: str) -> None:
         from tui.screens.screening import ScreeningScreen
 
         if name == "board":
-            await self._trend_known.wait()
             self._board_screen()
         while isinstance(self.screen, ScreeningScreen):
             self.pop_screen()
@@ -190,11 +201,11 @@ class RetroApp(ExportFlow):
             self.switch_screen(name)
         self.refresh_bindings()
 
-    async def action_show_lobby(self) -> None:
-        await self._show("lobby")
+    def action_show_lobby(self) -> None:
+        self._show("lobby")
 
-    async def action_show_board(self) -> None:
-        await self._show("board")
+    def action_show_board(self) -> None:
+        self._show("board")
 
     def action_help(self) -> None:
         from tui.dialogs.help import HelpScreen
@@ -232,7 +243,7 @@ class RetroApp(ExportFlow):
 
     def _change_phase(self, target: Phase) -> None:
         def moved() -> None:
-            self.call_later(self._show, "board")
+            self._show("board")
             self.notify(f"Now: {target.label}")
 
         self.send(ChangePhase(to=target), then=moved)
