@@ -3,7 +3,7 @@
 import pytest
 
 from tests.support.qr_bitmap import decode, decode_rows
-from tui.widgets.qr import SIZES, QrSize, drawings, half_block_lines, qr_matrix
+from tui.widgets.qr import SIZES, QrCode, QrSize, drawings, half_block_lines, qr_matrix
 
 URL = "http://192.168.1.20:8765/j/Zm9vYmFyYmF6cXV4MTIzNA"
 
@@ -35,3 +35,10 @@ def test_smaller_sizes_come_after_more_robust_ones() -> None:
     drawn = drawings(URL)
     assert [len(lines) for lines in drawn] == sorted((len(lines) for lines in drawn), reverse=True)
     assert all(decode("\n".join(lines)) == URL for lines in drawn)
+
+
+@pytest.mark.parametrize("length", [1, 20, 47, 48, 90, 150, 300])
+def test_the_measured_sizes_are_the_sizes_drawn(length: int) -> None:
+    url = "http://192.168.100.200:65535/j/" + "x" * length
+    drawn = [(len(lines[0]), len(lines)) for lines in drawings(url)]
+    assert QrCode(url).dimensions == drawn
