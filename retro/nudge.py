@@ -1,117 +1,126 @@
-"""The gentle blame nudge: rules, as data, for text that points at a person.
+"""The gentle blame nudge: a small linear model that reads whether a text points at a person.
 
-The rules live in ``blame_rules.json`` beside this module. The phone's JavaScript loads the same file and
-runs the same patterns while the participant types, so the nudge needs no round trip and never blocks
-posting. This side uses them to warn, before an export, about items that still point at people.
+The model is one data file, ``blame_model.json`` beside this module: the lexicons (names, roles, groups,
+pronouns, agentive negative verbs, intensifiers...), which of their pairings count, and integer weights for
+those features and for hashed word and letter n-grams (see ``retro.blame_features``). The phone's
+JavaScript loads the same file and scores the same way while the participant types, so the nudge needs no
+round trip and never blocks posting; this side warns, before an export, about items that still point at
+people. ``bench/train_nudge.py`` writes the file from the labelled items in ``tests/data/nudge/``.
 
-The patterns stay in the subset of regular-expression syntax that Python ``re`` and JavaScript
-``RegExp`` read the same way. Python compiles them with ``re.ASCII`` so that ``\\b``, ``\\w`` and case
-folding follow JavaScript's (non-unicode) rules.
+The score is an integer sum of weights, so both sides add exactly the same numbers: the text points at a
+person when the sum reaches ``threshold``; ``score`` maps it to a probability.
 """
 
-import re
+import math
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, cached_property
 from importlib.resources import files
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-RULES_FILE = "blame_rules.json"
+from retro.blame_features import AGENT, NO_AGENT, Lexicons, fnv1a32, hashed_features, named_features, tokenise
 
-# Constructs that one of the two engines lacks or reads differently.
-_NOT_PORTABLE = (
-    "(?P",
-    "(?<",
-    "(?i",
-    "(?m",
-    "(?s",
-    "(?x",
-    "\\A",
-    "\\Z",
-    "\\z",
-    "\\p",
-    "*+",
-    "++",
-    "?+",
-    "}+",
-    "$",
-)
+MODEL_FILE = "blame_model.json"
+MAX_BITS = 16
 
 
-class BlameRule(BaseModel):
-    """One pattern that suggests the text points at a person."""
+class BlameModel(BaseModel):
+    """The whole model file, shared with the phone page."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    id: str = Field(pattern=r"^[a-z][a-z0-9-]*$", max_length=40)
-    pattern: str = Field(min_length=1)
-    flags: Literal["i", ""]
-    why: str = Field(min_length=1, max_length=120)
-
-    @field_validator("pattern")
-    @classmethod
-    def _portable_and_compiles(cls, value: str) -> str:
-        for construct in _NOT_PORTABLE:
-            if construct in value:
-                raise ValueError(f"{construct!r} is not read the same way by Python and JavaScript")
-        try:
-            re.compile(value, re.ASCII)
-        except re.error as exc:
-            raise ValueError(f"does not compile: {exc}") from exc
-        return value
-
-    def compiled(self) -> re.Pattern[str]:
-        return re.compile(self.pattern, re.ASCII | (re.IGNORECASE if self.flags == "i" else 0))
-
-
-class BlameRules(BaseModel):
-    """The whole rules file, shared with the phone page."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    version: Literal[1]
+    version: Literal[2]
     suggestion: str = Field(min_length=1, max_length=200)
-    rules: tuple[BlameRule, ...] = Field(min_length=1)
+    hash: Literal["fnv1a32-utf8"]
+    bits: int = Field(ge=4, le=MAX_BITS)
+    scale: int = Field(gt=0)
+    bias: int
+    threshold: int
+    window: int = Field(ge=1, le=10)
+    categories: dict[str, tuple[str, ...]]
+    agents: tuple[str, ...]
+    known_capitals: tuple[str, ...]
+    near: tuple[tuple[str, str], ...]
+    together: tuple[tuple[str, str], ...]
+    named: dict[str, int]
+    """Weights of the named features: a category, ``A>B`` or ``A+B``."""
+    weights: tuple[int, ...]
+    """Weights of the hashed features, one per bucket."""
 
-    @field_validator("rules")
-    @classmethod
-    def _unique_ids(cls, value: tuple[BlameRule, ...]) -> tuple[BlameRule, ...]:
-        ids = [rule.id for rule in value]
-        if len(ids) != len(set(ids)):
-            raise ValueError("rule ids must be unique")
-        return value
+    @model_validator(mode="after")
+    def _consistent(self) -> "BlameModel":
+        if len(self.weights) != 1 << self.bits:
+            raise ValueError(f"weights must have 2**bits = {1 << self.bits} entries")
+        known = set(self.categories) | {"person", AGENT, NO_AGENT}
+        if not set(self.agents) <= known:
+            raise ValueError("agents names a category the file does not define")
+        for first, second in (*self.near, *self.together):
+            if first not in known or second not in known:
+                raise ValueError(f"{first}/{second}: a pairing names a category the file does not define")
+        for category, entries in self.categories.items():
+            for entry in entries:
+                if not entry or entry != entry.strip() or "  " in entry or entry != entry.lower():
+                    raise ValueError(f"{category}: {entry!r} is not a lowercased word or phrase")
+        return self
+
+    @cached_property
+    def lexicons(self) -> Lexicons:
+        return Lexicons(
+            categories=self.categories,
+            known_capitals=frozenset(self.known_capitals),
+            agents=frozenset(self.agents),
+            near=self.near,
+            together=self.together,
+            window=self.window,
+        )
+
+    def contributions(self, text: str) -> list[tuple[str, int]]:
+        """Every feature of ``text`` that carries a weight, with it, in a stable order."""
+        tokens = tokenise(text)
+        named = sorted(named_features(tokens, self.lexicons))
+        mask = (1 << self.bits) - 1
+        hashed = sorted(hashed_features(tokens))
+        found = [(name, self.named[name]) for name in named if name in self.named]
+        found.extend((feature, self.weights[fnv1a32(feature) & mask]) for feature in hashed)
+        return [(feature, weight) for feature, weight in found if weight]
+
+    def units(self, text: str) -> int:
+        """The bias plus every weight of the text's features: the model's log-odds times ``scale``."""
+        return self.bias + sum(weight for _, weight in self.contributions(text))
+
+    def score(self, text: str) -> float:
+        """How likely the text points at a person, between 0 and 1."""
+        return 1.0 / (1.0 + math.exp(-self.units(text) / self.scale))
+
+    def points_at_person(self, text: str) -> bool:
+        """A text with no word never does."""
+        return bool(tokenise(text)) and self.units(text) >= self.threshold
 
 
-def parse_rules(raw: str | bytes) -> BlameRules:
-    """Validate the text of a rules file."""
-    return BlameRules.model_validate_json(raw)
+def parse_model(raw: str | bytes) -> BlameModel:
+    """Validate the text of a model file."""
+    return BlameModel.model_validate_json(raw)
 
 
 @cache
-def load_rules() -> BlameRules:
-    """The rules shipped in the ``retro`` package."""
-    return parse_rules(files("retro").joinpath(RULES_FILE).read_bytes())
-
-
-@cache
-def _compiled() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    return tuple((rule.id, rule.compiled()) for rule in load_rules().rules)
+def load_model() -> BlameModel:
+    """The model shipped in the ``retro`` package."""
+    return parse_model(files("retro").joinpath(MODEL_FILE).read_bytes())
 
 
 def suggestion() -> str:
-    """The kind sentence shown beside text that points at a person."""
-    return load_rules().suggestion
+    """The kind sentence shown beside text that points at a person: it names no one."""
+    return load_model().suggestion
 
 
-def flags(text: str) -> list[str]:
-    """The ids of the rules that match ``text``, in file order."""
-    return [rule_id for rule_id, compiled in _compiled() if compiled.search(text)]
+def score(text: str) -> float:
+    return load_model().score(text)
 
 
 def points_at_person(text: str) -> bool:
     """Whether ``text`` seems to point at a person rather than at what the team can learn."""
-    return any(compiled.search(text) for _, compiled in _compiled())
+    return load_model().points_at_person(text)
 
 
 def unframed_items(texts: Iterable[str]) -> list[str]:

@@ -25,8 +25,8 @@ from server.slimming import slim_css, slim_html, slim_js
 
 ASSETS_PREFIX = "/assets/"
 STYLESHEET = "app.css"
-BLAME_RULES = "blame_rules.json"
-"""The blame-nudge rules, shared with the Python side (retro.nudge): the phone runs them as you type."""
+BLAME_RULES = "blame_model.json"
+"""The blame-nudge model, shared with the Python side (retro.nudge): the phone runs it as you type."""
 JS = "text/javascript; charset=utf-8"
 CSS = "text/css; charset=utf-8"
 HTML = "text/html; charset=utf-8"

@@ -1,22 +1,20 @@
-// The blame nudge: the same rules the Python side uses (retro/blame_rules.json), run here as you type,
-// with no round trip. It suggests; it never blocks posting.
+// The blame nudge: the model the Python side uses (retro/blame_model.json), run here as you type, with no
+// round trip: the draft never leaves the phone before it is posted. It suggests; it never blocks posting.
 
+import { pointsAtPerson, readModel } from './blame_model.js';
 import { changed } from './state.js';
 
-const rules = { suggestion: '', patterns: [] };
+let model = null;
 
 export function loadRules() {
-  fetch(location.pathname.replace(/\/$/, '') + '/blame_rules.json', { cache: 'no-cache' })
+  fetch(location.pathname.replace(/\/$/, '') + '/blame_model.json', { cache: 'no-cache' })
     .then((response) => (response.ok ? response.json() : null))
     .then((data) => {
-      if (!data || typeof data.suggestion !== 'string' || !Array.isArray(data.rules)) return;
-      const valid = data.rules.filter((rule) => rule && typeof rule.pattern === 'string' && typeof rule.flags === 'string');
-      rules.patterns = valid.map((rule) => new RegExp(rule.pattern, rule.flags));
-      rules.suggestion = data.suggestion;
-      changed();
+      model = readModel(data);
+      if (model) changed();
     })
     .catch(() => {});
 }
 
-/** The kind suggestion when this text points at a person, else ''. */
-export const nudgeFor = (text) => (text.trim() !== '' && rules.patterns.some((pattern) => pattern.test(text)) ? rules.suggestion : '');
+/** The kind suggestion when this text points at a person, else ''. It names no one. */
+export const nudgeFor = (text) => (model && pointsAtPerson(model, text) ? model.suggestion : '');
