@@ -25,7 +25,16 @@ from hypothesis import strategies as st
 
 from cli.main import main
 from retro.actors import Facilitator, Participant
-from retro.commands import AddItem, ChangePhase, LockJoining, RotateJoinToken
+from retro.commands import (
+    AddItem,
+    AnswerCheckIn,
+    AnswerRoti,
+    CastVote,
+    ChangePhase,
+    LockJoining,
+    RecordAction,
+    RotateJoinToken,
+)
 from retro.credentials import (
     OperatorCredential,
     TeamCredential,
@@ -35,6 +44,7 @@ from retro.credentials import (
     revoke_team,
     secret_hash,
 )
+from retro.events import ItemAdded
 from retro.launch import resume_session, start_session
 from retro.phases import Phase
 from retro.pulse.actions import record_action
@@ -45,13 +55,13 @@ from retro.pulse.rollups import rollup
 from retro.pulse.trend import trend
 from retro.retention import Keep
 from retro.secrets import owner_hash, pseudonym
+from retro.session import Session
 from retro.sqlite_store import FILE_VERSION, SqliteStore
 from retro.store import EventStore
 from retro.stores import open_store
 from tests.support.fuzzing import FUZZ
 from tests.support.postgres import Cluster
 from tests.support.waiting import until
-from tests.test_forget import run_to_close
 
 ROOT = Path(__file__).resolve().parent.parent
 WARD, NIGHTS, DAYS = "Ward 7", "Night shift", "Day shift"
@@ -88,9 +98,7 @@ def source(tmp_path: Path) -> Source:
     store.set_retention(WARD, Keep.RAW)
 
     for team, title in ((WARD, "Sprint 41"), (NIGHTS, "Nights in November")):
-        ended = start_session(store, title=title, team=team)
-        run_to_close(ended)
-        ended.execute(FACILITATOR, ChangePhase(to=Phase.ENDED))
+        run_to_its_end(start_session(store, title=title, team=team))
 
     live = start_session(store, title="Sprint 42", team=WARD)
     live.execute(FACILITATOR, ChangePhase(to=Phase.WRITE))
@@ -123,6 +131,31 @@ def source(tmp_path: Path) -> Source:
     answer(store.pulses, still_open, phone_secrets[0], [PulseAnswer(question_id="motivation", value=5)])
     store.close()
     return Source(path, operator, teams, message_ids, phone_secrets)
+
+
+def run_to_its_end(session: Session) -> None:
+    """Items written, a check-in answered, a vote, an action, a ROTI, the end."""
+    session.execute(FACILITATOR, ChangePhase(to=Phase.WRITE))
+    topics = []
+    for phone in PHONES:
+        text = f"Said by {phone.pseudonym}"
+        added = session.execute(phone, AddItem(prompt_id="hard", text=text, owner_hash=owner_hash(text)))
+        assert isinstance(added.events[0], ItemAdded)
+        topics.append(added.events[0].item_id)
+    session.execute(FACILITATOR, ChangePhase(to=Phase.CHECK_IN))
+    for phone, value in zip(PHONES, (6, 7, 8), strict=True):
+        session.execute(phone, AnswerCheckIn(question_id="motivation", value=value))
+    for phase in (Phase.GROUP, Phase.VOTE):
+        session.execute(FACILITATOR, ChangePhase(to=phase))
+    for phone in PHONES:
+        session.execute(phone, CastVote(topic_id=topics[0]))
+    session.execute(FACILITATOR, ChangePhase(to=Phase.DISCUSS))
+    due = date(2026, 12, 4)
+    session.execute(FACILITATOR, RecordAction(text="Fix the rota", owner="Sam", due=due, topic_id=topics[0]))
+    session.execute(FACILITATOR, ChangePhase(to=Phase.CLOSE))
+    for phone in PHONES:
+        session.execute(phone, AnswerRoti(value=4))
+    session.execute(FACILITATOR, ChangePhase(to=Phase.ENDED))
 
 
 def migrate(source: Path | str, url: str) -> int:
