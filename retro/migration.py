@@ -215,13 +215,16 @@ def migrate_store(source: Path, url: str) -> Copied:
 
 
 def _check_url(url: str) -> None:
-    """A URL libpq cannot parse is refused without the parser's words, which can quote its password."""
+    """A URL libpq cannot parse is refused without the parser's words, which can quote its password; so is
+    one with control characters, which libpq would read otherwise (a NUL ends it early)."""
     try:
+        if any(character < " " or character == "\x7f" for character in url):
+            raise ValueError("control characters")
         conninfo_to_dict(url)
     except (psycopg.Error, ValueError):  # ValueError: text that is not UTF-8
         raise MigrationRefused(
-            "the PostgreSQL URL cannot be parsed (check its percent-encoding); it is not shown, as it may"
-            " hold a password"
+            "the PostgreSQL URL cannot be parsed (check its characters and percent-encoding); it is not"
+            " shown, as it may hold a password"
         ) from None
 
 
