@@ -2,8 +2,9 @@
 
 The board carries a list of sealed notices that every phone receives. A real notice is keyed by the
 item's owner hash, which only the writing phone can compute (from its secret) and which no view ever
-carries. Decoys pad the list, and a fresh nonce per board makes every entry change every time, so a
-phone that reads the raw messages cannot tell whether anything is held, let alone what.
+carries. Decoys pad the list, and the server seals it again under a fresh nonce on a clock of its own
+(server/held_seal.py), held items or none, so a phone that reads the raw messages cannot tell whether or
+when anything was held, let alone what.
 """
 
 import hashlib

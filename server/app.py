@@ -25,6 +25,7 @@ from server.answering import Answering, Limits
 from server.compression import per_message_deflate
 from server.connection import Admission, Connection, Doors
 from server.doorbell import catch_up_on_rings, doorbell_for
+from server.held_seal import RESEAL_SECONDS
 from server.http import Router
 from server.hub import Hub
 from server.origins import ServedOrigins
@@ -70,6 +71,8 @@ class ServerConfig:
     do not all reconnect at the same instant."""
     limits: Limits = Limits()
     """Per team: open retros; per retro: items (phones per retro is max_participants)."""
+    reseal_seconds: float = RESEAL_SECONDS
+    """Before the reveal, held notices are sealed again this often, whether anything is held or not."""
     pulse_count_seconds: float = COUNT_SECONDS
     """The least time between two counts of a pulse's answers told to its facilitators."""
 
@@ -84,7 +87,7 @@ class RetroServer:
             raise ValueError("a RetroServer needs a store, or a session to take its store from")
         self.store = chosen
         self.config = config
-        self.rooms = Rooms(chosen)
+        self.rooms = Rooms(chosen, config.reseal_seconds)
         self.home: Room | None = self.rooms.add(session) if session is not None else None
         self.rooms.home = self.home
         self.local_secret = secrets.token_urlsafe(24)

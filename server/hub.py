@@ -26,7 +26,7 @@ from retro.events import (
 from retro.session import Session
 from retro.views import board_view, facilitator_view, private_view
 from server.board_versions import BoardVersions
-from server.held_seal import HeldSeal
+from server.held_seal import RESEAL_SECONDS, HeldSeal
 from server.merge_patch import Json
 from server.presence import Presence, PresenceListener
 from server.protocol import FacilitatorMessage, PrivateMessage
@@ -35,8 +35,9 @@ FLUSH_SECONDS = 0.05
 
 
 class Hub:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, reseal_seconds: float = RESEAL_SECONDS) -> None:
         self.session = session
+        self.reseal_seconds = reseal_seconds
         self._participants: dict[ServerConnection, str | None] = {}
         """Each phone's connection and its ballot pseudonym (None for a phone that joined after the end)."""
         self._tabs: Counter[str] = Counter()
@@ -155,7 +156,16 @@ class Hub:
         ).model_dump_json()
 
     async def run(self) -> None:
-        await asyncio.gather(self._fan_out(), self._whole_boards())
+        await asyncio.gather(self._fan_out(), self._whole_boards(), self._reseal_clock())
+
+    async def _reseal_clock(self) -> None:
+        """Before the reveal, the held notices are sealed again on this clock, held items or none."""
+        while True:
+            await asyncio.sleep(self.reseal_seconds)
+            if not self.session.state.revealed and not self.session.closed and self._participants:
+                self._seal.reseal_due = True
+                self._board_dirty = True
+                self._dirty.set()
 
     async def _fan_out(self) -> None:
         while True:

@@ -14,6 +14,7 @@ from retro.events import Event, JoinTokenRotated
 from retro.launch import resume_session
 from retro.session import Session
 from retro.store import EventStore
+from server.held_seal import RESEAL_SECONDS
 from server.hub import Hub
 
 logger = logging.getLogger("retro.server")
@@ -41,8 +42,10 @@ class Room:
 
 
 class Rooms:
-    def __init__(self, store: EventStore) -> None:
+    def __init__(self, store: EventStore, reseal_seconds: float = RESEAL_SECONDS) -> None:
         self.store = store
+        self.reseal_seconds = reseal_seconds
+        """How often held notices are sealed again before the reveal (server.held_seal)."""
         self._by_id: dict[str, Room] = {}
         self._by_token: dict[str, str] = {}
         self._running = False
@@ -66,7 +69,8 @@ class Rooms:
         known = self._by_id.get(session.record.retro_id)
         if known is not None:
             return known
-        room = Room(session, Hub(session), self.store.retired_tokens(session.record.retro_id))
+        hub = Hub(session, self.reseal_seconds)
+        room = Room(session, hub, self.store.retired_tokens(session.record.retro_id))
         self._by_id[room.retro_id] = room
         self._index(room)
         session.subscribe(lambda events: self._after(room, events))

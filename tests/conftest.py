@@ -47,6 +47,16 @@ async def server(session: Session) -> AsyncIterator[RetroServer]:
 
 
 @pytest.fixture
+async def resealing_server(session: Session) -> AsyncIterator[RetroServer]:
+    """As `server`, with held notices sealed again every half second (server.held_seal): a hold reaches its
+    author's phone at once instead of at the next 30-second reseal."""
+    running = RetroServer(session, ServerConfig(host="127.0.0.1", port=0, reseal_seconds=0.5))
+    await running.start()
+    yield running
+    await running.stop()
+
+
+@pytest.fixture
 async def shared_server(store: SqliteStore) -> AsyncIterator[RetroServer]:
     """A server for many teams on the store, with no retro of its own: teams open theirs by token."""
     running = RetroServer(None, ServerConfig(host="127.0.0.1", port=0, pulse_count_seconds=0.5), store)

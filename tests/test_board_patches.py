@@ -3,6 +3,8 @@ them, the very board a phone joining now gets whole; a join or a rename costs th
 few bytes; a phone that missed a version asks again; held notices are not re-sent in every patch."""
 
 import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import pytest
 from hypothesis import given
@@ -13,8 +15,9 @@ from retro.commands import ChangePhase, HoldItem, RenameTopic
 from retro.phases import Phase
 from retro.screening import HeldNotice, unseal
 from retro.secrets import owner_hash
+from retro.session import Session
 from server import hub as fan_out
-from server.app import RetroServer
+from server.app import RetroServer, ServerConfig
 from server.board_document import document
 from tests.support.client import Client, Clients
 from tests.support.doors import LogWatch
@@ -130,36 +133,67 @@ async def test_a_phone_that_says_nothing_of_patches_still_gets_the_whole_board_e
     assert "version" not in changed and not [m for m in old.messages() if m["type"] == "patch"]
 
 
-async def test_held_notices_are_sealed_again_only_when_what_is_held_changes(server: RetroServer) -> None:
-    writer = await Client.join(server.websocket_url)
-    author, other = [await PatchingPhone.join(server.websocket_url) for _ in range(2)]
-    ids = [await writer.add_item(f"Item {n} that names Sam") for n in range(3)]
-    await other.board_until(lambda board: board["counts"]["learning"] == 3)
-    first_nonce = other.doc["notice_nonce"]
-    assert len(other.doc["held_notices"]) == 8
-    patches = [json.loads(raw)["patch"] for raw in other.frames("patch")]
-    assert patches and not [p for p in patches if "held_notices" in p or "notice_nonce" in p]
+@asynccontextmanager
+async def serving(session: Session, reseal_seconds: float) -> AsyncIterator[RetroServer]:
+    running = RetroServer(session, ServerConfig(host="127.0.0.1", port=0, reseal_seconds=reseal_seconds))
+    await running.start()
+    try:
+        yield running
+    finally:
+        await running.stop()
 
-    server.session.execute(Facilitator(), HoldItem(item_id=ids[1], reason="Names or points at a person"))
-    await other.board_until(lambda board: other.doc["notice_nonce"] != first_nonce)
-    await author.until_version(other.version)
-    assert author.frames("board")[-1] == other.frames("board")[-1], "every phone gets the same notices"
-    assert author.doc == other.doc
-    nonce = other.doc["notice_nonce"]
-    notices = [HeldNotice.model_validate(notice) for notice in other.doc["held_notices"]]
-    mine = owner_hash(writer.item_secrets[ids[1]])
-    assert [r for n in notices if (r := unseal(n, mine, nonce))] == ["Names or points at a person"]
-    for item_id in (ids[0], ids[2]):
-        theirs = owner_hash(writer.item_secrets[item_id])
-        assert not [n for n in notices if unseal(n, theirs, nonce)]
-    assert len(notices) == 8
-    assert [raw for raw in other.client.received if "points at a person" in raw] == []
-    await writer.add_item("One more after the hold")
-    await other.board_until(lambda board: board["counts"]["learning"] == 4)
-    assert other.doc["notice_nonce"] == nonce, "a change that holds nothing leaves the notices alone"
-    assert "held_notices" not in json.loads(other.frames("patch")[-1])["patch"]
-    await author.close()
-    await other.close()
+
+async def test_a_hold_changes_nothing_any_phone_receives_until_the_notices_are_sealed_again(
+    session: Session,
+) -> None:
+    async with serving(session, reseal_seconds=3600) as server:
+        writer = await Client.join(server.websocket_url)
+        other = await PatchingPhone.join(server.websocket_url)
+        ids = [await writer.add_item(f"Item {n} that names Sam") for n in range(3)]
+        await other.board_until(lambda board: board["counts"]["learning"] == 3)
+        nonce, frames = other.doc["notice_nonce"], len(other.client.received)
+        assert len(other.doc["held_notices"]) == 8
+        server.session.execute(Facilitator(), HoldItem(item_id=ids[1], reason="Names or points at a person"))
+        await writer.add_item("One more after the hold")
+        await other.board_until(lambda board: board["counts"]["learning"] == 4)
+        after_hold = [json.loads(raw) for raw in other.client.received[frames:]]
+        assert [m["type"] for m in after_hold] == ["patch"], "the hold itself sent nothing"
+        assert "held_notices" not in after_hold[0]["patch"] and other.doc["notice_nonce"] == nonce
+        for phone in (writer, other.client):
+            await phone.close()
+
+
+async def test_held_notices_are_sealed_again_on_a_clock_held_or_not_and_only_the_author_opens_its_own(
+    session: Session,
+) -> None:
+    async with serving(session, reseal_seconds=0.3) as server:
+        writer = await Client.join(server.websocket_url)
+        author, other = [await PatchingPhone.join(server.websocket_url) for _ in range(2)]
+        ids = [await writer.add_item(f"Item {n} that names Sam") for n in range(3)]
+        await other.board_until(lambda board: board["counts"]["learning"] == 3)
+        first_nonce = other.doc["notice_nonce"]
+        await other.board_until(lambda board: other.doc["notice_nonce"] != first_nonce)
+        assert not server.session.state.held, "sealed again with nothing held"
+
+        server.session.execute(Facilitator(), HoldItem(item_id=ids[1], reason="Names or points at a person"))
+        mine = owner_hash(writer.item_secrets[ids[1]])
+
+        def opened(phone: PatchingPhone) -> list[str]:
+            nonce = phone.doc["notice_nonce"]
+            notices = [HeldNotice.model_validate(notice) for notice in phone.doc["held_notices"]]
+            return [reason for notice in notices if (reason := unseal(notice, mine, nonce))]
+
+        await other.board_until(lambda board: opened(other) == ["Names or points at a person"])
+        await author.until_version(other.version)
+        assert author.doc == other.doc, "every phone gets the same notices"
+        notices = [HeldNotice.model_validate(notice) for notice in other.doc["held_notices"]]
+        assert len(notices) == 8
+        for item_id in (ids[0], ids[2]):
+            theirs = owner_hash(writer.item_secrets[item_id])
+            assert not [n for n in notices if unseal(n, theirs, other.doc["notice_nonce"])]
+        assert [raw for raw in other.client.received if "points at a person" in raw] == []
+        for phone in (writer, author.client, other.client):
+            await phone.close()
 
 
 @FUZZ

@@ -63,7 +63,7 @@ async def test_every_phase_passes_axe_in_light_and_dark(store: SqliteStore) -> N
     session = Session.start(
         store, title="Sprint 42", team="Ward 7", review=review, settings=RetroSettings(min_responses=2)
     )
-    server = RetroServer(session, ServerConfig(host="127.0.0.1", port=0))
+    server = RetroServer(session, ServerConfig(host="127.0.0.1", port=0, reseal_seconds=0.5))
     await server.start()
     try:
         async with chromium() as browser:

@@ -61,6 +61,12 @@ async def direction(node: Locator) -> str:
 # ---------------------------------------------------------------- the previous retro's phones
 
 
+@pytest.fixture
+def server(resealing_server: RetroServer) -> RetroServer:
+    """Holds reach their authors at once here."""
+    return resealing_server
+
+
 async def test_the_previous_retros_phones_keep_their_ended_page_when_the_next_retro_starts(
     store: SqliteStore,
 ) -> None:

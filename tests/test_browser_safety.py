@@ -56,6 +56,12 @@ async def stored(page: Page) -> dict[str, str]:
     return entries
 
 
+@pytest.fixture
+def server(resealing_server: RetroServer) -> RetroServer:
+    """Holds reach their authors at once here."""
+    return resealing_server
+
+
 async def test_a_held_item_is_shown_to_its_author_alone_who_rewrites_it(server: RetroServer) -> None:
     async with chromium() as browser:
         author = await open_phone(browser, server.join_url)

@@ -32,6 +32,12 @@ async def refused_hello(url: str) -> dict[str, object]:
     return answer
 
 
+@pytest.fixture
+def server(resealing_server: RetroServer) -> RetroServer:
+    """Holds reach their authors at once here."""
+    return resealing_server
+
+
 async def test_a_locked_room_keeps_new_phones_out_and_lets_joined_ones_back(server: RetroServer) -> None:
     joined_secret = secrets.token_urlsafe(24)
     inside = await Client.join(server.websocket_url, secret=joined_secret)
