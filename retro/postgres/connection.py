@@ -5,7 +5,7 @@ that reach the operator say where the server is without ever showing the credent
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import psycopg
 
@@ -75,9 +75,14 @@ class Database:
 def connect(url: str) -> Connection:
     """A connection in autocommit, so that each transaction is explicit, with synchronous_commit on: a commit
     returns once it is on disk."""
+    if any(ord(character) < 32 or ord(character) == 127 for character in url):
+        raise StoreUnavailable("the PostgreSQL URL holds a control character; give it as plain text")
     try:
         connection = psycopg.connect(url, autocommit=True)
         connection.execute("SET synchronous_commit = on")
+    except psycopg.ProgrammingError:
+        # libpq could not read the URL; its words would quote the part it choked on, password included
+        raise StoreUnavailable(f"the PostgreSQL URL for {where(url)} could not be read") from None
     except (psycopg.Error, ValueError) as error:
         raise StoreUnavailable(
             f"the PostgreSQL server at {where(url)} refused: {_reason(error, url)}"
@@ -101,7 +106,8 @@ def _reason(error: Exception, url: str) -> str:
     reason = lines[0].removeprefix("connection failed: ") if lines else type(error).__name__
     try:
         parts = urlsplit(url)
-        secrets = [url, parts.password or "", parts.username or ""]
+        password = parts.password or ""
+        secrets = [url, password, unquote(password)]
     except ValueError:
         secrets = [url]
     for secret in sorted(filter(None, secrets), key=len, reverse=True):
