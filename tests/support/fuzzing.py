@@ -169,8 +169,11 @@ def every_message(state_ids: list[str], key: str) -> list[Message]:
         {"type": "hello", "id": "hello-0001", "protocol": 1, "secret": secrets.token_urlsafe(24)},
         {"type": "hello", "id": "hello-0002", "protocol": 1, "key": key, "wrote": True},
     ]
-    return hellos + [
-        {"type": "command", "id": f"command-{n:04}", "command": c} for n, c in enumerate(commands)
+    resync: Message = {"type": "resync", "id": "resync-0001"}
+    return [
+        *hellos,
+        *({"type": "command", "id": f"command-{n:04}", "command": c} for n, c in enumerate(commands)),
+        resync,
     ]
 
 
