@@ -60,7 +60,7 @@ from retro.secrets import owner_hash
 DESCRIPTION = "add_item ack latency with many phones writing at once, against a bare durable-ack server."
 TARGET_P99_RATIO = 2.0
 JOIN_BATCH = 32
-"""Phones that say hello at once: half the server's waiting room (max_waiting 64)."""
+"""Phones that say hello at once: well inside the server's waiting room."""
 MAX_ITEMS = 100_000
 ROUND_TIMEOUT = 60.0
 TEXT = "Deploys on Friday broke the weekend again"

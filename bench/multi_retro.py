@@ -52,7 +52,7 @@ DESCRIPTION = "Fan-out latency and memory per phone: 50 retros x 20 phones on on
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_P50_RATIO = 1.3
 JOIN_BATCH = 32
-"""Phones that say hello at once: half the server's waiting room (max_waiting 64). Each is welcomed before
+"""Phones that say hello at once: well inside the server's waiting room. Each is welcomed before
 the next batch."""
 SETUP_TIMEOUT = 120.0
 ROUND_TIMEOUT = 30.0

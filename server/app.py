@@ -56,7 +56,7 @@ class ServerConfig:
     public_url: str | None = None
     max_participants: int = 1000
     """The cap on phones (--max-phones). Phones already known and the facilitator always get in."""
-    max_waiting: int = 64
+    max_waiting: int = 1024
     """How many connections may wait for their hello at once; beyond it, the longest-waiting one goes."""
     hello_timeout: float = 5.0
     """Seconds a new connection has to say hello."""
