@@ -1,0 +1,256 @@
+"""Every locale, in Chromium at 390x844, light and dark: a whole retro and a pulse. The page says its
+language and direction (`<html lang dir>` from the catalogue's metadata), axe finds nothing (its `lang` and
+`dir` rules included), and no sentence of the English catalogue shows on a page in another language.
+Screenshots of the Arabic pages go to /tmp/retro-locales/ to be looked at.
+
+Then a Welsh, an Arabic and an English phone share one retro, each in its own language; and a first load
+fetches the phone's own catalogue and no other."""
+
+import json
+import re
+import secrets
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.async_api import Page, Request, expect
+
+from retro.commands import ChangePhase, HoldItem, LockJoining
+from retro.events import ReviewItem
+from retro.phases import Phase
+from retro.pulse.lifecycle import answer, close_pulse, open_pulse
+from retro.pulse.models import PulseAnswer
+from retro.session import Session
+from retro.settings import RetroSettings
+from retro.sqlite_store import SqliteStore
+from server.app import RetroServer, ServerConfig
+from tests.support.browser import accessibility_problems, chromium
+from tests.support.client import Client
+from tests.support.locale_phones import join_in, language_of, phone_in, user_text_not_isolated
+from tests.support.phone_page import PhoneInBrowser, facilitate, item_id_of
+from tests.support.retro_script import TEXTS, retro_steps
+from tests.support.static_files import STATIC
+
+LOCALES = {"en": "en-US", "cy": "cy-GB", "pl": "pl-PL", "ro": "ro-RO", "pt": "pt-PT", "es": "es-ES"}
+LOCALES |= {"fil": "fil-PH", "ml": "ml-IN", "ar": "ar-EG"}
+"""Each catalogue, and the language a phone that wants it is set to."""
+MISSING = [code for code in LOCALES if not (STATIC / "locales" / f"{code}.json").exists()]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(bool(MISSING), reason=f"no catalogue yet for {', '.join(MISSING)}"),
+]
+SCREENSHOTS = Path("/tmp/retro-locales")
+MONDAY = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+OWN_ITEM = "Handover at 07:00 — التسليم"
+CHECK_AFTER = {
+    "hold": Phase.WRITE,
+    "lock": Phase.WRITE,
+    "merge": Phase.GROUP,
+    "vote again": Phase.VOTE,
+    "another note": Phase.DISCUSS,
+    "delete": Phase.ACTIONS,
+    "roti": Phase.CLOSE,
+}
+"""The steps of tests/support/retro_script.py after which each phone is looked at, and the phase it shows."""
+
+
+def catalogue(code: str) -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads((STATIC / "locales" / f"{code}.json").read_text(encoding="utf-8"))
+    return loaded
+
+
+def sentences(value: object) -> list[str]:
+    """Every stretch of words in a catalogue's messages, split where a value is put in."""
+    if isinstance(value, dict):
+        return [s for key, inner in value.items() if key != "_meta" for s in sentences(inner)]
+    if isinstance(value, list):
+        return [s for inner in value for s in sentences(inner)]
+    if isinstance(value, str):
+        return [part.strip() for part in re.split(r"\{[^}]*\}", value) if part.strip()]
+    return []
+
+
+def english_only(code: str) -> list[str]:
+    """English phrases (two words or more) that this locale's catalogue does not use itself."""
+    own = " ".join(sentences(catalogue(code)))
+    return sorted(
+        {s for s in sentences(catalogue("en")) if len(s) >= 10 and " " in s and s not in own}, key=len
+    )
+
+
+SHOWN = "() => document.body.innerText + '\\n' + document.title"
+
+
+async def page_problems(page: Page, code: str, where: str) -> list[str]:
+    """What is wrong with a page that should be in this locale: its language, axe, English left over."""
+    problems = []
+    direction = catalogue(code)["_meta"]["direction"]
+    lang, shown_direction = await language_of(page)
+    if lang.split("-")[0] != code or shown_direction != direction:
+        problems.append(f'{where}: <html lang="{lang}" dir="{shown_direction}">')
+    problems += [f"{where}: {problem}" for problem in await accessibility_problems(page)]
+    if code != "en":
+        text = await page.evaluate(SHOWN)
+        problems += [f"{where}: English {phrase!r}" for phrase in english_only(code) if phrase in text]
+    return problems
+
+
+async def look(phones: list[PhoneInBrowser], code: str, phase: Phase, where: str) -> list[str]:
+    problems = []
+    for phone, scheme in zip(phones, ("light", "dark"), strict=True):
+        await expect(phone.page.locator("body")).to_have_attribute("data-phase", phase.value)
+        problems += await page_problems(phone.page, code, f"{where} ({scheme})")
+        if code == "ar":
+            SCREENSHOTS.mkdir(exist_ok=True)
+            name = re.sub(r"\W+", "-", where)
+            await phone.page.screenshot(path=SCREENSHOTS / f"ar-{name}-{scheme}.png", full_page=True)
+    return problems
+
+
+@pytest.mark.parametrize("code", LOCALES)
+async def test_a_whole_retro_in_each_locale_in_light_and_dark(store: SqliteStore, code: str) -> None:
+    review = (
+        ReviewItem(
+            ref="0123456789abcdef/00000000000000a1",
+            text="Write the night-shift handover checklist",
+            owner="Priya",
+            due=date(2026, 11, 20),
+            from_title="Sprint 41",
+            from_date=date(2026, 11, 13),
+        ),
+    )
+    settings = RetroSettings(min_responses=2)
+    session = Session.start(store, title="Sprint 42", team="Ward 7", review=review, settings=settings)
+    server = RetroServer(session, ServerConfig(host="127.0.0.1", port=0, reseal_seconds=0.5))
+    await server.start()
+    try:
+        async with chromium() as browser:
+            phones = [
+                await join_in(browser, server.join_url, LOCALES[code], dark=dark) for dark in (False, True)
+            ]
+            pages = [phone.page for phone in phones]
+            problems = await look(phones, code, Phase.REVIEW, "review")
+
+            facilitate(server, ChangePhase(to=Phase.CHECK_IN))
+            for page in pages:
+                await expect(page.locator("#question-list .scale-button").first).to_be_visible()
+                await page.locator("#question-list .scale-button").first.click()
+            problems += await look(phones, code, Phase.CHECK_IN, "check-in")
+
+            facilitate(server, ChangePhase(to=Phase.WRITE))
+            await pages[0].get_by_test_id("text-hard").fill(OWN_ITEM)
+            await pages[0].get_by_test_id("add-hard").click()
+            await expect(pages[0].get_by_test_id("withdraw")).to_be_enabled()
+            facilitate(server, HoldItem(item_id=item_id_of(server, OWN_ITEM), reason="Names a person"))
+            await expect(pages[0].get_by_test_id("held-banner")).to_be_visible()
+            writer = await Client.join(server.websocket_url)
+            try:
+                for name, step in retro_steps(server, writer):
+                    await step()
+                    if name == "vote phase":
+                        for page in pages:
+                            await page.get_by_test_id("vote").first.click()
+                    if name == "close phase":
+                        for page in pages:
+                            await page.get_by_test_id("roti-4").click()
+                    if name in CHECK_AFTER:
+                        problems += await look(phones, code, CHECK_AFTER[name], name)
+            finally:
+                await writer.close()
+            facilitate(server, ChangePhase(to=Phase.ENDED))
+            problems += await look(phones, code, Phase.ENDED, "ended")
+            for page in pages:
+                users = [OWN_ITEM, "Sprint 42", "Ward 7", *(text for _, text in TEXTS[:3])]
+                problems += await user_text_not_isolated(page, users)
+            assert problems == []
+            assert [phone.problems for phone in phones] == [[], []]
+    finally:
+        await server.stop()
+
+
+@pytest.mark.parametrize("code", LOCALES)
+async def test_a_pulse_in_each_locale_in_light_and_dark(store: SqliteStore, code: str) -> None:
+    record = open_pulse(store.pulses, team="Ward 7", now=MONDAY, min_responses=3)
+    for _ in range(3):
+        given = [PulseAnswer(question_id=q.id, value=q.low) for q in record.questions]
+        answer(store.pulses, record, secrets.token_urlsafe(24), given)
+    server = RetroServer(None, ServerConfig(host="127.0.0.1", port=0), store)
+    await server.start()
+    try:
+        async with chromium() as browser:
+            url = server.address.join_url(record.join_token)
+            phones = [await join_in(browser, url, LOCALES[code], dark=dark) for dark in (False, True)]
+            problems = []
+            for phone, scheme in zip(phones, ("light", "dark"), strict=True):
+                page = phone.page
+                await expect(page.get_by_test_id("pulse-send")).to_be_visible()
+                problems += await page_problems(page, code, f"pulse ({scheme})")
+                for question in record.questions:
+                    await page.get_by_test_id(f"pulse-{question.id}-{question.high}").click()
+                await page.get_by_test_id("pulse-text").fill("Cover for breaks on nights")
+                await page.get_by_test_id("pulse-send").click()
+                await expect(page.get_by_test_id("pulse-sent")).not_to_be_empty()
+                problems += await page_problems(page, code, f"pulse sent ({scheme})")
+                if code == "ar":
+                    SCREENSHOTS.mkdir(exist_ok=True)
+                    await page.screenshot(path=SCREENSHOTS / f"ar-pulse-sent-{scheme}.png", full_page=True)
+            close_pulse(store.pulses, record.pulse_id)
+            server.doors.pulses.notice_closing()
+            for phone, scheme in zip(phones, ("light", "dark"), strict=True):
+                page = phone.page
+                await expect(page.get_by_test_id("pulse-done-note")).not_to_be_empty()
+                await expect(page.get_by_test_id("pulse-send")).to_be_hidden()
+                problems += await page_problems(page, code, f"pulse closed ({scheme})")
+                if code == "ar":
+                    await page.screenshot(path=SCREENSHOTS / f"ar-pulse-closed-{scheme}.png", full_page=True)
+            assert problems == []
+            assert [phone.problems for phone in phones] == [[], []]
+    finally:
+        await server.stop()
+
+
+async def test_welsh_arabic_and_english_phones_share_one_retro_each_in_its_own_language(
+    server: RetroServer,
+) -> None:
+    written = {
+        "cy": "Roedd y trosglwyddo yn hir",
+        "ar": "التسليم في الليل طويل جدا",
+        "en": "Pager noise at night",
+    }
+    async with chromium() as browser:
+        phones = {code: await join_in(browser, server.join_url, LOCALES[code]) for code in written}
+        for code, phone in phones.items():
+            assert await language_of(phone.page) == (code, catalogue(code)["_meta"]["direction"])
+            await phone.page.get_by_test_id("text-hard").fill(written[code])
+            await phone.page.get_by_test_id("add-hard").click()
+            await expect(phone.page.get_by_test_id("withdraw")).to_be_enabled()
+        facilitate(server, ChangePhase(to=Phase.GROUP))
+        for code, phone in phones.items():
+            titles = phone.page.get_by_test_id("topic-title")
+            await expect(titles).to_have_count(3)
+            assert sorted(await titles.all_inner_texts()) == sorted(written.values())
+            assert await page_problems(phone.page, code, code) == []
+        facilitate(server, LockJoining(locked=True))
+        for code, phone in phones.items():
+            assert await language_of(phone.page) == (code, catalogue(code)["_meta"]["direction"])
+            assert phone.problems == []
+
+
+async def test_a_first_load_fetches_the_phones_own_catalogue_and_no_other(server: RetroServer) -> None:
+    async with chromium() as browser:
+        for code, locale in LOCALES.items():
+            phone = await phone_in(browser, locale)
+            fetched: list[str] = []
+
+            def note(request: Request, into: list[str] = fetched) -> None:
+                into.append(request.url)
+
+            phone.page.on("request", note)
+            await phone.page.goto(server.join_url)
+            await expect(phone.page.get_by_test_id("status")).to_have_attribute("data-state", "connected")
+            await phone.page.wait_for_load_state("networkidle")
+            catalogues = [url.rsplit("/", 1)[-1] for url in fetched if "/locales/" in url]
+            assert catalogues == [f"{code}.json"], (code, catalogues)
+            await phone.context.close()
