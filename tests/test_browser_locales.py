@@ -36,6 +36,8 @@ LOCALES = {"en": "en-US", "cy": "cy-GB", "pl": "pl-PL", "ro": "ro-RO", "pt": "pt
 LOCALES |= {"fil": "fil-PH", "ml": "ml-IN", "ar": "ar-EG"}
 """Each catalogue, and the language a phone that wants it is set to."""
 MISSING = [code for code in LOCALES if not (STATIC / "locales" / f"{code}.json").exists()]
+if "i18n" not in (STATIC / "js" / "main.js").read_text(encoding="utf-8"):
+    MISSING.append("the loader in main.js")
 
 pytestmark = [
     pytest.mark.browser,
@@ -86,7 +88,7 @@ SHOWN = "() => document.body.innerText + '\\n' + document.title"
 async def page_problems(page: Page, code: str, where: str) -> list[str]:
     """What is wrong with a page that should be in this locale: its language, axe, English left over."""
     problems = []
-    direction = catalogue(code)["_meta"]["direction"]
+    direction = catalogue(code)["_meta"]["dir"]
     lang, shown_direction = await language_of(page)
     if lang.split("-")[0] != code or shown_direction != direction:
         problems.append(f'{where}: <html lang="{lang}" dir="{shown_direction}">')
@@ -222,7 +224,7 @@ async def test_welsh_arabic_and_english_phones_share_one_retro_each_in_its_own_l
     async with chromium() as browser:
         phones = {code: await join_in(browser, server.join_url, LOCALES[code]) for code in written}
         for code, phone in phones.items():
-            assert await language_of(phone.page) == (code, catalogue(code)["_meta"]["direction"])
+            assert await language_of(phone.page) == (code, catalogue(code)["_meta"]["dir"])
             await phone.page.get_by_test_id("text-hard").fill(written[code])
             await phone.page.get_by_test_id("add-hard").click()
             await expect(phone.page.get_by_test_id("withdraw")).to_be_enabled()
@@ -234,7 +236,7 @@ async def test_welsh_arabic_and_english_phones_share_one_retro_each_in_its_own_l
             assert await page_problems(phone.page, code, code) == []
         facilitate(server, LockJoining(locked=True))
         for code, phone in phones.items():
-            assert await language_of(phone.page) == (code, catalogue(code)["_meta"]["direction"])
+            assert await language_of(phone.page) == (code, catalogue(code)["_meta"]["dir"])
             assert phone.problems == []
 
 
