@@ -3,8 +3,12 @@ first 256 items, in one JSONL file with each item's source and split.
 
 Run from the repository root: ``python -m bench.nudge_items`` rewrites ``tests/data/nudge/items.jsonl``
 (the same bytes every time). Every item carries its source: a template's id, or a hand-written item's own
-id. The split is by source, so the filled-in copies of one template are all in train, all in validation or
-all in test: near-duplicates never straddle the split.
+id.
+
+The test split has files of its own (``test_templates.txt``, ``test_slots.json``, ``test_free.txt``), written
+before any tuning: its templates, slot words and names are its own, so no template is shared with the
+development data. The development data (everything else) is split into train and validation by source, so
+the filled-in copies of one template are all on one side: near-duplicates never straddle the split.
 """
 
 import hashlib
@@ -33,9 +37,10 @@ DOMAINS = (
 )
 COPIES = {True: 8, False: 12}
 """How many filled-in copies of a blaming and of a well-framed template."""
-TEST_SHARE = 2
-VALIDATION_SHARE = 1
-"""Of every ten sources (by hash), two are test and one validation; the rest train."""
+TEST_COPIES = {True: 6, False: 7}
+VALIDATION_SHARE = 3
+"""Of every ten development sources (by hash), three are validation; the rest train."""
+TEST_PREFIX = "test-"
 _SLOT = re.compile(r"\{(\w+)\}")
 _LINE = re.compile(r"^([+-]) ([\w-]+) \| (.+)$")
 
@@ -52,10 +57,10 @@ class Item:
 
 
 def split_of(source: str) -> Split:
-    bucket = int.from_bytes(hashlib.sha256(source.encode()).digest()[:4], "big") % 10
-    if bucket < TEST_SHARE:
+    if source.startswith(TEST_PREFIX):
         return "test"
-    return "validation" if bucket < TEST_SHARE + VALIDATION_SHARE else "train"
+    bucket = int.from_bytes(hashlib.sha256(source.encode()).digest()[:4], "big") % 10
+    return "validation" if bucket < VALIDATION_SHARE else "train"
 
 
 def _rows(path: Path) -> list[tuple[bool, str, str]]:
@@ -78,16 +83,22 @@ def _filled(template: str, words: dict[str, list[str]], chooser: random.Random) 
     return _SLOT.sub(lambda slot: chooser.choice(words[slot.group(1)]), template)
 
 
-def templated(seen: set[str]) -> list[Item]:
-    slots = json.loads((NUDGE / "slots.json").read_text(encoding="utf-8"))
+def templated(
+    seen: set[str],
+    templates: Path = NUDGE / "templates.txt",
+    slot_file: Path = NUDGE / "slots.json",
+    kind: str = "template",
+    copies: dict[bool, int] = COPIES,
+) -> list[Item]:
+    slots = json.loads(slot_file.read_text(encoding="utf-8"))
     items = []
-    for blame, template_id, template in _rows(NUDGE / "templates.txt"):
-        source = f"template:{template_id}"
+    for blame, template_id, template in _rows(templates):
+        source = f"{kind}:{template_id}"
         chooser = random.Random(source)
         first_domain = chooser.randrange(len(DOMAINS))
         made = 0
-        for attempt in range(COPIES[blame] * 5):
-            if made == COPIES[blame]:
+        for attempt in range(copies[blame] * 5):
+            if made == copies[blame]:
                 break
             domain = DOMAINS[(first_domain + attempt) % len(DOMAINS)]
             words = slots["domains"][domain] | {"name": slots["name"]}
@@ -99,12 +110,12 @@ def templated(seen: set[str]) -> list[Item]:
     return items
 
 
-def hand_written(seen: set[str]) -> list[Item]:
+def hand_written(seen: set[str], path: Path = NUDGE / "free.txt", kind: str = "free") -> list[Item]:
     items = []
-    for number, (blame, domain, text) in enumerate(_rows(NUDGE / "free.txt"), 1):
+    for number, (blame, domain, text) in enumerate(_rows(path), 1):
         if domain not in DOMAINS:
-            raise ValueError(f"free.txt item {number}: unknown domain {domain}")
-        source = f"free:{number:03d}"
+            raise ValueError(f"{path.name} item {number}: unknown domain {domain}")
+        source = f"{kind}:{number:03d}"
         if text not in seen:
             seen.add(text)
             items.append(Item(text, blame, domain, source, split_of(source)))
@@ -122,9 +133,18 @@ def first_set(seen: set[str]) -> list[Item]:
     return items
 
 
+def test_items(seen: set[str]) -> list[Item]:
+    """The untouched test split: its own templates, slot words and hand-written items."""
+    made = templated(
+        seen, NUDGE / "test_templates.txt", NUDGE / "test_slots.json", TEST_PREFIX + "template", TEST_COPIES
+    )
+    return made + hand_written(seen, NUDGE / "test_free.txt", TEST_PREFIX + "free")
+
+
 def build_items() -> list[Item]:
     seen: set[str] = set()
-    return templated(seen) + hand_written(seen) + first_set(seen)
+    development = templated(seen) + hand_written(seen) + first_set(seen)
+    return development + test_items(seen)
 
 
 def as_jsonl(items: list[Item]) -> str:
