@@ -38,8 +38,9 @@ DOMAINS = (
 COPIES = {True: 8, False: 12}
 """How many filled-in copies of a blaming and of a well-framed template."""
 TEST_COPIES = {True: 6, False: 7}
-VALIDATION_SHARE = 3
-"""Of every ten development sources (by hash), three are validation; the rest train."""
+VALIDATION_SHARE = 1
+VALIDATION_OF = 4
+"""Of every four development sources (by a salted hash), one is validation; the rest train."""
 TEST_PREFIX = "test-"
 _SLOT = re.compile(r"\{(\w+)\}")
 _LINE = re.compile(r"^([+-]) ([\w-]+) \| (.+)$")
@@ -59,8 +60,8 @@ class Item:
 def split_of(source: str) -> Split:
     if source.startswith(TEST_PREFIX):
         return "test"
-    bucket = int.from_bytes(hashlib.sha256(source.encode()).digest()[:4], "big") % 10
-    return "validation" if bucket < VALIDATION_SHARE else "train"
+    bucket = int.from_bytes(hashlib.sha256(f"development:{source}".encode()).digest()[:4], "big")
+    return "validation" if bucket % VALIDATION_OF < VALIDATION_SHARE else "train"
 
 
 def _rows(path: Path) -> list[tuple[bool, str, str]]:

@@ -5,7 +5,8 @@ sides give the same score. The steps:
 
 1. Normalise: Unicode NFKC, then curly and other apostrophes become ``'``.
 2. Split into tokens: a run of word characters (``is_word_char``) is a token; apostrophes at either end are
-   dropped; a token ending in ``'s`` becomes the stem and ``'s``. A token starts a sentence when it comes
+   dropped; a token ending in ``'s`` becomes the stem and ``'s`` (unless the stem is one of ``CONTRACTED``,
+   "there's", "it's", "he's"...). A token starts a sentence when it comes
    first or after one of ``.!?;:`` or a line break. Tokens are then lowercased.
 3. Features, each a string:
    - ``w:<token>`` for every token, ``b:<token> <token>`` for every pair of neighbours;
@@ -28,6 +29,8 @@ from functools import cached_property
 APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u00b4": "'", "`": "'"})
 SENTENCE_ENDS = frozenset(".!?;:\n")
 POSSESSIVE = "'s"
+CONTRACTED = frozenset(("it", "that", "there", "here", "what", "who", "where", "how", "he", "she", "let"))
+"""Words whose ``'s`` means "is", "has" or "us": "there's" stays one token, not a possessive."""
 FNV_OFFSET = 0x811C9DC5
 FNV_PRIME = 0x01000193
 CHAR_GRAMS = (3, 4)
@@ -80,8 +83,9 @@ def _emit(raw: str, starts_sentence: bool, out: list[Token]) -> None:
         return
     lowered = word.lower()
     capitalised = not starts_sentence and "A" <= word[0] <= "Z"
-    if lowered.endswith(POSSESSIVE) and len(lowered) > len(POSSESSIVE):
-        out.append(Token(lowered[: -len(POSSESSIVE)], capitalised))
+    stem = lowered[: -len(POSSESSIVE)]
+    if lowered.endswith(POSSESSIVE) and stem and stem not in CONTRACTED:
+        out.append(Token(stem, capitalised))
         out.append(Token(POSSESSIVE, False))
     else:
         out.append(Token(lowered, capitalised))

@@ -8,7 +8,7 @@ round trip and never blocks posting; this side warns, before an export, about it
 people. ``bench/train_nudge.py`` writes the file from the labelled items in ``tests/data/nudge/``.
 
 The score is an integer sum of weights, so both sides add exactly the same numbers: the text points at a
-person when the sum reaches ``threshold``; ``score`` maps it to a probability.
+person when the sum reaches ``threshold``; ``score`` maps it to a calibrated probability.
 """
 
 import math
@@ -37,6 +37,8 @@ class BlameModel(BaseModel):
     scale: int = Field(gt=0)
     bias: int
     threshold: int
+    calibration: tuple[float, float]
+    """Slope and intercept mapping ``units / scale`` to a calibrated log-odds (Platt scaling)."""
     window: int = Field(ge=1, le=10)
     categories: dict[str, tuple[str, ...]]
     agents: tuple[str, ...]
@@ -89,9 +91,14 @@ class BlameModel(BaseModel):
         """The bias plus every weight of the text's features: the model's log-odds times ``scale``."""
         return self.bias + sum(weight for _, weight in self.contributions(text))
 
+    def probability(self, units: int) -> float:
+        """The calibrated probability for a sum of weights."""
+        slope, intercept = self.calibration
+        return 1.0 / (1.0 + math.exp(-(slope * units / self.scale + intercept)))
+
     def score(self, text: str) -> float:
-        """How likely the text points at a person, between 0 and 1."""
-        return 1.0 / (1.0 + math.exp(-self.units(text) / self.scale))
+        """How likely the text points at a person, between 0 and 1 (calibrated on the validation split)."""
+        return self.probability(self.units(text))
 
     def points_at_person(self, text: str) -> bool:
         """A text with no word never does."""

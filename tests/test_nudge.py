@@ -88,7 +88,7 @@ def test_the_score_is_a_probability_on_the_same_side_as_the_decision() -> None:
     for text in EVERYDAY_BLAME + HARD_NEGATIVES:
         probability = nudge.score(text)
         assert 0.0 < probability < 1.0
-        threshold = 1.0 / (1.0 + 2.718281828459045 ** (-model.threshold / model.scale))
+        threshold = model.probability(model.threshold)
         assert (probability >= threshold - 1e-12) == model.points_at_person(text), text
 
 

@@ -5,6 +5,8 @@ const APOSTROPHES = { '\u2019': "'", '\u2018': "'", '\u02bc': "'", '\u00b4': "'"
 const SENTENCE_ENDS = new Set(['.', '!', '?', ';', ':', '\n']);
 const SEPARATOR_BLOCKS = [[0x2000, 0x206f], [0x2190, 0x2bff], [0x3000, 0x303f], [0xfe30, 0xfe6f], [0xff00, 0xff0f], [0x1f000, 0x1faff]];
 const CHAR_GRAMS = [3, 4];
+// Words whose 's means "is", "has" or "us": "there's" stays one token, not a possessive.
+const CONTRACTED = new Set(['it', 'that', 'there', 'here', 'what', 'who', 'where', 'how', 'he', 'she', 'let']);
 const AGENT = 'agent';
 const NO_AGENT = 'noagent';
 
@@ -41,8 +43,9 @@ function emit(raw, startsSentence, out) {
   if (!word) return;
   const lowered = word.toLowerCase();
   const capitalised = !startsSentence && word[0] >= 'A' && word[0] <= 'Z';
-  if (lowered.endsWith("'s") && lowered.length > 2) {
-    out.push({ text: lowered.slice(0, -2), capitalised });
+  const stem = lowered.slice(0, -2);
+  if (lowered.endsWith("'s") && stem && !CONTRACTED.has(stem)) {
+    out.push({ text: stem, capitalised });
     out.push({ text: "'s", capitalised: false });
   } else {
     out.push({ text: lowered, capitalised });
@@ -126,7 +129,8 @@ function hashedFeatures(tokens) {
 /** The model from its file's parsed JSON, ready to score; null if the file is not one. */
 export function readModel(data) {
   const shaped = data && data.version === 2 && data.hash === 'fnv1a32-utf8' && Array.isArray(data.weights)
-    && data.weights.length === 2 ** data.bits && typeof data.suggestion === 'string' && data.categories && data.named;
+    && data.weights.length === 2 ** data.bits && typeof data.suggestion === 'string' && data.categories && data.named
+    && Array.isArray(data.calibration) && data.calibration.length === 2;
   if (!shaped) return null;
   const byFirstWord = new Map();
   const knownWords = new Set(data.known_capitals);
@@ -151,7 +155,11 @@ export function units(model, text) {
   return total;
 }
 
-export const score = (model, text) => 1 / (1 + Math.exp(-units(model, text) / model.scale));
+/** The calibrated probability: Platt scaling of units / scale by the file's slope and intercept. */
+export const score = (model, text) => {
+  const [slope, intercept] = model.calibration;
+  return 1 / (1 + Math.exp(-((slope * units(model, text)) / model.scale + intercept)));
+};
 
 /** Whether the text seems to point at a person: a text with no word never does. */
 export const pointsAtPerson = (model, text) => tokenise(text).length > 0 && units(model, text) >= model.threshold;
