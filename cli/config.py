@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, fie
 from pydantic_core import ErrorDetails
 
 from cli.command import CommandFailed
+from retro.locales import LOCALES
 from retro.paths import default_db_path
 from retro.retention import Keep
 from retro.settings import RetroSettings
@@ -40,6 +41,8 @@ class RunConfig(BaseModel):
     """The cap on phones in one retro; phones already in and the facilitator always get in."""
     max_items: int = Field(default=2000, ge=1, le=100_000)
     """The cap on items in one retro, so that no phone can fill the disk."""
+    lang: str = ""
+    """The retro's default language on phones whose own languages are none of the page's."""
 
     @model_validator(mode="after")
     def _keep_needs_a_team(self) -> "RunConfig":
@@ -54,6 +57,7 @@ class RunConfig(BaseModel):
             max_votes_per_topic=self.max_per_topic or self.votes,
             min_responses=self.min_responses,
             max_items_per_retro=self.max_items,
+            lang=self.lang,
         )
 
     def template_chosen(self) -> Template:
@@ -68,6 +72,13 @@ class RunConfig(BaseModel):
     def _file_or_url(cls, value: object) -> object:
         if isinstance(value, str) and not is_database_url(value):
             return Path(value)
+        return value
+
+    @field_validator("lang")
+    @classmethod
+    def _a_page_language(cls, value: str) -> str:
+        if value and value not in LOCALES:
+            raise ValueError(f"not one of the page's languages: {', '.join(LOCALES)}")
         return value
 
     @field_validator("certfile", "keyfile")

@@ -53,6 +53,10 @@ def add_commands(commands: Commands, db: argparse.ArgumentParser) -> None:
         sub.add_argument("--keyfile", help="TLS private key (PEM)")
         sub.add_argument("--max-phones", type=int, help="Most phones in one retro (default 1000)")
         sub.add_argument("--max-items", type=int, help="Most items in one retro (default 2000)")
+        sub.add_argument(
+            "--lang",
+            help="Phones' language when theirs is none of the page's (en, cy, pl, ro, pt, es, fil, ml, ar)",
+        )
         sub.set_defaults(run=_runner(listen))
         if name == "serve":
             _add_service_options(sub)

@@ -1,16 +1,45 @@
 """Retro templates: the prompts people write under, and the check-in questions they answer.
 
 Every text is cleaned and kept on one line, whether it comes from a TOML file or an older database.
+A prompt or question may carry translations, by language: a phone set to one of them shows it; any other
+phone shows the text as written.
 """
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from retro.locales import LocaleCode
 from retro.text import CLEANED_LINE
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,31}$")]
 """The id of a template, a prompt or a question: stable, lowercase, safe in a file name or a key."""
+
+
+def _wording_of(value: Any) -> Any:
+    """`cy = "Beth…"` is short for `[….translations.cy] text = "Beth…"`."""
+    if isinstance(value, dict):
+        return {code: {"text": words} if isinstance(words, str) else words for code, words in value.items()}
+    return value
+
+
+class PromptWording(BaseModel):
+    """A prompt in another language."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    text: Annotated[str, Field(min_length=1, max_length=80), CLEANED_LINE]
+    hint: Annotated[str, Field(max_length=120), CLEANED_LINE] = ""
+
+
+class QuestionWording(BaseModel):
+    """A check-in question in another language."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    text: Annotated[str, Field(min_length=1, max_length=120), CLEANED_LINE]
+    low_label: Annotated[str, Field(max_length=30), CLEANED_LINE] = ""
+    high_label: Annotated[str, Field(max_length=30), CLEANED_LINE] = ""
 
 
 class Prompt(BaseModel):
@@ -22,6 +51,13 @@ class Prompt(BaseModel):
     hint: Annotated[str, Field(max_length=120), CLEANED_LINE] = ""
     behaviour: Annotated[str, Field(max_length=20), CLEANED_LINE] = ""
     """Which of the four compassionate behaviours the prompt draws on."""
+    translations: Annotated[dict[LocaleCode, PromptWording], Field(max_length=40)] = {}
+    """The prompt in other languages, by language tag; a phone in none of them shows `text` as written."""
+
+    @field_validator("translations", mode="before")
+    @classmethod
+    def _short_form(cls, value: Any) -> Any:
+        return _wording_of(value)
 
 
 class CheckInQuestion(BaseModel):
@@ -33,6 +69,13 @@ class CheckInQuestion(BaseModel):
     high: int = Field(default=5, ge=2, le=10)
     low_label: Annotated[str, Field(max_length=30), CLEANED_LINE] = ""
     high_label: Annotated[str, Field(max_length=30), CLEANED_LINE] = ""
+    translations: Annotated[dict[LocaleCode, QuestionWording], Field(max_length=40)] = {}
+    """The question in other languages, by language tag; a phone in none of them shows it as written."""
+
+    @field_validator("translations", mode="before")
+    @classmethod
+    def _short_form(cls, value: Any) -> Any:
+        return _wording_of(value)
 
 
 MOTIVATION = CheckInQuestion(

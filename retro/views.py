@@ -13,6 +13,7 @@ from retro.commands import ReviewOutcome
 from retro.phases import CLOSING_QUESTIONS, FLOW, Phase, is_past
 from retro.pulse.glance import PulseGlance
 from retro.state import RetroState, Topic
+from retro.templates import PromptWording, QuestionWording
 from retro.text import MAX_ITEM_CHARS
 
 
@@ -29,6 +30,8 @@ class PromptView(_View):
     prompt_id: str
     text: str
     hint: str
+    translations: dict[str, PromptWording] = {}
+    """The template's own translations, by language: a phone in one of them shows that wording."""
 
 
 class QuestionView(_View):
@@ -38,6 +41,7 @@ class QuestionView(_View):
     high: int
     low_label: str
     high_label: str
+    translations: dict[str, QuestionWording] = {}
 
 
 class ReviewView(_View):
@@ -137,6 +141,8 @@ class BoardView(_View):
     """The longest item or rewrite the server takes: the phone counts against it as you type."""
     featured_prompt: str = "learning"
     """The prompt the phone puts first and marks "Start here", when the template has it."""
+    lang: str = ""
+    """The retro's default language (`--lang`), for phones whose own languages are none of the page's."""
 
 
 class PrivateView(_View):
@@ -188,11 +194,15 @@ def board_view(state: RetroState) -> BoardView:
                 high=q.high,
                 low_label=q.low_label,
                 high_label=q.high_label,
+                translations=q.translations,
             )
             for q in template.questions
         ),
         check_in=tuple(summarise(q, state.check_in_values(q.id), k) for q in template.questions),
-        prompts=tuple(PromptView(prompt_id=p.id, text=p.text, hint=p.hint) for p in template.prompts),
+        prompts=tuple(
+            PromptView(prompt_id=p.id, text=p.text, hint=p.hint, translations=p.translations)
+            for p in template.prompts
+        ),
         counts=counts,
         revealed=state.revealed,
         topics=_visible_topics(state),
@@ -226,6 +236,7 @@ def board_view(state: RetroState) -> BoardView:
         min_responses=k,
         claims=tuple(ClaimView(item_id=item_id, name=name) for item_id, name in state.claimed.items()),
         joining_locked=state.joining_locked,
+        lang=state.settings.lang,
     )
 
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 
+from server.catalogues import catalogues, compact, language_options
 from server.slimming import slim_css, slim_html, slim_js
 
 ASSETS_PREFIX = "/assets/"
@@ -70,6 +71,12 @@ class PhonePage:
     assets: dict[str, Stored]
     """By name under the version: `js/...` for each module, and `app.css`."""
     blame_rules: Stored
+    locales: dict[str, Stored]
+    """The message catalogues by name under the version (`locales/<code>.json`): a phone fetches its own."""
+
+    def find(self, name: str) -> Stored | None:
+        """A module, the stylesheet or a catalogue, by its name under the version."""
+        return self.assets.get(name) or self.locales.get(name)
 
     @property
     def base(self) -> str:
@@ -128,17 +135,22 @@ def build_phone_page() -> PhonePage:
         lambda name: static.joinpath(name).read_text(encoding="utf-8"),
     )
     bodies[STYLESHEET] = slim_css(stylesheet).encode()
-    version = version_of(bodies)
+    locales = {f"locales/{code}.json": compact(code) for code in catalogues()}
+    version = version_of(bodies | locales)
     assets = {
         name: stored(body, CSS if name == STYLESHEET else JS, IMMUTABLE) for name, body in bodies.items()
     }
     template = static.joinpath("index.html").read_text(encoding="utf-8")
-    page = slim_html(template.replace("{{assets}}", f"{ASSETS_PREFIX}{version}")).encode()
+    filled = template.replace("{{assets}}", f"{ASSETS_PREFIX}{version}").replace(
+        "{{languages}}", language_options()
+    )
+    page = slim_html(filled).encode()
     rules = json.loads(files("retro").joinpath(BLAME_RULES).read_text(encoding="utf-8"))
-    compact = json.dumps(rules, ensure_ascii=False, separators=(",", ":")).encode()
+    rules_body = json.dumps(rules, ensure_ascii=False, separators=(",", ":")).encode()
     return PhonePage(
         version=version,
         page=stored(page, HTML, REVALIDATE),
         assets=assets,
-        blame_rules=stored(compact, JSON, REVALIDATE),
+        blame_rules=stored(rules_body, JSON, REVALIDATE),
+        locales={name: stored(body, JSON, IMMUTABLE) for name, body in locales.items()},
     )

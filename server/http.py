@@ -16,7 +16,7 @@ from websockets.http11 import Request, Response
 from server.assets import ASSETS_PREFIX, BLAME_RULES, build_phone_page
 from server.delivery import deliver
 from server.protocol import FACILITATOR_DOOR
-from server.responses import PAGE_CSP, TEXT, not_found, refusal, respond
+from server.responses import PAGE_CSP, TEXT, languages_of, not_found, refusal, respond
 from server.service_log import log_event
 
 MAX_TOKEN_CHARS = 64
@@ -81,20 +81,20 @@ class Router:
             return self._asset(request, path.removeprefix(ASSETS_PREFIX))
         token, slash, rest = path.removeprefix("/j/").partition("/")
         if not path.startswith("/j/") or not self._is_join_token(token):
-            return not_found()
+            return not_found(languages_of(request))
         if not slash:
             return deliver(self._phone.page, request, PAGE_HEADERS)
         if rest == BLAME_RULES:
             return deliver(self._phone.blame_rules, request)
-        return not_found()
+        return not_found(languages_of(request))
 
     def _asset(self, request: Request, versioned: str) -> Response:
         """A module or the stylesheet, by this start's version only: an older or newer version's name is
         not found, so no cache ever keeps one version's bytes under another's name."""
         version, _, name = versioned.partition("/")
-        item = self._phone.assets.get(name)
+        item = self._phone.find(name)
         if version != self._phone.version or item is None:
-            return not_found()
+            return not_found(languages_of(request))
         return deliver(item, request)
 
     def _readiness(self) -> Response:
@@ -108,7 +108,7 @@ class Router:
 
     def _gate_websocket(self, request: Request) -> Response | None:
         if not asks_to_upgrade(request):
-            return not_found()
+            return not_found(languages_of(request))
         origin = request.headers.get("Origin")
         if origin is not None and not self._origin_allowed(origin):
             log_event("refused", status=HTTPStatus.FORBIDDEN.value)

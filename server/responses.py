@@ -1,11 +1,16 @@
-"""The plain HTTP responses the server writes: a page or asset, a friendly 404, and short refusals."""
+"""The plain HTTP responses the server writes: a page or asset, a friendly 404 in the phone's language, and
+short refusals."""
 
 import base64
 import hashlib
+import html
+from functools import cache
 from http import HTTPStatus
 
 from websockets.datastructures import Headers
-from websockets.http11 import Response
+from websockets.http11 import Request, Response
+
+from server.catalogues import catalogues, negotiate
 
 PAGE_CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
@@ -28,15 +33,26 @@ _NOT_FOUND_STYLE = (
     "text-align:center;box-shadow:0 1px 3px rgba(0,0,0,.12)}"
     "h1{font-size:1.375rem;line-height:1.25;margin:0 0 .75rem}p{margin:0;color:var(--muted)}"
 )
-_NOT_FOUND_PAGE = (
-    '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-    '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-    '<meta name="referrer" content="no-referrer">\n<meta name="robots" content="noindex, nofollow">\n'
-    f"<title>No retro here</title>\n<style>{_NOT_FOUND_STYLE}</style>\n</head>\n<body>\n<main>\n"
-    "<h1>There is no retro at this address</h1>\n"
-    "<p>The link may be mistyped, or it belonged to a retro that is over. To join, scan the QR code on "
-    "the facilitator's screen, or type the address shown beside it.</p>\n</main>\n</body>\n</html>\n"
-).encode()
+
+
+@cache
+def _not_found_page(code: str) -> bytes:
+    """The 404 page in one catalogue's language, its words escaped: made once per language."""
+    catalogue = catalogues()[code]
+
+    def words(key: str) -> str:
+        return html.escape(catalogue.text(key))
+
+    return (
+        f'<!doctype html>\n<html lang="{code}" dir="{catalogue.direction}">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        '<meta name="referrer" content="no-referrer">\n<meta name="robots" content="noindex, nofollow">\n'
+        f"<title>{words('notfound.title')}</title>\n<style>{_NOT_FOUND_STYLE}</style>\n</head>\n<body>\n"
+        f"<main>\n<h1>{words('notfound.heading')}</h1>\n<p>{words('notfound.text')}</p>\n</main>\n"
+        "</body>\n</html>\n"
+    ).encode()
+
+
 _STYLE_HASH = base64.b64encode(hashlib.sha256(_NOT_FOUND_STYLE.encode()).digest()).decode()
 NOT_FOUND_CSP = (
     f"default-src 'none'; style-src 'sha256-{_STYLE_HASH}'; base-uri 'none'; form-action 'none';"
@@ -57,9 +73,19 @@ def respond(status: HTTPStatus, body: bytes, content_type: str, csp: str = PAGE_
     return Response(status.value, status.phrase, headers, body)
 
 
-def not_found() -> Response:
-    """The same small page for every unknown address: nothing from the request is echoed."""
-    return respond(HTTPStatus.NOT_FOUND, _NOT_FOUND_PAGE, HTML, NOT_FOUND_CSP)
+def languages_of(request: Request) -> str:
+    """Every `Accept-Language` the request carries, as one list."""
+    return ", ".join(request.headers.get_all("Accept-Language"))
+
+
+def not_found(accept_language: str | None = None) -> Response:
+    """The same small page for every unknown address, in the language the request prefers of those the phone
+    page has (English otherwise): nothing from the request is echoed."""
+    code = negotiate(accept_language)
+    response = respond(HTTPStatus.NOT_FOUND, _not_found_page(code), HTML, NOT_FOUND_CSP)
+    response.headers["Content-Language"] = code
+    response.headers["Vary"] = "Accept-Language"
+    return response
 
 
 def refusal(status: HTTPStatus, sentence: str) -> Response:

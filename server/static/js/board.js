@@ -17,7 +17,13 @@ const OUTCOMES = new Set(['done', 'carried_over', 'dropped']);
 const MAX_SEALED_HEX = 4096;
 
 const step = (s) => id(s.phase) && { phase: s.phase, label: text(s.label) || s.phase };
-const prompt = (p) => id(p.prompt_id) && { prompt_id: p.prompt_id, text: text(p.text), hint: text(p.hint) };
+/** A template's translations of a prompt or question, by locale: only well-formed wordings are kept. */
+function translations(value, fields) {
+  const kept = isObject(value) ? Object.entries(value).filter(([code, words]) => /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(code) && isObject(words)) : [];
+  return record(kept.map(([code, wording]) => [code, Object.fromEntries(fields.map((field) => [field, text(wording[field])]))]));
+}
+
+const prompt = (p) => id(p.prompt_id) && { prompt_id: p.prompt_id, text: text(p.text), hint: text(p.hint), translations: translations(p.translations, ['text', 'hint']) };
 const item = (i) => id(i.item_id) && { item_id: i.item_id, prompt_id: text(i.prompt_id), text: text(i.text) };
 const note = (n) => id(n.note_id) && { note_id: n.note_id, topic_id: text(n.topic_id), text: text(n.text) };
 
@@ -26,7 +32,8 @@ function scale(q) {
   return { low, high: Math.max(low, int(q.high, low)), text: text(q.text), low_label: text(q.low_label), high_label: text(q.high_label) };
 }
 
-const question = (q) => id(q.question_id) && { question_id: q.question_id, ...scale(q) };
+const question = (q) =>
+  id(q.question_id) && { question_id: q.question_id, ...scale(q), translations: translations(q.translations, ['text', 'low_label', 'high_label']) };
 
 /** An AnswerSummary: the histogram and mean only once enough people answered. */
 function summary(s) {
@@ -102,6 +109,8 @@ export function readBoard(b) {
     /** The server's limit on an item's length; without one, the server alone says when text is too long. */
     max_item_chars: count(b.max_item_chars) || Infinity,
     featured_prompt: text(b.featured_prompt),
+    /** The retro's default language (`--lang`): used only when the phone's own languages are none of ours. */
+    lang: text(b.lang),
     pulse: glance(b.pulse),
   };
 }

@@ -2,6 +2,7 @@
 // word (the `private` message) plus what is still on its way, so that a tap shows at once and survives a
 // reconnect; its own items, which of them are held, and the order the page lists prompts in.
 
+import { worded } from './dom.js';
 import { pendingCommands, sending } from './outbox.js';
 import { state } from './state.js';
 
@@ -60,9 +61,12 @@ export function orderedPrompts(board) {
   return featured.concat(board.prompts.filter((p) => p.prompt_id !== board.featured_prompt));
 }
 
+/** A prompt as the phone shows it: in the phone's language where the template carries a translation. */
+export const promptWording = (prompt) => worded(prompt, ['text', 'hint']);
+
 export function promptText(promptId) {
   const prompt = state.board ? state.board.prompts.find((p) => p.prompt_id === promptId) : null;
-  return prompt ? prompt.text : '';
+  return prompt ? promptWording(prompt).text : '';
 }
 
 export const currentTopicId = (board) => (board.phase === 'discuss' && board.discussion ? board.discussion.topic_id : '');

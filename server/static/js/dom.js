@@ -1,4 +1,9 @@
 // DOM helpers. Every piece of user or server text goes through textContent or a text node, never HTML.
+// Words of the page come from the phone's catalogue (i18n.js), re-exported here for views and parts.
+
+import { currentLocale, formatDateTime, formatNumber } from './i18n.js';
+
+export { currentLocale, digits, formatDateTime, formatList, offered, t, tNodes, wordsVersion } from './i18n.js';
 
 export const $ = (id) => document.getElementById(id);
 
@@ -107,8 +112,6 @@ export function fitHeight(textarea) {
   textarea.style.height = textarea.scrollHeight + 2 + 'px';
 }
 
-export const plural = (n, one, many) => (n === 1 ? one : many);
-
 /** "2026-12-04" → "4 Dec" in the phone's language, without time zones shifting the day. */
 export function formatDate(iso) {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
@@ -116,12 +119,19 @@ export function formatDate(iso) {
   const date = new Date(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
   const sameYear = date.getFullYear() === new Date().getFullYear();
   try {
-    return date.toLocaleDateString(undefined, sameYear ? { day: 'numeric', month: 'short' } : { day: 'numeric', month: 'short', year: 'numeric' });
+    return formatDateTime(date, sameYear ? { day: 'numeric', month: 'short' } : { day: 'numeric', month: 'short', year: 'numeric' });
   } catch (_) {
     return iso;
   }
 }
 
-export const formatMean = (mean) => (mean === null ? '–' : mean.toFixed(1));
+export const formatMean = (mean) => (mean === null ? '–' : formatNumber(mean, { minimumFractionDigits: 1, maximumFractionDigits: 1 }));
+
+/** A prompt's or question's wording in the phone's language, where its template carries a translation. */
+export function worded(entry, fields) {
+  const translated = entry.translations ? entry.translations[currentLocale()] : undefined;
+  if (!translated || !translated.text) return entry;
+  return Object.assign({}, entry, Object.fromEntries(fields.map((field) => [field, translated[field] || ''])));
+}
 
 export const prefersStillness = () => Boolean(window.matchMedia && matchMedia('(prefers-reduced-motion: reduce)').matches);

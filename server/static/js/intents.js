@@ -3,6 +3,7 @@
 
 import { capPerTopic, dotsLeft, myCheckIn, myRoti, myVotesOn, ownRevealedItems, pendingVotes } from './derived.js';
 import { newMessageId, newSecret, sha256Hex } from './crypto.js';
+import { chooseLanguage, t } from './i18n.js';
 import { hideError, showError } from './notices.js';
 import { enqueue, send, sending } from './outbox.js';
 import { changed, forgetRewrite, persist, state } from './state.js';
@@ -31,7 +32,7 @@ export function addItem(promptId) {
   const text = (state.drafts[promptId] || '').trim();
   if (!text || tooLong(text)) return false;
   if (isBlank(text)) {
-    showError('That looks empty. Write a few words first.');
+    showError(t('error.empty_item'));
     return false;
   }
   const secret = newSecret();
@@ -79,7 +80,7 @@ export function sendRewrite(msgId, typed) {
   const text = typed.trim();
   if (tooLong(text)) return false;
   if (!text || isBlank(text)) {
-    showError('That looks empty. Write a few words first, or withdraw the item.');
+    showError(t('error.empty_rewrite'));
     return false;
   }
   if (sending('rewrite_item', { item_id: item.item_id })) return true;
@@ -146,7 +147,7 @@ export function putBack(index) {
   const current = (state.drafts[entry.prompt_id] || '').trim();
   const combined = current ? current + '\n' + entry.text : entry.text;
   if (tooLong(combined)) {
-    showError('That box already has text in it. Add or clear it first, then put this back.');
+    showError(t('error.box_full'));
     return;
   }
   state.drafts[entry.prompt_id] = combined;
@@ -167,6 +168,9 @@ export function discardRescued(index) {
   persist('rescued');
   changed();
 }
+
+/** The person picked a language on the switcher: this phone remembers it. */
+export const pickLanguage = (code) => chooseLanguage(code);
 
 /** Knock again now, from the page at the door (the connection listens). */
 export const tryAgain = () => document.dispatchEvent(new Event('retro:try-again'));

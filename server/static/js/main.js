@@ -3,6 +3,7 @@
 // view from it, at most once per animation frame. See docs/phone-page.md.
 
 import { start } from './connection.js';
+import { ready, t } from './i18n.js';
 import { showError } from './notices.js';
 import { loadRules } from './nudge.js';
 import { drawWith } from './scheduler.js';
@@ -19,6 +20,8 @@ import * as ended from './views/ended.js';
 import * as gate from './views/gate.js';
 import * as header from './views/header.js';
 import * as heldBanner from './views/held-banner.js';
+import * as language from './views/language.js';
+import * as pageText from './views/page-text.js';
 import * as reflect from './views/reflect.js';
 import * as pulse from './views/pulse.js';
 import * as review from './views/review.js';
@@ -31,18 +34,20 @@ import * as write from './views/write.js';
 
 /** In page order; each draws its own part of the page from state, and nothing else. */
 const VIEWS = [
-  status, gate, header, steps, heldBanner, ended, pulse, review, checkin, write, dots,
+  pageText, language, status, gate, header, steps, heldBanner, ended, pulse, review, checkin, write, dots,
   discussing, close, reflect, actions, topics, unsent, toast, announcer, claim,
 ];
 
-drawWith(() => {
-  for (const view of VIEWS) view.render();
+// Nothing is drawn before the phone's catalogue is in: the page never shows a word in the wrong language.
+ready().then(() => {
+  drawWith(() => {
+    for (const view of VIEWS) view.render();
+  });
+  changed();
+  if (!window.WebSocket || !joinToken()) showError(t('error.browser'));
 });
-changed();
 
-if (!window.WebSocket || !joinToken()) {
-  showError('This browser cannot join the retro. Try another browser on your phone.');
-} else {
+if (window.WebSocket && joinToken()) {
   loadRules();
   start();
 }

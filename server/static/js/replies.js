@@ -3,6 +3,7 @@
 
 import { applyPatch, readBoardMessage, readPrivate, readPulse, readPulseMine, versionOf } from './board.js';
 import { openHeldNotices } from './crypto.js';
+import { adoptRetroDefault, t } from './i18n.js';
 import { adoptJoinPath } from './link.js';
 import { announce, showError } from './notices.js';
 import { take } from './outbox.js';
@@ -13,6 +14,12 @@ const SETTLE_MS = 2000;
 /** Commands whose effect shows in the `private` message, which follows the ack a moment later. */
 const SETTLES = new Set(['cast_vote', 'retract_vote', 'answer_check_in', 'answer_roti']);
 
+/** The codes the server may send (server/protocol.py ERROR_CODES), each with a sentence in the catalogue. */
+const ERROR_CODES = new Set([
+  'malformed', 'unknown_type', 'invalid', 'too_large', 'rate_limited', 'hello_first', 'already_joined', 'protocol',
+  'forbidden', 'closed', 'joining_locked', 'expired_link', 'full', 'not_found', 'limit', 'internal',
+  'wrong_phase', 'not_owner', 'no_dots_left',
+]);
 const text = (value) => (typeof value === 'string' ? value : '');
 export const endedHere = () => Boolean(state.board) && state.board.phase === 'ended';
 
@@ -65,10 +72,14 @@ function onBoard(message) {
   if (board.closing_questions.length) state.closingQuestions = board.closing_questions;
   const held = openHeldNotices(state.items, arrived.notice_nonce, arrived.held_notices);
   if ([...held.keys()].some((id) => !state.held.has(id))) {
-    announce('The facilitator has held one of your items. Only this phone can see it; you can rewrite or withdraw it.');
+    announce(t('announce.held'));
   }
   state.held = held;
-  if (before !== null && before !== board.phase) announce('Now: ' + board.phase_label + '. ' + board.instruction);
+  if (before !== null && before !== board.phase) {
+    const phase = 'phase.' + board.phase;
+    announce(t('announce.phase', { phase: t(phase + '.label'), instruction: t(phase + '.instruction') }));
+  }
+  adoptRetroDefault(board.lang);
   keepTicking();
   changed();
 }
@@ -106,7 +117,7 @@ function onAck(ack) {
   if (!message) return;
   if (message.pulse) {
     state.pulseDraft.sent = true;
-    announce('Thank you — you can change your answers until the pulse closes.');
+    announce(t('pulse.sent'));
     changed();
     return;
   }
@@ -135,7 +146,7 @@ function onAck(ack) {
     // No longer held; the next board says so too (and would say if it were held again).
     state.held.delete(command.item_id);
     forgetRewrite(command.item_id);
-    announce('Your rewrite is in. It will be shown at the reveal.');
+    announce(t('announce.rewrite_in'));
   } else if (command.kind === 'claim_item') {
     state.claimedHere.add(command.item_id);
   } else if (SETTLES.has(command.kind) && ack.duplicate !== true) {
@@ -163,7 +174,8 @@ function onError(error) {
   const id = text(error.id);
   const message = id && code !== 'rate_limited' ? take(id) : null;
   if (message && message.command) giveBack(message.command, code, id);
-  showError(text(error.message) || 'Something went wrong.');
+  // The server's `message` is English for other clients; a phone says the catalogue's sentence for the code.
+  showError(t(ERROR_CODES.has(code) ? 'error.' + code : 'error.unknown'));
   return code === 'rate_limited' ? 'slow-down' : null;
 }
 

@@ -1,7 +1,7 @@
 // A text box for an item or a rewrite: its live length count, the plain "too long" message, the blame
 // nudge and its send button. Long text is never cut, and never sent as it is.
 
-import { el, fitHeight, plural, replaceIfChanged, setAttr, setText, show } from '../dom.js';
+import { el, fitHeight, replaceIfChanged, setAttr, setText, show, t, tNodes } from '../dom.js';
 import { nudgeFor } from '../nudge.js';
 import { charCount } from '../text.js';
 
@@ -15,20 +15,19 @@ export function composerParts(prefix, suffix) {
 }
 
 /** Short on screen ("720 too many"), whole when read out ("720 characters too many"). */
-const counted = (n, tail) => [String(n), el('span', { class: 'sr-only', text: ' ' + plural(n, 'character', 'characters') }), tail];
+const counted = (n) => tNodes('composer.over', { n, unit: el('span', { class: 'sr-only', text: t('composer.unit', { n }) }) });
 
 function showLength(parts, textarea, limit) {
   const length = charCount(textarea.value);
   const left = limit - length;
   const over = left < 0;
   const near = length >= limit - 60;
-  replaceIfChanged(parts.counter, over ? 'over ' + -left : near ? 'left ' + left : '', () =>
-    over ? counted(-left, ' too many') : near ? [left + ' ' + plural(left, 'character', 'characters') + ' left'] : [],
-  );
+  const words = over ? t('composer.over', { n: -left, unit: t('composer.unit', { n: -left }) }) : near ? t('composer.left', { n: left }) : '';
+  replaceIfChanged(parts.counter, words, () => (over ? counted(-left) : near ? [words] : []));
   parts.counter.classList.toggle('low', left <= 20);
   parts.counter.classList.toggle('over', over);
   const news = over && parts.tooLong.hidden;
-  setText(parts.tooLong, over ? 'Longer than ' + limit + ' characters: shorten it by ' + -left + ' to add it. Nothing has been cut.' : '');
+  setText(parts.tooLong, over ? t('composer.too_long', { n: limit, over: -left }) : '');
   show(parts.tooLong, over);
   setAttr(textarea, 'aria-invalid', over ? 'true' : null);
   // A long paste fills the box and pushes the message and the button under it out of sight: bring them

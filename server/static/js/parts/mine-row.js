@@ -2,7 +2,7 @@
 // facilitator has held it, the notice only this phone can read, with a box to rewrite it.
 
 import { ownItemStatus } from '../derived.js';
-import { el, icon, prefersStillness, setAttr, setText, show } from '../dom.js';
+import { el, icon, prefersStillness, setAttr, setText, show, t, tNodes } from '../dom.js';
 import { cancelRewrite, openRewrite, sendRewrite, typeRewrite, withdrawItem } from '../intents.js';
 import { state } from '../state.js';
 import { composerParts, sendOnCtrlEnter, updateComposer } from './composer.js';
@@ -11,13 +11,13 @@ const PAUSE = 'M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20Zm-3 6h2v8H9V8Zm4 0h2v8h-2
 
 export function buildMineRow(item) {
   const msgId = item.msg_id;
-  const button = (testid, text, primary = false) =>
-    el('button', { type: 'button', class: 'button ' + (primary ? 'primary' : 'quiet'), 'data-testid': testid, text });
+  const button = (testid, primary = false) =>
+    el('button', { type: 'button', class: 'button ' + (primary ? 'primary' : 'quiet'), 'data-testid': testid });
   const row = {
     text: el('p', { class: 'mine-text', dir: 'auto' }),
     state: el('span', { class: 'mine-state' }),
-    rewrite: button('rewrite', 'Rewrite'),
-    withdraw: button('withdraw', 'Withdraw'),
+    rewrite: button('rewrite'),
+    withdraw: button('withdraw'),
     reason: el('strong', { class: 'held-reason', 'data-testid': 'held-reason', dir: 'auto' }),
     stop: el('span'),
     textarea: el('textarea', {
@@ -29,15 +29,19 @@ export function buildMineRow(item) {
       'aria-describedby': 'rewrite-counter-' + msgId + ' rewrite-too-long-' + msgId,
       autocomplete: 'off',
     }),
-    parts: { ...composerParts('rewrite-', msgId), button: button('rewrite-send', 'Send rewrite', true) },
-    cancel: button('rewrite-cancel', 'Cancel'),
+    parts: { ...composerParts('rewrite-', msgId), button: button('rewrite-send', true) },
+    cancel: button('rewrite-cancel'),
+    editorLabel: el('label', { class: 'rewrite-label' }),
+    heldTitle: el('span'),
+    heldText: el('p', { class: 'held-text' }),
   };
   row.rewrite.hidden = true;
+  row.editorLabel.setAttribute('for', row.textarea.id);
   const { nudge, tooLong, counter } = row.parts;
   row.editor = el(
     'div',
     { class: 'rewrite', hidden: true },
-    el('label', { class: 'rewrite-label', for: row.textarea.id, text: 'Your rewrite' }),
+    row.editorLabel,
     row.textarea,
     nudge,
     tooLong,
@@ -46,15 +50,8 @@ export function buildMineRow(item) {
   row.held = el(
     'div',
     { class: 'held', 'data-testid': 'held', hidden: true },
-    el('p', { class: 'held-title' }, icon('held-icon', 16, PAUSE), 'Held · only you see this'),
-    el(
-      'p',
-      { class: 'held-text' },
-      'The facilitator has held this item: ',
-      row.reason,
-      row.stop,
-      " It won't be shown at the reveal unless you rewrite it. You can rewrite or withdraw it.",
-    ),
+    el('p', { class: 'held-title' }, icon('held-icon', 16, PAUSE), row.heldTitle),
+    row.heldText,
     row.editor,
   );
   row.root = el(
@@ -78,9 +75,9 @@ export function buildMineRow(item) {
 
 function statusLine(item, status) {
   const ready = state.link.ready;
-  if (!item.acked) return ready ? 'Sending…' : 'Waiting for connection…';
-  if (status.withdrawing) return ready ? 'Withdrawing…' : 'Withdraws when reconnected…';
-  if (status.rewriting) return ready ? 'Sending your rewrite…' : 'Sends your rewrite when reconnected…';
+  if (!item.acked) return t(ready ? 'mine.sending' : 'mine.waiting');
+  if (status.withdrawing) return t(ready ? 'mine.withdrawing' : 'mine.withdraws_later');
+  if (status.rewriting) return t(ready ? 'mine.rewriting' : 'mine.rewrites_later');
   return '';
 }
 
@@ -91,12 +88,23 @@ export function updateMineRow(row, item, limit) {
   row.root.classList.toggle('pending', !item.acked || status.withdrawing || status.rewriting);
   row.root.classList.toggle('held-item', status.held);
   setAttr(row.root, 'data-held', status.held ? 'true' : null);
-  setAttr(row.withdraw, 'aria-label', 'Withdraw: ' + item.text);
+  setText(row.withdraw, t('mine.withdraw'));
+  setText(row.rewrite, t('mine.rewrite'));
+  setText(row.cancel, t('mine.cancel'));
+  setText(row.parts.button, t('mine.send_rewrite'));
+  setText(row.editorLabel, t('mine.rewrite_label'));
+  setAttr(row.withdraw, 'aria-label', t('mine.withdraw_aria', { text: item.text }));
   row.withdraw.disabled = !item.acked || !item.item_id || status.withdrawing;
   show(row.held, status.held);
   if (status.held) {
-    setText(row.reason, status.reason || 'no reason given');
-    setText(row.stop, /[.!?…]$/.test(status.reason) ? '' : '.');
+    setText(row.heldTitle, t('mine.held_title'));
+    setText(row.reason, status.reason || t('mine.no_reason'));
+    setText(row.stop, /[.!?…。؟]$/.test(status.reason) ? '' : t('mine.full_stop'));
+    const signature = JSON.stringify([status.reason, t('mine.held_text')]);
+    if (row.heldText.dataset.signature !== signature) {
+      row.heldText.dataset.signature = signature;
+      row.heldText.replaceChildren(...tNodes('mine.held_text', { reason: el('span', null, row.reason, row.stop) }));
+    }
   }
   if (status.editing && row.editor.hidden) {
     const draft = state.rewriteDrafts[item.item_id];
@@ -104,7 +112,7 @@ export function updateMineRow(row, item, limit) {
   }
   show(row.editor, status.editing);
   show(row.rewrite, status.held && !status.editing);
-  setAttr(row.rewrite, 'aria-label', 'Rewrite: ' + item.text);
+  setAttr(row.rewrite, 'aria-label', t('mine.rewrite_aria', { text: item.text }));
   if (status.editing) updateComposer(row.parts, row.textarea, limit);
 }
 

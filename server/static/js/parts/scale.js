@@ -1,7 +1,7 @@
 // A scale of big buttons (check-in questions and the return on time invested), and the anonymous
 // summary under it: a small histogram and the mean once enough answered, else only how many.
 
-import { el, formatMean, replaceIfChanged, setAttr } from '../dom.js';
+import { el, formatList, formatMean, digits, replaceIfChanged, setAttr, t } from '../dom.js';
 
 /** Buttons low..high, in rows that fit a phone: one row up to six, else two even rows. */
 export function buildScale(container, low, high, testidPrefix, describe, onPick) {
@@ -15,7 +15,7 @@ export function buildScale(container, low, high, testidPrefix, describe, onPick)
       'data-testid': testidPrefix + value,
       'aria-pressed': 'false',
       'aria-label': describe(value),
-      text: String(value),
+      text: digits(value),
     });
     button.addEventListener('click', () => onPick(value));
     buttons.push(button);
@@ -25,8 +25,10 @@ export function buildScale(container, low, high, testidPrefix, describe, onPick)
 }
 
 /** "7, Very" for the ends of a scale that have words, else just the number. */
-export const describeValue = (scale) => (value) =>
-  value + (value === scale.low && scale.low_label ? ', ' + scale.low_label : value === scale.high && scale.high_label ? ', ' + scale.high_label : '');
+export const describeValue = (scale) => (value) => {
+  const label = value === scale.low ? scale.low_label : value === scale.high ? scale.high_label : '';
+  return label ? t('scale.value_label', { value, label }) : digits(value);
+};
 
 export function markChosen(buttons, low, chosen, sending) {
   buttons.forEach((button, index) => {
@@ -45,28 +47,28 @@ function histogramOf(summary, noun) {
     return el(
       'span',
       { class: 'histo-col' },
-      el('span', { class: 'histo-n', text: n ? String(n) : '' }),
+      el('span', { class: 'histo-n', text: n ? digits(n) : '' }),
       el('span', { class: 'histo-track' }, bar),
-      el('span', { class: 'histo-value', text: String(summary.low + index) }),
+      el('span', { class: 'histo-value', text: digits(summary.low + index) }),
     );
   });
-  const spoken = summary.histogram.map((n, index) => summary.low + index + ': ' + n).join(', ');
+  const spoken = formatList(summary.histogram.map((n, index) => t('summary.spoken_pair', { value: summary.low + index, count: n })));
   const histo = el('div', { class: 'histo', 'aria-hidden': 'true' }, ...columns);
   histo.style.setProperty('--columns', String(summary.histogram.length));
   return [
     histo,
-    el('p', { class: 'summary-count' }, el('strong', { text: 'Mean ' + formatMean(summary.mean) }), ' · ' + summary.answered + ' answered'),
-    el('p', { class: 'sr-only', text: noun + ' so far, value: people. ' + spoken }),
+    el('p', { class: 'summary-count' }, el('strong', { text: t('summary.mean', { mean: formatMean(summary.mean) }) }), ' · ', t('answered.count', { n: summary.answered })),
+    el('p', { class: 'sr-only', text: t(noun, { values: spoken }) }),
   ];
 }
 
 export function renderSummary(node, summary, noun) {
   const answered = summary ? summary.answered : 0;
   const shown = Boolean(summary && summary.shown);
-  const signature = JSON.stringify([answered, shown, shown ? summary.histogram : null, shown ? summary.mean : null, noun]);
+  const signature = JSON.stringify([answered, shown, shown ? summary.histogram : null, shown ? summary.mean : null, noun, t('answered.nobody')]);
   replaceIfChanged(node, signature, () =>
     shown
       ? histogramOf(summary, noun)
-      : [el('p', { class: 'summary-count', text: answered === 0 ? 'Nobody has answered yet' : answered + ' answered so far' })],
+      : [el('p', { class: 'summary-count', text: answered === 0 ? t('answered.nobody') : t('answered.so_far', { n: answered }) })],
   );
 }

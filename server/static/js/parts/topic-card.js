@@ -13,7 +13,7 @@ import {
   promptText,
   votesPerPerson,
 } from '../derived.js';
-import { el, keyed, pips, plural, replaceIfChanged, setAttr, setText, show, userText } from '../dom.js';
+import { el, digits, keyed, pips, replaceIfChanged, setAttr, setText, show, t, tNodes, userText } from '../dom.js';
 import { castVote, openClaim } from '../intents.js';
 import { sending } from '../outbox.js';
 
@@ -40,8 +40,8 @@ export function buildTopicCard(topic) {
   const card = {
     kind: el('p', { class: 'topic-kind', dir: 'auto' }),
     votes: el('span', { 'data-testid': 'votes', text: '0' }),
-    unit: el('span', { class: 'unit', text: ' dots' }),
-    discussed: el('span', { class: 'tag discussed-tag', 'data-testid': 'discussed-mark', text: 'Discussed', hidden: true }),
+    unit: el('span', { class: 'unit' }),
+    discussed: el('span', { class: 'tag discussed-tag', 'data-testid': 'discussed-mark', hidden: true }),
     title: el('h3', { class: 'topic-title', 'data-testid': 'topic-title', dir: 'auto' }),
     claimRow: el('div', { class: 'claim-row', hidden: true }),
     items: el('ul', { class: 'topic-items', hidden: true }),
@@ -51,14 +51,15 @@ export function buildTopicCard(topic) {
     myDots: el('span', { class: 'my-dots', 'data-testid': 'my-dots', text: '0' }),
     pips: el('span', { class: 'pips', 'aria-hidden': 'true' }),
     capHint: el('p', { class: 'cap-hint', 'data-testid': 'cap-hint', hidden: true }),
-    notes: el('ul', { class: 'notes', 'aria-label': 'Notes', hidden: true }),
+    notes: el('ul', { class: 'notes', hidden: true }),
+    yourDots: el('span', { class: 'sr-only' }),
   };
-  card.total = el('p', { class: 'total', hidden: true }, card.votes, card.unit);
+  card.total = el('p', { class: 'total', hidden: true }, card.votes, ' ', card.unit);
   card.meter = el('span', { class: 'meter', 'aria-hidden': 'true', hidden: true }, card.fill);
   card.voteRow = el(
     'div',
     { class: 'vote-row', hidden: true },
-    el('div', { class: 'mine-dots' }, card.pips, el('span', { class: 'sr-only', text: 'Your dots on this: ' }), card.myDots),
+    el('div', { class: 'mine-dots' }, card.pips, card.yourDots, card.myDots),
     el('div', { class: 'vote-buttons' }, card.unvote, card.vote),
   );
   card.vote.addEventListener('click', () => castVote(id, 'cast_vote'));
@@ -80,17 +81,17 @@ export function buildTopicCard(topic) {
 
 function claimNodes(item, claim) {
   if (claim.name !== null) {
-    const who = claim.name ? userText(claim.name) : 'Its author';
+    const who = claim.name ? userText(claim.name) : t('claim.its_author');
     const hand = el('span', { class: 'claim-hand', 'aria-hidden': 'true', text: '✋' });
-    return [el('p', { class: 'claim-badge', 'data-testid': 'claim-badge' }, hand, ' ', who, ' is happy to talk')];
+    return [el('p', { class: 'claim-badge', 'data-testid': 'claim-badge' }, hand, ' ', ...tNodes('claim.badge', { who }))];
   }
   if (!claim.canClaim) return [];
   const button = el('button', {
     type: 'button',
     class: 'button quiet claim',
     'data-testid': 'claim',
-    text: claim.sending ? 'Sending…' : 'That was me — happy to talk',
-    'aria-label': 'That was me, happy to talk: ' + item.text,
+    text: t(claim.sending ? 'claim.sending' : 'claim.button'),
+    'aria-label': t('claim.button_aria', { text: item.text }),
     disabled: claim.sending,
   });
   button.addEventListener('click', () => openClaim(item.item_id));
@@ -101,7 +102,7 @@ function showItems(card, topic, ctx) {
   const items = topic.items;
   const claims = items.map((it) => claimStateOf(it.item_id, ctx.own));
   show(card.items, topic.grouped && items.length > 0);
-  replaceIfChanged(card.items, topic.grouped ? JSON.stringify(items.map((it, i) => [it.item_id, it.text, claims[i]])) : '', () =>
+  replaceIfChanged(card.items, topic.grouped ? JSON.stringify([t('claim.button'), items.map((it, i) => [it.item_id, it.text, claims[i]])]) : '', () =>
     topic.grouped
       ? items.map((it, i) =>
           el(
@@ -115,7 +116,7 @@ function showItems(card, topic, ctx) {
   );
   const single = !topic.grouped && items.length > 0 ? claims[0] : null;
   show(card.claimRow, Boolean(single && (single.name !== null || single.canClaim)));
-  replaceIfChanged(card.claimRow, single ? JSON.stringify([items[0].item_id, single]) : '', () => (single ? claimNodes(items[0], single) : []));
+  replaceIfChanged(card.claimRow, single ? JSON.stringify([t('claim.button'), items[0].item_id, single]) : '', () => (single ? claimNodes(items[0], single) : []));
 }
 
 function showVoting(card, topic, ctx) {
@@ -125,7 +126,7 @@ function showVoting(card, topic, ctx) {
   if (voting) {
     const mine = myVotesOn(topic.topic_id, ctx.pending);
     const capacity = Math.min(ctx.cap, votesPerPerson() || ctx.cap);
-    setText(card.myDots, String(mine));
+    setText(card.myDots, digits(mine));
     card.root.classList.toggle('voted', mine > 0);
     const onItsWay = sending('cast_vote', { topic_id: topic.topic_id }) || sending('retract_vote', { topic_id: topic.topic_id });
     card.root.classList.toggle('pending', onItsWay);
@@ -133,9 +134,10 @@ function showVoting(card, topic, ctx) {
     const capped = mine >= ctx.cap;
     card.vote.disabled = ctx.left <= 0 || capped;
     card.unvote.disabled = mine <= 0;
-    setAttr(card.vote, 'aria-label', 'Add a dot to: ' + topic.title);
-    setAttr(card.unvote, 'aria-label', 'Take a dot back from: ' + topic.title);
-    if (capped && ctx.cap < votesPerPerson()) capHint = 'That is the most one topic can take (' + ctx.cap + ').';
+    setText(card.yourDots, t('topic.your_dots'));
+    setAttr(card.vote, 'aria-label', t('topic.add_dot', { title: topic.title }));
+    setAttr(card.unvote, 'aria-label', t('topic.take_dot', { title: topic.title }));
+    if (capped && ctx.cap < votesPerPerson()) capHint = t('topic.cap', { n: ctx.cap });
   } else {
     card.root.classList.remove('voted', 'pending');
   }
@@ -148,7 +150,9 @@ export function updateTopicCard(card, topic, ctx) {
   const id = topic.topic_id;
   setText(card.title, topic.title);
   const n = topic.items.length;
-  setText(card.kind, topic.grouped ? 'Group · ' + n + ' ' + plural(n, 'item', 'items') : promptText(n ? topic.items[0].prompt_id : ''));
+  setText(card.kind, topic.grouped ? t('topic.group', { n }) : promptText(n ? topic.items[0].prompt_id : ''));
+  setText(card.discussed, t('topic.discussed'));
+  setAttr(card.notes, 'aria-label', t('topic.notes'));
   showItems(card, topic, ctx);
 
   // Totals exist only once voting has closed.
@@ -156,8 +160,8 @@ export function updateTopicCard(card, topic, ctx) {
   const votes = hasTotal ? topic.votes : 0;
   show(card.total, hasTotal);
   show(card.meter, hasTotal);
-  setText(card.votes, String(votes));
-  setText(card.unit, plural(votes, ' dot', ' dots'));
+  setText(card.votes, digits(votes));
+  setText(card.unit, t('topic.dots', { n: votes }));
   card.fill.style.width = Math.round((votes / ctx.top) * 100) + '%';
 
   const current = id === ctx.currentId;

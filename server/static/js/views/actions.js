@@ -1,6 +1,6 @@
 // Actions, live from Discuss on: each with its owner, due date and topic.
 
-import { $, el, formatDate, keyed, setText, show, userText } from '../dom.js';
+import { $, el, formatDate, keyed, setText, show, t, tNodes, userText } from '../dom.js';
 import { state } from '../state.js';
 
 const ACTION_PHASES = new Set(['discuss', 'actions', 'close', 'ended']);
@@ -16,12 +16,12 @@ function createAction() {
 }
 
 function updateAction(row, action) {
-  const signature = JSON.stringify(action);
+  const signature = JSON.stringify([action, t('action.meta')]);
   if (row.signature === signature) return;
   row.signature = signature;
   setText(row.text, action.text);
-  row.meta.replaceChildren(userText(action.owner), ' · due ' + formatDate(action.due));
-  row.topic.replaceChildren('From: ', userText(action.topic_title));
+  row.meta.replaceChildren(...tNodes('action.meta', { owner: userText(action.owner), date: formatDate(action.due) }));
+  row.topic.replaceChildren(...tNodes('action.from', { topic: userText(action.topic_title) }));
   show(row.topic, action.topic_title !== '');
 }
 
@@ -32,6 +32,6 @@ export function render() {
   show($('actions'), visible);
   if (!visible) return;
   show($('actions-empty'), actions.length === 0);
-  setText($('actions-heading'), board.phase === 'ended' ? 'Our actions' : 'Actions');
+  setText($('actions-heading'), t(board.phase === 'ended' ? 'actions.title_ended' : 'actions.title'));
   keyed($('action-list'), actions, (action) => action.action_id, createAction, updateAction);
 }

@@ -1,13 +1,14 @@
 // Check-in: anonymous scales, with the summary shown only once enough people answered.
 
 import { myCheckIn } from '../derived.js';
-import { $, el, keyed, plural, setText, show, userText } from '../dom.js';
+import { $, el, keyed, setText, show, t, tNodes, userText, worded } from '../dom.js';
 import { answerCheckIn } from '../intents.js';
 import { sending } from '../outbox.js';
 import { buildScale, describeValue, markChosen, renderSummary } from '../parts/scale.js';
 import { state } from '../state.js';
 
-function buildCard(q) {
+function buildCard(asked) {
+  const q = wording(asked);
   const id = q.question_id;
   const headingId = 'q-' + id;
   const scale = el('div', { class: 'scale', role: 'group', 'aria-labelledby': headingId });
@@ -18,8 +19,8 @@ function buildCard(q) {
       ? el(
           'div',
           { class: 'scale-labels', 'aria-hidden': 'true' },
-          el('span', null, ...(q.low_label ? [q.low + ' · ', userText(q.low_label)] : [])),
-          el('span', null, ...(q.high_label ? [q.high + ' · ', userText(q.high_label)] : [])),
+          el('span', null, ...(q.low_label ? tNodes('scale.end', { value: q.low, label: userText(q.low_label) }) : [])),
+          el('span', null, ...(q.high_label ? tNodes('scale.end', { value: q.high, label: userText(q.high_label) }) : [])),
         )
       : null;
   const root = el(
@@ -33,8 +34,17 @@ function buildCard(q) {
   return { root, buttons, summary, low: q.low };
 }
 
-/** A question is rebuilt only when the question itself changes. */
-const questionKey = (q) => JSON.stringify([q.question_id, q.text, q.low, q.high, q.low_label, q.high_label]);
+/** The motivation question is the product's own, worded by the catalogue; the template's carry their translations. */
+function wording(q) {
+  if (q.question_id !== 'motivation') return worded(q, ['text', 'low_label', 'high_label']);
+  return { ...q, text: t('question.motivation.text'), low_label: t('question.motivation.low'), high_label: t('question.motivation.high') };
+}
+
+/** A question is rebuilt only when the question itself, or its wording, changes. */
+const questionKey = (asked) => {
+  const q = wording(asked);
+  return JSON.stringify([q.question_id, q.text, q.low, q.high, q.low_label, q.high_label]);
+};
 
 export function render() {
   const board = state.board;
@@ -42,10 +52,10 @@ export function render() {
   show($('checkin'), inCheckIn);
   if (!inCheckIn) return;
   const k = board.min_responses;
-  setText($('checkin-note'), 'Anonymous — only counts are shown, and only once at least ' + k + ' ' + plural(k, 'person has', 'people have') + ' answered.');
+  setText($('checkin-note'), t('checkin.note', { n: k }));
   keyed($('question-list'), board.questions, questionKey, buildCard, (card, q) => {
     const onItsWay = sending('answer_check_in', { question_id: q.question_id });
     markChosen(card.buttons, card.low, myCheckIn(q.question_id), onItsWay);
-    renderSummary(card.summary, board.check_in.find((s) => s.question_id === q.question_id), 'Answers');
+    renderSummary(card.summary, board.check_in.find((s) => s.question_id === q.question_id), 'summary.spoken_answers');
   });
 }

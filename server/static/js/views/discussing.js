@@ -1,7 +1,7 @@
 // Discuss: the topic under discussion, on top, with its timer on the server's clock.
 
 import { currentTopicId } from '../derived.js';
-import { $, keyed, setAttr, setText, show } from '../dom.js';
+import { $, digits, keyed, setAttr, setText, show, t } from '../dom.js';
 import { buildTopicCard, topicContext, updateTopicCard } from '../parts/topic-card.js';
 import { state } from '../state.js';
 import { remainingMs } from '../timer.js';
@@ -13,18 +13,17 @@ function renderTimer(node) {
     return;
   }
   if (remaining <= 0) {
-    setText(node, "Time's up");
+    setText(node, t('discuss.time_up'));
     node.classList.add('up');
     node.classList.remove('low');
     return;
   }
   const seconds = Math.ceil(remaining / 1000);
-  const mm = String(Math.floor(seconds / 60)).padStart(2, '0');
-  const ss = String(seconds % 60).padStart(2, '0');
-  setText(node, mm + ':' + ss);
+  const twoDigits = { minimumIntegerDigits: 2, useGrouping: false };
+  setText(node, digits(Math.floor(seconds / 60), twoDigits) + ':' + digits(seconds % 60, twoDigits));
   node.classList.remove('up');
   node.classList.toggle('low', seconds <= 60);
-  setAttr(node, 'aria-label', Math.floor(seconds / 60) + ' min ' + (seconds % 60) + ' s left');
+  setAttr(node, 'aria-label', t('discuss.time_left', { minutes: Math.floor(seconds / 60), seconds: seconds % 60 }));
 }
 
 export function render() {

@@ -1,7 +1,7 @@
 // Vote: the dot budget, kept in view.
 
 import { capPerTopic, dotsLeft, pendingVotes, votesPerPerson } from '../derived.js';
-import { $, pips, setText, show } from '../dom.js';
+import { $, pips, setText, show, t } from '../dom.js';
 import { state } from '../state.js';
 
 export function render() {
@@ -11,11 +11,11 @@ export function render() {
   const budget = votesPerPerson();
   const left = dotsLeft(pendingVotes());
   const cap = capPerTopic();
-  setText($('dots-left'), left + ' of ' + budget + ' dots left');
+  setText($('dots-left'), t('dots.left', { left, n: budget }));
   pips($('dots-pips'), left, Math.min(budget, 20));
   let hint = '';
-  if (budget > 0 && left === 0) hint = 'All your dots are placed. Tap − on a topic to move one.';
-  else if (cap < budget) hint = 'At most ' + cap + ' of your dots can go on one topic.';
+  if (budget > 0 && left === 0) hint = t('dots.all_placed');
+  else if (cap < budget) hint = t('dots.cap', { n: cap });
   setText($('dots-hint'), hint);
   show($('dots-hint'), hint !== '');
   $('dotsbar').classList.toggle('spent', budget > 0 && left === 0);

@@ -1,19 +1,19 @@
 // Ended: the thank-you first, with the totals; and, once the host has moved on, a quiet note saying so.
 
-import { $, el, formatMean, keyed, show } from '../dom.js';
+import { $, el, formatMean, digits, keyed, show, t } from '../dom.js';
 import { state } from '../state.js';
 
 function totals(board) {
   const rows = [
-    { term: 'Topics', value: String(board.topics.length) },
-    { term: 'Actions', value: String(board.actions.length) },
+    { key: 'topics', term: t('ended.topics'), value: digits(board.topics.length) },
+    { key: 'actions', term: t('ended.actions'), value: digits(board.actions.length) },
   ];
   const roti = board.roti;
   if (roti) {
     rows.push(
       roti.shown
-        ? { term: 'Worth the time', value: formatMean(roti.mean) + ' of ' + roti.high, note: roti.answered + ' answered', wide: true }
-        : { term: 'Worth the time', value: roti.answered + ' answered', note: 'Too few to show a score', wide: true },
+        ? { key: 'roti', term: t('ended.worth'), value: t('score.of', { mean: formatMean(roti.mean), high: roti.high }), note: t('answered.count', { n: roti.answered }), wide: true }
+        : { key: 'roti', term: t('ended.worth'), value: t('answered.count', { n: roti.answered }), note: t('ended.too_few'), wide: true },
     );
   }
   return rows;
@@ -36,5 +36,5 @@ export function render() {
   show($('ended'), ended);
   if (!ended) return;
   show($('ended-note'), state.link.closed);
-  keyed($('ended-totals'), totals(board), (row) => row.term, createRow, updateRow);
+  keyed($('ended-totals'), totals(board), (row) => row.key, createRow, updateRow);
 }

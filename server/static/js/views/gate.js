@@ -1,7 +1,7 @@
 // Turned away at the door (joining locked, or a replaced link): a calm full page instead of the retro,
 // until the server lets this phone in. It is then the page's one main landmark.
 
-import { $, setText, show } from '../dom.js';
+import { $, setText, show, t } from '../dom.js';
 import { tryAgain } from '../intents.js';
 import { state } from '../state.js';
 
@@ -21,5 +21,5 @@ export function render() {
   const retry = $('gate-retry');
   const checking = gate === 'locked' && state.link.checking;
   retry.disabled = checking;
-  setText(retry, checking ? 'Checking…' : 'Try again');
+  setText(retry, t(checking ? 'gate.checking' : 'gate.retry'));
 }

@@ -2,7 +2,7 @@
 // notice inside an item's card is easy to miss from elsewhere on the page.
 
 import { heldItemsShown } from '../derived.js';
-import { $, setText, show } from '../dom.js';
+import { $, setText, show, t } from '../dom.js';
 import { showHeld } from '../intents.js';
 
 let shownNext = 0;
@@ -16,7 +16,6 @@ export function render() {
   const count = heldItemsShown().length;
   show($('held-banner'), count > 0);
   if (count === 0) return;
-  const which = count === 1 ? 'one of your items' : count + ' of your items';
-  setText($('held-banner-text'), 'The facilitator has held ' + which + '. Only you see this.');
-  setText($('held-banner-show'), count === 1 ? 'Show it' : 'Show the next');
+  setText($('held-banner-text'), t('held.banner', { n: count }));
+  setText($('held-banner-show'), t(count === 1 ? 'held.show_it' : 'held.show_next'));
 }

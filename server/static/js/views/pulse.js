@@ -1,7 +1,7 @@
 // A pulse: the questions as big scales, one open question, Send; after the close, the results behind the
 // threshold and what the team did. Nothing about anyone else's answers shows before the close.
 
-import { $, el, formatDate, keyed, plural, replaceIfChanged, setText, show, userText } from '../dom.js';
+import { $, el, formatDate, formatDateTime, keyed, replaceIfChanged, setText, show, t, tNodes, userText } from '../dom.js';
 import { pickPulse, sendPulse, typePulse } from '../intents.js';
 import { buildCommentBox, updateCommentBox } from '../parts/comment-box.js';
 import { buildScale, describeValue, markChosen, renderSummary } from '../parts/scale.js';
@@ -21,11 +21,12 @@ function buildQuestion(q) {
 /** After the close: the histogram and mean where enough answered, else only how many. */
 function renderResult(node, result) {
   if (result && result.shown) {
-    renderSummary(node, result, 'Answers');
+    renderSummary(node, result, 'summary.spoken_answers');
     return;
   }
   const answered = result ? result.answered : 0;
-  replaceIfChanged(node, 'too few ' + answered, () => [el('p', { class: 'summary-count', text: 'Too few answers to show (' + answered + ')' })]);
+  const words = t('pulse.too_few', { n: answered });
+  replaceIfChanged(node, words, () => [el('p', { class: 'summary-count', text: words })]);
 }
 
 function updateQuestion(card, q) {
@@ -47,27 +48,29 @@ function renderResults(pulse) {
   const results = pulse.results;
   const comments = results && results.comments;
   show($('pulse-comments'), Boolean(comments));
-  setText($('pulse-comments-title'), (pulse.free_text ? pulse.free_text.text : 'Comments') + ' (in no order)');
+  setText($('pulse-comments-title'), t('pulse.comments_title', { question: pulse.free_text ? pulse.free_text.text : t('pulse.comments') }));
   if (comments) keyed($('pulse-comment-list'), comments, (c, index) => index + c.text, (c) => el('li', { class: 'card', dir: 'auto', text: c.text }), () => {});
   const unshown = results && !comments && results.comments_written > 0;
-  setText($('pulse-few-comments'), unshown ? 'Too few comments to show (' + results.comments_written + ')' : '');
+  setText($('pulse-few-comments'), unshown ? t('pulse.few_comments', { n: results.comments_written }) : '');
   show($('pulse-few-comments'), Boolean(unshown));
   setText($('pulse-done-note'), results
-    ? plural(results.answered, '1 person answered.', results.answered + ' people answered.') + ' Results show only where at least ' + pulse.min_responses + ' answered.'
+    ? t('pulse.answered', { n: results.answered }) + ' ' + t('pulse.threshold', { n: pulse.min_responses })
     : '');
 }
 
 function renderActions(pulse) {
   show($('pulse-actions'), pulse.actions.length > 0);
   keyed($('pulse-action-list'), pulse.actions, (a) => a.text + a.due, (a) => el('li', { class: 'card' }), (node, a) => {
-    node.replaceChildren(userText(a.text), ' — ', userText(a.owner), ', due ' + formatDate(a.due) + (a.status === 'open' ? '' : ' · ' + a.status));
+    const action = tNodes('pulse.action', { text: userText(a.text), owner: userText(a.owner), date: formatDate(a.due) });
+    const status = a.status === 'done' || a.status === 'dropped' ? t('pulse.status.' + a.status) : '';
+    node.replaceChildren(...(status ? tNodes('pulse.action_status', { action: el('span', null, ...action), status }) : action));
   });
 }
 
 function closesLine(pulse) {
-  if (pulse.closed) return 'This pulse has closed. Thank you.';
-  const until = pulse.closes_at === null ? '' : ' Open until ' + new Date(pulse.closes_at).toLocaleString([], { weekday: 'short', hour: '2-digit', minute: '2-digit' }) + '.';
-  return 'Takes under a minute. Answer what you like, then Send.' + until;
+  if (pulse.closed) return t('pulse.closed');
+  const when = pulse.closes_at === null ? '' : formatDateTime(new Date(pulse.closes_at), { weekday: 'short', hour: '2-digit', minute: '2-digit' });
+  return t('pulse.intro') + (when ? ' ' + t('pulse.open_until', { when }) : '');
 }
 
 export function render() {
@@ -76,9 +79,9 @@ export function render() {
   if (!pulse) return;
   document.body.dataset.phase = pulse.closed ? 'pulse-closed' : 'pulse';
   setText($('title'), pulse.title);
-  document.title = pulse.title + ' · Pulse';
-  setText($('team'), pulse.team || 'Pulse');
-  setText($('anon-note'), 'Anonymous: nobody, the facilitator included, can see who answered what.');
+  document.title = t('app.doc_title_pulse', { title: pulse.title });
+  setText($('team'), pulse.team || t('app.pulse'));
+  setText($('anon-note'), t('header.anon_pulse'));
   setText($('instruction'), closesLine(pulse));
   keyed($('pulse-questions'), pulse.questions, (q) => q.question_id, buildQuestion, updateQuestion);
   const open = !pulse.closed;
@@ -97,7 +100,7 @@ export function render() {
   }
   const nothing = draft.values.size === 0 && draft.text.trim() === '';
   button.disabled = nothing || tooLong || state.outbox.some((m) => m.pulse);
-  setText($('pulse-sent'), open && draft.sent ? 'Thank you — you can change your answers until the pulse closes.' : '');
+  setText($('pulse-sent'), open && draft.sent ? t('pulse.sent') : '');
   show($('pulse-results'), !open);
   if (!open) renderResults(pulse);
   renderActions(pulse);

@@ -1,9 +1,11 @@
 // Private reflection: the three closing questions, for the phone's holder alone. Never sent, never
 // stored; still there after the end for anyone in the middle of writing.
 
-import { $, el, fitHeight, keyed, show } from '../dom.js';
+import { $, el, fitHeight, keyed, setText, show, t } from '../dom.js';
 import { reflect } from '../intents.js';
 import { state } from '../state.js';
+
+const CLOSING_QUESTIONS = 3;
 
 function buildQuestion(question, index) {
   const id = 'reflect-' + index;
@@ -15,14 +17,15 @@ function buildQuestion(question, index) {
     rows: 3,
     autocomplete: 'off',
     spellcheck: 'false',
-    placeholder: 'A few words, for yourself',
+    placeholder: t('reflect.placeholder'),
   });
   area.value = state.reflections.get(question) || '';
   area.addEventListener('input', () => {
     reflect(question, area.value);
     fitHeight(area);
   });
-  return el('div', { class: 'reflect-q' }, el('label', { class: 'reflect-label', for: id, dir: 'auto', text: question }), area);
+  const label = el('label', { class: 'reflect-label', for: id, dir: 'auto' });
+  return { root: el('div', { class: 'reflect-q' }, label, area), label, area };
 }
 
 export function render() {
@@ -30,5 +33,9 @@ export function render() {
   const visible = Boolean(board) && (board.phase === 'close' || (board.phase === 'ended' && state.closingQuestions.length > 0));
   show($('reflect'), visible);
   if (!visible) return;
-  keyed($('reflect-list'), state.closingQuestions, (question, index) => index + '\n' + question, buildQuestion, () => {});
+  keyed($('reflect-list'), state.closingQuestions, (question, index) => index + '\n' + question, buildQuestion, (made, question, index) => {
+    // The three closing questions are the product's own: worded by the catalogue, in their order.
+    setText(made.label, index < CLOSING_QUESTIONS ? t('reflect.question.' + (index + 1)) : question);
+    made.area.placeholder = t('reflect.placeholder');
+  });
 }

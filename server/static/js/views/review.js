@@ -1,9 +1,7 @@
 // Review: the team's open actions from earlier retros, each with how it went.
 
-import { $, el, formatDate, formatMean, keyed, replaceIfChanged, setText, show, userText } from '../dom.js';
+import { $, el, formatDate, formatMean, keyed, replaceIfChanged, setText, show, t, tNodes, userText } from '../dom.js';
 import { state } from '../state.js';
-
-const OUTCOMES = { done: 'Done', carried_over: 'Carried over', dropped: 'Dropped', open: 'Not yet reviewed' };
 
 function createItem() {
   const row = {
@@ -17,15 +15,15 @@ function createItem() {
 }
 
 function updateItem(row, item) {
-  const signature = JSON.stringify(item);
+  const signature = JSON.stringify([item, t('action.meta')]);
   if (row.signature === signature) return;
   row.signature = signature;
   row.root.dataset.outcome = item.outcome;
-  setText(row.outcome, OUTCOMES[item.outcome]);
+  setText(row.outcome, t('review.outcome.' + item.outcome));
   setText(row.text, item.text);
-  row.meta.replaceChildren(userText(item.owner), ' · due ' + formatDate(item.due));
+  row.meta.replaceChildren(...tNodes('action.meta', { owner: userText(item.owner), date: formatDate(item.due) }));
   const from = [item.from_title, formatDate(item.from_date)].filter(Boolean).join(', ');
-  row.from.replaceChildren('From ', userText(from));
+  row.from.replaceChildren(...tNodes('review.from', { source: userText(from) }));
   show(row.from, Boolean(from));
 }
 
@@ -34,11 +32,11 @@ function renderPulse(pulse) {
   const box = $('review-pulse');
   show(box, Boolean(pulse));
   if (!pulse) return;
-  replaceIfChanged(box, JSON.stringify(pulse), () => [
-    el('p', { class: 'review-pulse-title', text: `Latest pulse, ${pulse.week} · ${pulse.answered} answered` }),
+  replaceIfChanged(box, JSON.stringify([pulse, t('review.pulse_too_few')]), () => [
+    el('p', { class: 'review-pulse-title', text: t('review.pulse_title', { week: pulse.week, n: pulse.answered }) }),
     el('ul', { class: 'review-pulse-list' }, ...pulse.summaries.map((summary) => el('li', {},
       userText(summary.text), ' ',
-      el('strong', { text: summary.mean === null ? 'too few answers to show' : `${formatMean(summary.mean)} of ${summary.high}` }),
+      el('strong', { text: summary.mean === null ? t('review.pulse_too_few') : t('score.of', { mean: formatMean(summary.mean), high: summary.high }) }),
     ))),
   ]);
 }

@@ -1,18 +1,18 @@
 // The connection pill at the top: Connected, Connecting…, Reconnecting…, or Ended.
 
-import { $, setText } from '../dom.js';
+import { $, setText, t } from '../dom.js';
 import { state } from '../state.js';
 
 function label(link) {
-  if (link.ready) return ['Connected', 'connected'];
-  if (link.closed) return ['Ended', 'ended'];
-  if (link.everReady) return ['Reconnecting…', 'reconnecting'];
-  return ['Connecting…', 'connecting'];
+  if (link.ready) return 'connected';
+  if (link.closed) return 'ended';
+  if (link.everReady) return 'reconnecting';
+  return 'connecting';
 }
 
 export function render() {
   const node = $('status');
-  const [text, key] = label(state.link);
-  setText(node, text);
+  const key = label(state.link);
+  setText(node, t('status.' + key));
   node.dataset.state = key;
 }

@@ -1,6 +1,6 @@
 // The stepper: one small numbered dot per phase, the current one with its label in full.
 
-import { $, el, keyed, setAttr, setText } from '../dom.js';
+import { $, el, digits, keyed, setAttr, setText, t } from '../dom.js';
 import { state } from '../state.js';
 
 function createStep() {
@@ -21,16 +21,16 @@ export function render() {
   let currentIndex = shown.findIndex((s) => s.phase === board.phase);
   if (currentIndex < 0) {
     // Ended follows the last step: every step is done, and the end shows as a step of its own.
-    shown.push({ phase: board.phase, label: board.phase_label, final: true });
+    shown.push({ phase: board.phase, final: true });
     currentIndex = shown.length - 1;
   }
   keyed(list, shown, (step) => step.phase, createStep, (li, step, index) => {
     const current = index === currentIndex;
     const done = index < currentIndex;
     const [num, label, spoken] = li.children;
-    setText(num, step.final || done ? '✓' : String(index + 1));
-    setText(label, step.label);
-    setText(spoken, current ? ', now' : done ? ', done' : '');
+    setText(num, step.final || done ? '✓' : digits(index + 1));
+    setText(label, t('phase.' + step.phase + '.label'));
+    setText(spoken, current ? t('steps.now') : done ? t('steps.done') : '');
     li.classList.toggle('done', done);
     li.classList.toggle('current', current);
     li.classList.toggle('final', Boolean(step.final));

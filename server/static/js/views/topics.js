@@ -1,17 +1,17 @@
 // Topics: revealed in Group, voted on in Vote, discussed in Discuss (all but the one being discussed),
 // and what came up, at the end.
 
-import { $, keyed, plural, setText, show } from '../dom.js';
+import { $, keyed, setText, show, t } from '../dom.js';
 import { buildTopicCard, topicContext, updateTopicCard } from '../parts/topic-card.js';
 import { state } from '../state.js';
 
 const TOPIC_PHASES = new Set(['group', 'vote', 'discuss', 'actions', 'ended']);
 
 function heading(phase, count, discussing) {
-  if (phase === 'group') return count + ' ' + plural(count, 'topic', 'topics') + ' so far';
-  if (phase === 'vote') return 'Where will your dots go?';
-  if (phase === 'discuss') return discussing ? 'Other topics, most voted first' : 'Topics, most voted first';
-  return 'What came up';
+  if (phase === 'group') return t('topics.so_far', { n: count });
+  if (phase === 'vote') return t('topics.vote');
+  if (phase === 'discuss') return t(discussing ? 'topics.discuss_others' : 'topics.discuss');
+  return t('topics.ended');
 }
 
 export function render() {

@@ -2,7 +2,7 @@
 // put it back in its box (while writing), or discard it.
 
 import { promptText } from '../derived.js';
-import { $, el, keyed, setAttr, setText, show } from '../dom.js';
+import { $, el, keyed, setAttr, setText, show, t } from '../dom.js';
 import { discardDraft, discardRescued, putBack } from '../intents.js';
 import { state } from '../state.js';
 
@@ -21,8 +21,8 @@ function createEntry() {
   const row = {
     prompt: el('p', { class: 'item-prompt', dir: 'auto' }),
     text: el('p', { class: 'item-text selectable', dir: 'auto' }),
-    putBack: el('button', { type: 'button', class: 'button quiet', text: 'Put back' }),
-    discard: el('button', { type: 'button', class: 'button quiet', text: 'Discard' }),
+    putBack: el('button', { type: 'button', class: 'button quiet' }),
+    discard: el('button', { type: 'button', class: 'button quiet' }),
     entry: null,
   };
   row.putBack.addEventListener('click', () => putBack(row.entry.index));
@@ -36,8 +36,10 @@ function updateEntry(row, entry, inWrite) {
   setText(row.prompt, promptText(entry.promptId));
   setText(row.text, entry.text);
   show(row.putBack, inWrite && entry.kind === 'rescued');
-  setAttr(row.putBack, 'aria-label', 'Put back to edit: ' + entry.text);
-  setAttr(row.discard, 'aria-label', 'Discard: ' + entry.text);
+  setText(row.putBack, t('unsent.put_back'));
+  setText(row.discard, t('unsent.discard'));
+  setAttr(row.putBack, 'aria-label', t('unsent.put_back_aria', { text: entry.text }));
+  setAttr(row.discard, 'aria-label', t('unsent.discard_aria', { text: entry.text }));
 }
 
 export function render() {

@@ -1,7 +1,7 @@
 // Write: one card per prompt, the featured one first, each with its text box and this phone's own items.
 
-import { orderedPrompts } from '../derived.js';
-import { $, el, keyed, plural, setAttr, setText, show } from '../dom.js';
+import { orderedPrompts, promptWording } from '../derived.js';
+import { $, el, keyed, setAttr, setText, show, t } from '../dom.js';
 import { addItem, typeDraft } from '../intents.js';
 import { composerParts, sendOnCtrlEnter, updateComposer } from '../parts/composer.js';
 import { buildMineRow, focusMineRow, updateMineRow } from '../parts/mine-row.js';
@@ -10,7 +10,7 @@ import { state } from '../state.js';
 function buildPromptCard(prompt) {
   const id = prompt.prompt_id;
   const parts = composerParts('', id);
-  parts.button = el('button', { type: 'button', class: 'button primary', 'data-testid': 'add-' + id, text: 'Add' });
+  parts.button = el('button', { type: 'button', class: 'button primary', 'data-testid': 'add-' + id });
   const card = {
     parts,
     textarea: el('textarea', {
@@ -19,18 +19,18 @@ function buildPromptCard(prompt) {
       'data-testid': 'text-' + id,
       dir: 'auto',
       rows: 3,
-      placeholder: 'One thought per item',
       'aria-describedby': (prompt.hint ? 'hint-' + id + ' ' : '') + parts.counter.id + ' ' + parts.tooLong.id,
       autocomplete: 'off',
       enterkeyhint: 'enter',
     }),
     label: el('label', { for: 'text-' + id, id: 'label-' + id, dir: 'auto' }),
-    tag: el('span', { class: 'tag', text: 'Start here' }),
+    tag: el('span', { class: 'tag' }),
     hint: el('p', { class: 'hint', id: 'hint-' + id, dir: 'auto' }),
     count: el('p', { class: 'count' }),
     mineList: el('ul', { class: 'mine-list' }),
   };
-  card.mine = el('div', { class: 'mine', hidden: true }, el('h3', { class: 'mine-title', text: 'Yours · only on this phone' }), card.mineList);
+  card.mineTitle = el('h3', { class: 'mine-title' });
+  card.mine = el('div', { class: 'mine', hidden: true }, card.mineTitle, card.mineList);
   card.root = el(
     'section',
     { class: 'card prompt', 'data-testid': 'prompt-' + id, 'aria-labelledby': card.label.id },
@@ -54,20 +54,25 @@ function buildPromptCard(prompt) {
 /** The rows this view draws, by the msg_id of their item: where focus requests are answered. */
 const rows = new Map();
 
-function updatePromptCard(card, prompt, board) {
+function updatePromptCard(card, asked, board) {
+  const prompt = promptWording(asked);
   const id = prompt.prompt_id;
   const featured = id === board.featured_prompt;
   card.root.classList.toggle('featured', featured);
   show(card.tag, featured);
+  setText(card.tag, t('write.start_here'));
+  setText(card.parts.button, t('write.add'));
+  setAttr(card.textarea, 'placeholder', t('write.placeholder'));
+  setText(card.mineTitle, t('write.yours'));
   setText(card.label, prompt.text);
   setText(card.hint, prompt.hint);
   show(card.hint, prompt.hint !== '');
-  setAttr(card.parts.button, 'aria-label', 'Add to: ' + prompt.text);
+  setAttr(card.parts.button, 'aria-label', t('write.add_to', { prompt: prompt.text }));
   const draft = state.drafts[id] || '';
   if (card.textarea.value !== draft) card.textarea.value = draft;
   updateComposer(card.parts, card.textarea, board.max_item_chars);
   const n = board.counts.get(id) || 0;
-  setText(card.count, n === 0 ? 'No items yet' : n + ' ' + plural(n, 'item', 'items') + ' so far');
+  setText(card.count, n === 0 ? t('write.none_yet') : t('write.count', { n }));
   const mine = state.items.filter((it) => it.prompt_id === id);
   show(card.mine, mine.length > 0);
   keyed(
