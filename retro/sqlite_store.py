@@ -12,6 +12,7 @@ from retro.events import BALLOT_EVENT_TYPES, EVENT_ADAPTER, Event
 from retro.pulse.sqlite_pulses import PULSE_SCHEMA, SqlitePulses, upgrade_pulses
 from retro.records import RetroRecord
 from retro.sqlite_erasure import hide_writing_order, keep_only_final_texts
+from retro.sqlite_presence import PRESENCE_SCHEMA, SqlitePresence
 from retro.sqlite_steps import Transaction, compact
 from retro.store import RegisteredTeam, SequenceConflict, StoredCredential
 
@@ -91,8 +92,11 @@ class SqliteStore:
         self._db.execute("PRAGMA secure_delete=ON")
         self._db.executescript(SCHEMA)
         self._db.executescript(PULSE_SCHEMA)
+        self._db.executescript(PRESENCE_SCHEMA)  # added to an older file here, as it opens
         self.pulses = SqlitePulses(self._db)
         """The team's pulses, in the same file (retro.pulse)."""
+        self.presence = SqlitePresence(self._db)
+        """The phones each process serving this file has connected now (retro.presence_store)."""
         self._compact_after_group = False
         self._upgrade()
 
@@ -257,11 +261,12 @@ class SqliteStore:
             self._db.execute("UPDATE retros SET retro_key = NULL, closed = 1 WHERE retro_id = ?", (retro_id,))
             self._db.execute("DELETE FROM applied_messages WHERE retro_id = ?", (retro_id,))
             self._db.execute("DELETE FROM phones WHERE retro_id = ?", (retro_id,))
+            self._db.execute("DELETE FROM presence WHERE retro_id = ?", (retro_id,))
         self._compact()
 
     def forget_raw(self, retro_id: str, team: str, created_on: date, outcome_body: str) -> None:
         with self._transaction():
-            for table in ("events", "applied_messages", "phones", "retired_tokens", "retros"):
+            for table in ("events", "applied_messages", "phones", "presence", "retired_tokens", "retros"):
                 self._db.execute(f"DELETE FROM {table} WHERE retro_id = ?", (retro_id,))
             self._db.execute(
                 "INSERT OR REPLACE INTO imported_outcomes (retro_id, team, created_on, body)"

@@ -6,6 +6,7 @@ from datetime import date
 from typing import NamedTuple, Protocol
 
 from retro.events import Event
+from retro.presence_store import PresenceStore
 from retro.pulse.store import PulseStore
 from retro.records import RetroRecord
 
@@ -39,6 +40,11 @@ class EventStore(Protocol):
     @property
     def pulses(self) -> PulseStore:
         """The team's pulses (retro.pulse), kept in the same store."""
+        ...
+
+    @property
+    def presence(self) -> PresenceStore:
+        """The phones each process serving this store has connected now (retro.presence_store)."""
         ...
 
     def group(self) -> AbstractContextManager[None]:
@@ -112,9 +118,10 @@ class EventStore(Protocol):
     def remember_port(self, retro_id: str, port: int) -> None: ...
 
     def forget_pseudonyms(self, retro_id: str) -> None:
-        """At the end, in one step: erase every pseudonym and per-person record, the per-retro key, the owner
-        hashes, withdrawn items and what any item said before a rewrite; leave the items in an order that
-        says nothing about when they were written; keep totals; leave no trace in the file."""
+        """At the end, in one step: erase every pseudonym and per-person record (shared presence included),
+        the per-retro key, the owner hashes, withdrawn items and what any item said before a rewrite; leave
+        the items in an order that says nothing about when they were written; keep totals; leave no trace
+        in the file."""
         ...
 
     def forget_raw(self, retro_id: str, team: str, created_on: date, outcome_body: str) -> None:

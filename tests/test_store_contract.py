@@ -214,6 +214,43 @@ def test_phones_are_known_per_retro_and_the_port_is_remembered(engine: Engine) -
     assert remembered is not None and remembered.port == 8042
 
 
+def test_presence_shared_by_processes_counts_each_phone_once_and_only_live_processes(engine: Engine) -> None:
+    presence, first, second = engine.store.presence, new_record(), new_record()
+    engine.store.create_retro(first, [])
+    engine.store.create_retro(second, [])
+    for process in ("a", "b", "c"):
+        presence.beat(process)
+    assert presence.live_processes(60) == {"a", "b", "c"}
+    assert presence.live_processes(0) == set(), "seen before now, not within no time at all"
+    presence.put(first.retro_id, "a", {"phone-1": False, "phone-2": True}, [])
+    presence.put(first.retro_id, "b", {"phone-2": False, "phone-3": False}, [])
+    presence.put(second.retro_id, "b", {"phone-9": False}, [])
+
+    assert presence.others(first.retro_id, "c", 60) == {"phone-1": False, "phone-2": True, "phone-3": False}
+    assert presence.others(first.retro_id, "a", 60) == {"phone-2": False, "phone-3": False}
+    assert presence.others(first.retro_id, "c", 0) == {}, "the rows of a process not seen lately are ignored"
+
+    presence.put(first.retro_id, "b", {"phone-3": True}, ["phone-2"])
+    assert presence.others(first.retro_id, "a", 60) == {"phone-3": True}
+    presence.forget_process("b")
+    assert presence.others(first.retro_id, "a", 60) == {}
+    assert presence.others(second.retro_id, "a", 60) == {}
+    assert presence.live_processes(60) == {"a", "c"}
+
+
+def test_presence_is_not_kept_for_a_retro_that_has_ended_or_is_unknown(engine: Engine) -> None:
+    presence, record = engine.store.presence, new_record()
+    engine.store.create_retro(record, [])
+    presence.beat("a")
+    presence.put(record.retro_id, "a", {"phone-1": False}, [])
+    engine.store.forget_pseudonyms(record.retro_id)
+    assert presence.others(record.retro_id, "b", 60) == {}
+    presence.put(record.retro_id, "a", {"phone-1": True}, [])  # written late, by a process yet to hear
+    presence.put("no-such-retro", "a", {"phone-2": True}, [])
+    assert presence.others(record.retro_id, "b", 60) == {}
+    assert b"phone-" not in rows_of(engine)
+
+
 # --- the end of a retro, and forget ---------------------------------------------------------------------
 
 
@@ -236,6 +273,9 @@ def ended(store: EventStore) -> tuple[Session, Needles]:
     for phone in PHONES:
         store.remember_phone(session.record.retro_id, phone.pseudonym)
         needles.add("pseudonym", phone.pseudonym)
+    store.presence.beat("process-a")
+    store.presence.put(session.record.retro_id, "process-a", {p.pseudonym: True for p in PHONES}, [])
+    assert len(store.presence.others(session.record.retro_id, "process-b", 60)) == len(PHONES)
     for text in (*PARTICIPANT_TEXTS, WITHDRAWN):
         needles.add("owner hash", owner_hash(secret_of(text)))
     needles.add("text before its rewrite", BEFORE_REWRITE)

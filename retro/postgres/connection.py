@@ -15,6 +15,8 @@ Connection = psycopg.Connection[tuple[Any, ...]]
 
 CHANNEL = "retro_events"
 """What every change to an event log notifies, without a payload: the doorbell, not the news."""
+RETRO_LOCKS = 7_000_002
+"""The first key of each retro's advisory lock; the second is a hash of its id."""
 
 
 class Database:

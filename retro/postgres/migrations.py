@@ -119,7 +119,24 @@ _SCHEMA_1 = (
     ),
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_SCHEMA_1,)
+_PRESENCE_2 = (
+    """CREATE UNLOGGED TABLE presence_processes (
+        process_id TEXT PRIMARY KEY,
+        seen_at TIMESTAMPTZ NOT NULL
+    )""",
+    """CREATE UNLOGGED TABLE presence (
+        retro_id TEXT NOT NULL,
+        process_id TEXT NOT NULL,
+        ballot TEXT NOT NULL,
+        wrote BOOLEAN NOT NULL,
+        PRIMARY KEY (retro_id, process_id, ballot)
+    )""",
+    "ALTER TABLE presence ALTER COLUMN ballot SET STATISTICS 0",
+)
+"""Migration 2: the phones each process has connected now (retro.postgres.presence). UNLOGGED: never in
+the WAL, so never on a replica or in a WAL archive, and emptied by a crash, which presence can afford."""
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_SCHEMA_1, _PRESENCE_2)
 """Each migration's statements, in order; the schema's version is how many have run. Append, never edit."""
 
 

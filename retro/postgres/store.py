@@ -15,19 +15,18 @@ import psycopg
 
 from retro.credentials import CredentialKind
 from retro.events import EVENT_ADAPTER, Event
-from retro.postgres.connection import Connection, Database
+from retro.postgres.connection import RETRO_LOCKS, Connection, Database
 from retro.postgres.erasure import erased_log
 from retro.postgres.migrations import migrate
+from retro.postgres.presence import PostgresPresence
 from retro.postgres.pulses import PostgresPulses
 from retro.postgres.text import storable
 from retro.records import RetroRecord
 from retro.store import RegisteredTeam, SequenceConflict, StoredCredential
 
-RETRO_LOCKS = 7_000_002
-"""The first key of each retro's advisory lock; the second is a hash of its id."""
 CREDENTIAL_LOCK = (7_000_003, 0)
 """Taken while a credential is checked and kept, so that two processes never both make the operator's."""
-_RETRO_TABLES = ("events", "applied_messages", "phones", "retired_tokens", "retros")
+_RETRO_TABLES = ("events", "applied_messages", "phones", "presence", "retired_tokens", "retros")
 
 
 class PostgresStore:
@@ -40,6 +39,8 @@ class PostgresStore:
             raise
         self.pulses = PostgresPulses(self._database)
         """The team's pulses, in the same database (retro.pulse)."""
+        self.presence = PostgresPresence(self._database)
+        """The phones each process on this database has connected now (retro.presence_store)."""
 
     @property
     def url(self) -> str:
@@ -193,7 +194,8 @@ class PostgresStore:
             db.execute("UPDATE retros SET retro_key = NULL, closed = TRUE WHERE retro_id = %s", (retro_id,))
             db.execute("DELETE FROM applied_messages WHERE retro_id = %s", (retro_id,))
             db.execute("DELETE FROM phones WHERE retro_id = %s", (retro_id,))
-        self._database.vacuum("events", "retros", "applied_messages", "phones")
+            db.execute("DELETE FROM presence WHERE retro_id = %s", (retro_id,))
+        self._database.vacuum("events", "retros", "applied_messages", "phones", "presence")
 
     def forget_raw(self, retro_id: str, team: str, created_on: date, outcome_body: str) -> None:
         with self._transaction() as db:
