@@ -35,6 +35,7 @@ from server.pulse_answering import PulseAnswering
 from server.pulse_rooms import COUNT_SECONDS, PulseRooms
 from server.rooms import Room, Rooms
 from server.service_log import log_event
+from server.shared_presence import SharedPresence
 from server.waiting_room import WaitingRoom
 
 # websockets logs peer addresses at INFO and DEBUG; retro logs no address, so it keeps only errors.
@@ -95,6 +96,9 @@ class RetroServer:
         self._server: Server | None = None
         self._catching_up: asyncio.Task[None] | None = None
         """Catching up with what other processes change in the store (server.doorbell)."""
+        self.shared_presence: SharedPresence | None = None
+        """Presence counted across the processes serving the store, when it can be shared."""
+        self._beating: asyncio.Task[None] | None = None
         self.address = PublicAddress(config.public_url or "")
         self.port = config.port
         self.origins = ServedOrigins(config.host, config.port, [config.public_url])
@@ -178,7 +182,12 @@ class RetroServer:
         self.doors.pulses.start()
         doorbell = doorbell_for(self.store)
         if doorbell is not None:
-            self._catching_up = asyncio.create_task(catch_up_on_rings(doorbell, self.rooms))
+            self.shared_presence = SharedPresence(self.store, lambda: (room.hub for room in self.rooms))
+            for room in self.rooms:
+                room.hub.share_presence(self.shared_presence)
+            self._beating = asyncio.create_task(self.shared_presence.run(), name="retro-presence")
+            after = (self.shared_presence.refresh, self.doors.pulses.on_ring)
+            self._catching_up = asyncio.create_task(catch_up_on_rings(doorbell, self.rooms, *after))
 
     async def stop(self) -> None:
         if self._catching_up is not None:
@@ -186,6 +195,12 @@ class RetroServer:
             with suppress(asyncio.CancelledError):
                 await self._catching_up
             self._catching_up = None
+        if self._beating is not None and self.shared_presence is not None:
+            self._beating.cancel()
+            with suppress(asyncio.CancelledError):
+                await self._beating
+            self._beating = None
+            self.shared_presence.stop()
         self.rooms.stop()
         self.doors.pulses.stop()
         if self._server is not None:
@@ -230,6 +245,8 @@ class RetroServer:
 
         room.session.subscribe(on_events)
         room.hub.on_presence(on_presence)
+        if self.shared_presence is not None:
+            room.hub.share_presence(self.shared_presence)
 
     async def _handle(self, websocket: ServerConnection) -> None:
         await Connection(websocket, self.doors).serve()

@@ -3,12 +3,15 @@ rooms catches up by sequence (Session.catch_up), so that its phones see what ano
 it had changed here. The bell carries no news: rings that come while the rooms catch up make one more round.
 
 PostgreSQL rings by LISTEN/NOTIFY on one listener connection per process (retro.postgres.doorbell); a SQLite
-file shared by processes on one machine rings when its data version moves (retro.sqlite_doorbell)."""
+file shared by processes on one machine rings when its data version moves (retro.sqlite_doorbell).
+
+Presence (server.shared_presence) and pulses (server.pulse_rooms) ring the same bell: each ring also reads
+again the other processes' phones and the count and state of the pulses watched here."""
 
 import asyncio
 import logging
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Protocol
 
 from retro.sqlite_doorbell import SqliteDoorbell
@@ -36,8 +39,9 @@ def doorbell_for(store: EventStore) -> Doorbell | None:
     return None
 
 
-async def catch_up_on_rings(doorbell: Doorbell, rooms: Rooms) -> None:
-    """Until cancelled: after each ring, every room of this process catches up."""
+async def catch_up_on_rings(doorbell: Doorbell, rooms: Rooms, *after: Callable[[], None]) -> None:
+    """Until cancelled: after each ring, every room of this process catches up, then each of `after` runs
+    (presence and pulses, which are not in the log)."""
     rung = asyncio.Event()
 
     async def listen() -> None:
@@ -55,6 +59,11 @@ async def catch_up_on_rings(doorbell: Doorbell, rooms: Rooms) -> None:
             if listening.done():
                 listening.result()  # the bell broke: say why
             rooms.catch_up()
+            for step in after:
+                try:
+                    step()
+                except Exception as unexpected:  # one line; the next ring tries again
+                    logger.warning("Catching up met an unexpected %s.", type(unexpected).__name__)
             await asyncio.sleep(0)  # let the connections take their turn before the next round
     finally:
         listening.cancel()

@@ -4,10 +4,13 @@ most once every FLUSH_SECONDS while changes keep coming, so that a burst coalesc
 Each distinct view is computed and serialised once and sent to every connection that shares it. Phones
 that apply patches get the board's next version as a patch (server.board_versions). A join or a leave
 changes presence only, which goes to the facilitators: the phones' board does not show it.
-Presence (server.presence) is computed here, from ballots kept in memory only.
+Presence (server.presence) is computed here, from ballots kept in memory, and from the other processes'
+phones when the store is shared (server.shared_presence): this hub writes its own phones there, coalesced
+with the fan-out, and reads the others' on each ring while a facilitator watches.
 """
 
 import asyncio
+import logging
 from collections import Counter
 from contextlib import suppress
 from datetime import datetime
@@ -30,8 +33,11 @@ from server.held_seal import RESEAL_SECONDS, HeldSeal
 from server.merge_patch import Json
 from server.presence import Presence, PresenceListener
 from server.protocol import FacilitatorMessage, PrivateMessage
+from server.shared_presence import SharedPresence
 
 FLUSH_SECONDS = 0.05
+
+logger = logging.getLogger("retro.server")
 
 
 class Hub:
@@ -59,6 +65,12 @@ class Hub:
         self._dirty_ballots: set[str] = set()
         self._all_ballots_dirty = False
         self._presence_listeners: list[PresenceListener] = []
+        self._sharing: SharedPresence | None = None
+        self._others: dict[str, bool] = {}
+        """The phones other processes have connected to this retro (pseudonym: wrote), while watched here."""
+        self._shared_rows: dict[str, bool] = {}
+        """What the shared store holds of this hub's own phones."""
+        self._presence_unwritten = False
         self._known: set[str] = session.known_phones()
         """Phones that have joined: they stay in when joining is locked or the link is rotated."""
         session.subscribe(self._on_events)
@@ -70,7 +82,11 @@ class Hub:
 
     @property
     def presence(self) -> Presence:
-        return Presence.of(self._tabs, self._written, self.session.voters())
+        if not self._others:
+            return Presence.of(self._tabs, self._written, self.session.voters())
+        joined = self._tabs.keys() | self._others.keys()
+        written = self._written | {ballot for ballot, wrote in self._others.items() if wrote}
+        return Presence.of(joined, written, self.session.voters())
 
     @property
     def join_path(self) -> str:
@@ -116,6 +132,32 @@ class Hub:
 
     def add_facilitator(self, connection: ServerConnection) -> None:
         self._facilitators.add(connection)
+        self.refresh_others()
+
+    def share_presence(self, sharing: SharedPresence) -> None:
+        """Count the phones of every process serving the store, and tell them about this one's."""
+        self._sharing = sharing
+        self.presence_sharing_changed()
+
+    def presence_sharing_changed(self) -> None:
+        """Another process has started or stopped beating: write again what the store should hold."""
+        self._presence_unwritten = True
+        self._dirty.set()
+
+    def refresh_others(self) -> None:
+        """Read the other processes' phones again, while a facilitator here watches."""
+        if self._sharing is None:
+            return
+        others: dict[str, bool] = {}
+        if self._facilitators:
+            try:
+                others = self._sharing.others(self.session.record.retro_id)
+            except Exception as unexpected:  # the store out of reach: keep the last count, read again later
+                logger.warning("Presence could not be read (%s).", type(unexpected).__name__)
+                return
+        if others != self._others:
+            self._others = others
+            self._presence_changed(own=False)
 
     def remove(self, connection: ServerConnection) -> None:
         self._facilitators.discard(connection)
@@ -196,6 +238,8 @@ class Hub:
             self._send_whole(self.session.clock())
 
     def flush(self) -> None:
+        if self._presence_unwritten:
+            self._write_presence()
         if self._board_dirty:
             self._publish_board()
         if self._facilitators_dirty and self._facilitators:
@@ -255,8 +299,31 @@ class Hub:
         self._dirty.set()
         self._change_arrived.set()
 
-    def _presence_changed(self) -> None:
-        """Listeners hear of every change; facilitators at the next flush, coalesced."""
+    def _write_presence(self) -> None:
+        """What changed of this hub's phones since the last write, to the shared store; all of them go once
+        no other process beats, or the retro has ended."""
+        self._presence_unwritten = False
+        if self._sharing is None:
+            return
+        shared = self._sharing.others_alive and not self.session.closed
+        target = {ballot: ballot in self._written for ballot in self._tabs} if shared else {}
+        rows = self._shared_rows
+        present = {ballot: wrote for ballot, wrote in target.items() if rows.get(ballot) != wrote}
+        gone = [ballot for ballot in rows if ballot not in target]
+        if not present and not gone:
+            return
+        try:
+            self._sharing.put(self.session.record.retro_id, present, gone)
+        except Exception as unexpected:  # the store out of reach: written with the next change
+            logger.warning("Presence could not be shared (%s).", type(unexpected).__name__)
+            self._presence_unwritten = True
+            return
+        self._shared_rows = target
+
+    def _presence_changed(self, own: bool = True) -> None:
+        """Listeners hear of every change; facilitators at the next flush, coalesced; the shared store with
+        them, when the change is this hub's own."""
+        self._presence_unwritten |= own
         if self._presence_listeners:
             presence = self.presence
             for listener in self._presence_listeners:

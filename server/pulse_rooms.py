@@ -6,7 +6,9 @@ when they start watching and when it closes, and in between at most once every `
 count does not move one answer at a time while the room can see who has just put a phone down.
 
 A pulse closed elsewhere (`retro pulse close` on the same database) or by its time is noticed within
-POLL_SECONDS and shown to the phones still on it.
+POLL_SECONDS and shown to the phones still on it. With other processes on the store, each ring of the
+doorbell (server.doorbell) notices sooner: a pulse closed through another process, and answers given
+through another process, which move the count its watchers here get (in the same window).
 """
 
 import asyncio
@@ -133,6 +135,16 @@ class PulseRooms:
         while True:
             await asyncio.sleep(POLL_SECONDS)
             self.notice_closing()
+
+    def on_ring(self) -> None:
+        """Another process may have closed a pulse shown here, or taken answers to one watched here."""
+        for room in list(self._by_id.values()):
+            if room.closed or not (room.phones or room.watchers):
+                continue
+            if self.record(room).closed:
+                self.show_closed(room.pulse_id)
+            else:
+                self.recount(room)
 
     def notice_closing(self) -> None:
         """Close what is due, and show the results to the phones of every pulse that has closed since."""

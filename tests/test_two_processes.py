@@ -17,8 +17,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
+import server.pulse_rooms
 from cli.main import main
 from retro.actors import Facilitator, Participant
+from retro.credentials import add_team
 from retro.commands import AddItem, ChangePhase, LockJoining, RotateJoinToken
 from retro.errors import RuleViolation
 from retro.events import BALLOT_EVENT_TYPES, Event, ItemAdded, JoinTokenRotated, PhaseChanged
@@ -30,10 +32,13 @@ from retro.session import Session
 from retro.state import replay
 from retro.store import EventStore, SequenceConflict
 from retro.stores import open_store
+from server.app import RetroServer, ServerConfig
 from tests.support.anonymity import Needles, add_item_needles, database_surfaces, scan
 from tests.support.balancer import Balancer
 from tests.support.client import Client
+from tests.support.facilitator import TokenClient
 from tests.support.postgres import Cluster
+from tests.support.pulse_phone import answered, answers_for
 from tests.support.serve import start_serve
 from tests.support.waiting import until
 from tests.support.whole_retro import WRITING, close, discuss, record_actions, reveal_and_group, vote
@@ -446,6 +451,125 @@ async def test_a_process_whose_listener_connection_was_killed_listens_again_and_
         await until(lambda: len(pids := listener_pids()) == 1 and pids[0] != first)
         await facilitator.move("check_in")
         await phones[1].board_until(lambda board: board["phase"] == "check_in")
+    finally:
+        for client in clients:
+            await client.close()
+
+
+# Presence across processes: the facilitator's counts take in every process's phones.
+
+Counts = tuple[int, int, int]
+
+
+async def counts_until(facilitator: Client, expected: Counts, timeout: float = 10.0) -> None:
+    """Until the facilitator is shown these counts: phones joined, written, voted."""
+    await facilitator.wait_for(
+        "facilitator",
+        lambda m: (m["phones"], m["phones_written"], m["phones_voted"]) == expected,
+        timeout=timeout,
+    )
+
+
+async def test_the_facilitator_on_one_process_counts_the_phones_joined_written_and_voted_on_both(
+    two_processes: TwoProcesses,
+) -> None:
+    facilitator = await two_processes.facilitator()
+    phones = await join_phones(two_processes, 4)
+    assert on_each(two_processes, 4) == [2, 2]
+    home, other = phones[0::2], phones[1::2]
+    clients = [facilitator, *phones]
+    try:
+        await counts_until(facilitator, (4, 0, 0))
+        await facilitator.move("write")
+        await other[0].add_item("Written through the other process")
+        await counts_until(facilitator, (4, 1, 0))
+        await home[0].add_item("Written through the facilitator's own")
+        await other[1].add_item("Written through the other process too")
+        await counts_until(facilitator, (4, 3, 0))
+        await facilitator.move("group")
+        board = await facilitator.board_until(lambda board: board["revealed"])
+        topic_id = board["topics"][0]["topic_id"]
+        await facilitator.move("vote")
+        await other[0].command("cast_vote", topic_id=topic_id)
+        await home[1].command("cast_vote", topic_id=topic_id)
+        await counts_until(facilitator, (4, 3, 2))
+
+        await other[0].close()  # wrote and voted, through the other process, and leaves
+        await counts_until(facilitator, (3, 2, 1))
+        await home[0].close()
+        await counts_until(facilitator, (2, 1, 1))
+    finally:
+        for client in clients:
+            await client.close()
+
+
+async def test_a_killed_process_phones_are_counted_out_after_the_expiry_and_in_again_on_the_other(
+    two_processes: TwoProcesses,
+) -> None:
+    facilitator = await two_processes.facilitator()
+    phones = await join_phones(two_processes, 4)
+    doomed = phones[1::2]
+    clients = [facilitator, *phones]
+    try:
+        await facilitator.move("write")
+        await doomed[0].add_item("Written before the kill")
+        await counts_until(facilitator, (4, 1, 0))
+        two_processes.other.kill()  # SIGKILL: its rows stay behind, and are ignored once it is not seen
+        two_processes.other.wait(timeout=30)
+        await counts_until(facilitator, (2, 0, 0))
+        url = two_processes.phone_url()
+        back = [await Client.join(url, secret=phone.secret, wrote=n == 0) for n, phone in enumerate(doomed)]
+        clients += back
+        await counts_until(facilitator, (4, 1, 0))
+    finally:
+        for client in clients:
+            await client.close()
+
+
+# Pulses across processes: two servers in this process, each with its own store connection, as two
+# processes have.
+
+
+@pytest.fixture
+async def two_servers(
+    connect: OpenStore, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[tuple[RetroServer, RetroServer]]:
+    monkeypatch.setattr(server.pulse_rooms, "POLL_SECONDS", 3600.0)  # only the doorbell can tell of a close
+    config = ServerConfig(host="127.0.0.1", port=0, pulse_count_seconds=0.5)
+    servers = (RetroServer(None, config, connect()), RetroServer(None, config, connect()))
+    for running in servers:
+        await running.start()
+    try:
+        yield servers
+    finally:
+        for running in servers:
+            await running.stop()
+
+
+async def test_a_pulse_answered_through_one_process_is_counted_and_closed_for_the_other(
+    two_servers: tuple[RetroServer, RetroServer],
+) -> None:
+    here, there = two_servers
+    token = add_team(here.store, TEAM)
+    watcher = await TokenClient.hello(here.facilitator_door, token)
+    opened = await watcher.answered("pulse_open", min_responses=3)
+    assert (await watcher.client.wait_for("pulse_count"))["answered"] == 0
+    record = here.store.pulses.pulse(opened["pulse_id"])
+    assert record is not None
+    join_token = opened["join_path"].removeprefix("/j/")
+    phones_there = [await Client.join(there.address.websocket_url(join_token)) for _ in range(3)]
+    phone_here = await Client.join(here.address.websocket_url(join_token))
+    closer = await TokenClient.hello(there.facilitator_door, token)
+    clients = [watcher.client, closer.client, phone_here, *phones_there]
+    try:
+        for number, phone in enumerate(phones_there, start=1):
+            assert (await answered(phone, answers_for(record, number)))["type"] == "ack"
+        counted = await watcher.client.wait_for("pulse_count", lambda m: m["answered"] == 3)
+        assert counted["closed"] is False
+        await closer.answered("pulse_close", pulse_id=record.pulse_id)
+        shown = await phone_here.wait_for("pulse", lambda m: m["pulse"]["closed"])
+        assert shown["pulse"]["results"]["answered"] == 3
+        await watcher.client.wait_for("pulse_count", lambda m: m["closed"] and m["answered"] == 3)
     finally:
         for client in clients:
             await client.close()

@@ -68,6 +68,7 @@ class PostgresPulses:
                     _INSERT_ANSWER,
                     [(pulse_id, ballot, answer.question_id, answer.value, answer.text) for answer in answers],
                 )
+            self._database.notify()  # the count moves for the pulse's watchers on other processes
         return True
 
     def answers_of(self, pulse_id: str, ballot: str) -> list[PulseAnswer]:
@@ -91,6 +92,7 @@ class PostgresPulses:
         with self._database.transaction() as db:
             if _is_open(db, pulse_id, "FOR UPDATE"):
                 _forget_phones(db, pulse_id)
+                self._database.notify()  # its phones on other processes see the results
         self._database.vacuum("pulse_answers", "pulses")
 
     def stored_answers(self, pulse_id: str) -> list[PulseAnswer]:
