@@ -20,8 +20,8 @@ import pytest
 import server.pulse_rooms
 from cli.main import main
 from retro.actors import Facilitator, Participant
-from retro.credentials import add_team
 from retro.commands import AddItem, ChangePhase, LockJoining, RotateJoinToken
+from retro.credentials import add_team
 from retro.errors import RuleViolation
 from retro.events import BALLOT_EVENT_TYPES, Event, ItemAdded, JoinTokenRotated, PhaseChanged
 from retro.launch import resume_session, start_session
