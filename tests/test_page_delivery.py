@@ -342,7 +342,8 @@ async def test_a_reload_takes_the_assets_from_the_cache_and_the_page_as_a_304(se
         await page.reload()
         await shown(page)
         reloaded = wire.take()
-    assert sorted(url.split(assets + "/", 1)[1] for url in first if assets in url) == sorted(PHONE.assets)
+    fetched = sorted(url.split(assets + "/", 1)[1] for url in first if assets in url)
+    assert fetched == sorted([*PHONE.assets, "locales/en.json"]), "the modules, the stylesheet, one catalogue"
     assert all(size > 0 for size in first.values())
     from_network = {url: size for url, size in reloaded.items() if size > 0}
     assert [url for url in from_network if assets in url] == [], "hashed assets come from the cache"
