@@ -96,3 +96,15 @@ def test_the_store_acks_bench_in_quick_mode_prints_its_table_with_numbers() -> N
     numbers = rf"\| {NUMBER} \| {NUMBER} \| {NUMBER}\d \|$"
     for measure in ("add_item ack, p50 \\(ms\\)", "add_item ack, p99 \\(ms\\)"):
         assert re.search(rf"^\| {measure} {numbers}", table, re.MULTILINE), table
+
+
+def test_the_two_processes_bench_in_quick_mode_prints_its_table_with_numbers() -> None:
+    from tests.support.postgres import binaries, unavailable
+
+    if binaries() is None:
+        unavailable("PostgreSQL's binaries are not in /usr/lib/postgresql/*/bin")
+    table = run_bench("bench.two_processes")
+    numbers = rf"\| {NUMBER} \| {NUMBER} \| {NUMBER}\d \|"
+    assert re.search(rf"^\| Rename to last phone, p50 \(ms\) {numbers}", table, re.MULTILINE), table
+    pattern = rf"^\| Rename to last phone, p99 \(ms\) {numbers} ≤ 1\.5 \| (PASS|FAIL) \|$"
+    assert re.search(pattern, table, re.MULTILINE), table
