@@ -256,3 +256,27 @@ async def test_a_first_load_fetches_the_phones_own_catalogue_and_no_other(server
             catalogues = [url.rsplit("/", 1)[-1] for url in fetched if "/locales/" in url]
             assert catalogues == [f"{code}.json"], (code, catalogues)
             await phone.context.close()
+
+
+CURRENT_STEP_SHOWN = """() => {
+  const row = document.querySelector('.steps-nav');
+  const step = document.querySelector('#steps > li.current').getBoundingClientRect();
+  const box = row.getBoundingClientRect();
+  return row.scrollWidth > row.clientWidth && step.left >= box.left - 0.5 && step.right <= box.right + 0.5;
+}"""
+"""The stepper is wider than the phone, and the current step is wholly inside its visible stretch."""
+
+
+@pytest.mark.parametrize("locale", ["ar-EG", "en-US"])
+async def test_with_large_text_the_stepper_scrolls_to_the_current_step_either_way(
+    server: RetroServer, locale: str
+) -> None:
+    async with chromium() as browser:
+        phone = await join_in(browser, server.join_url, locale)
+        page = phone.page
+        await page.evaluate("() => { document.documentElement.style.fontSize = '250%'; }")
+        for phase in (Phase.GROUP, Phase.VOTE, Phase.DISCUSS, Phase.ACTIONS, Phase.CLOSE):
+            facilitate(server, ChangePhase(to=phase))
+            await expect(page.locator("body")).to_have_attribute("data-phase", phase.value)
+            await page.wait_for_function(CURRENT_STEP_SHOWN, timeout=5000)
+        assert phone.problems == []

@@ -44,8 +44,11 @@ export function render() {
   if (currentLi && nav.dataset.phase !== board.phase) {
     nav.dataset.phase = board.phase;
     if (nav.scrollWidth > nav.clientWidth) {
-      const left = currentLi.getBoundingClientRect().left - nav.getBoundingClientRect().left + nav.scrollLeft;
-      nav.scrollLeft = Math.max(0, left - (nav.clientWidth - currentLi.offsetWidth) / 2);
+      // Centre it by how far it sits from the middle: right to left too, where scrollLeft runs from 0 down
+      // to minus the overflow. (scrollIntoView would also scroll the page up to the header.)
+      const step = currentLi.getBoundingClientRect();
+      const row = nav.getBoundingClientRect();
+      nav.scrollLeft += step.left + step.width / 2 - (row.left + row.width / 2);
     }
   }
 }
