@@ -40,6 +40,8 @@ export function render() {
   });
   // With large text the row may scroll sideways: keep the current step in view when it changes.
   const nav = list.parentNode;
+  // A row that scrolls must be reachable by keyboard to be scrolled (axe: scrollable-region-focusable).
+  setAttr(nav, 'tabindex', nav.scrollWidth > nav.clientWidth ? '0' : null);
   const currentLi = list.children[currentIndex];
   if (currentLi && nav.dataset.phase !== board.phase) {
     nav.dataset.phase = board.phase;
