@@ -7,7 +7,14 @@ import { buildCommentBox, updateCommentBox } from '../parts/comment-box.js';
 import { buildScale, describeValue, markChosen, renderSummary } from '../parts/scale.js';
 import { state } from '../state.js';
 
-function buildQuestion(q) {
+/** The motivation question is the product's own, worded by the catalogue (as in a retro's check-in). */
+function wording(q) {
+  if (q.question_id !== 'motivation') return q;
+  return { ...q, text: t('question.motivation.text'), low_label: t('question.motivation.low'), high_label: t('question.motivation.high') };
+}
+
+function buildQuestion(asked) {
+  const q = wording(asked);
   const headingId = 'pulse-q-' + q.question_id;
   const scale = el('div', { class: 'scale', role: 'group', 'aria-labelledby': headingId });
   const buttons = buildScale(scale, q.low, q.high, 'pulse-' + q.question_id + '-', describeValue(q), (value) => pickPulse(q.question_id, value));
@@ -83,7 +90,7 @@ export function render() {
   setText($('team'), pulse.team || t('app.pulse'));
   setText($('anon-note'), t('header.anon_pulse'));
   setText($('instruction'), closesLine(pulse));
-  keyed($('pulse-questions'), pulse.questions, (q) => q.question_id, buildQuestion, updateQuestion);
+  keyed($('pulse-questions'), pulse.questions, (q) => q.question_id + ' ' + wording(q).text, buildQuestion, updateQuestion);
   const open = !pulse.closed;
   show($('pulse-free'), open && Boolean(pulse.free_text));
   if (open && pulse.free_text && !free) {
