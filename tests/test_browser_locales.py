@@ -6,6 +6,7 @@ Screenshots of the Arabic pages go to /tmp/retro-locales/ to be looked at.
 Then a Welsh, an Arabic and an English phone share one retro, each in its own language; and a first load
 fetches the phone's own catalogue and no other."""
 
+import hashlib
 import json
 import re
 import secrets
@@ -20,8 +21,10 @@ from bench.phone_pages import Wire, new_tab
 from retro.commands import ChangePhase, HoldItem, LockJoining
 from retro.events import ReviewItem
 from retro.phases import Phase
-from retro.pulse.lifecycle import answer, close_pulse, open_pulse
+from retro.pulse.bank import BUILT_IN_BANK
+from retro.pulse.lifecycle import WHAT_WOULD_HELP, answer, close_pulse, open_pulse
 from retro.pulse.models import PulseAnswer
+from retro.pulse.questions import FreeTextQuestion, Need, PulseQuestion
 from retro.session import Session
 from retro.settings import RetroSettings
 from retro.sqlite_store import SqliteStore
@@ -84,6 +87,24 @@ def english_only(code: str) -> list[str]:
 
 
 SHOWN = "() => document.body.innerText + '\\n' + document.title"
+BANK_ENGLISH = sorted(
+    {q.text for q in BUILT_IN_BANK}
+    | {PulseQuestion.model_fields[end].default for end in ("low_label", "high_label")}
+    | {WHAT_WOULD_HELP.text}
+)
+"""The built-in bank's statements, the default scale ends and the default open question, in English."""
+
+
+async def bank_english_shown(page: Page, code: str, where: str) -> list[str]:
+    """On a phone in another language, the bank's English words wherever they show, aria labels included."""
+    if code == "en":
+        return []
+    text = await page.evaluate(SHOWN)
+    labels = await page.evaluate(
+        "() => Array.from(document.querySelectorAll('[aria-label]'), (n) => n.getAttribute('aria-label'))"
+    )
+    shown = text + "\n" + "\n".join(labels)
+    return [f"{where}: the bank's English {phrase!r}" for phrase in BANK_ENGLISH if phrase in shown]
 
 
 async def page_problems(page: Page, code: str, where: str) -> list[str]:
@@ -190,12 +211,14 @@ async def test_a_pulse_in_each_locale_in_light_and_dark(store: SqliteStore, code
                 page = phone.page
                 await expect(page.get_by_test_id("pulse-send")).to_be_visible()
                 problems += await page_problems(page, code, f"pulse ({scheme})")
+                problems += await bank_english_shown(page, code, f"pulse ({scheme})")
                 for question in record.questions:
                     await page.get_by_test_id(f"pulse-{question.id}-{question.high}").click()
                 await page.get_by_test_id("pulse-text").fill("Cover for breaks on nights")
                 await page.get_by_test_id("pulse-send").click()
                 await expect(page.get_by_test_id("pulse-sent")).not_to_be_empty()
                 problems += await page_problems(page, code, f"pulse sent ({scheme})")
+                problems += await bank_english_shown(page, code, f"pulse sent ({scheme})")
                 if code == "ar":
                     SCREENSHOTS.mkdir(exist_ok=True)
                     await page.screenshot(path=SCREENSHOTS / f"ar-pulse-sent-{scheme}.png", full_page=True)
@@ -206,12 +229,85 @@ async def test_a_pulse_in_each_locale_in_light_and_dark(store: SqliteStore, code
                 await expect(page.get_by_test_id("pulse-done-note")).not_to_be_empty()
                 await expect(page.get_by_test_id("pulse-send")).to_be_hidden()
                 problems += await page_problems(page, code, f"pulse closed ({scheme})")
+                problems += await bank_english_shown(page, code, f"pulse closed ({scheme})")
                 if code == "ar":
                     await page.screenshot(path=SCREENSHOTS / f"ar-pulse-closed-{scheme}.png", full_page=True)
             assert problems == []
             assert [phone.problems for phone in phones] == [[], []]
     finally:
         await server.stop()
+
+
+async def test_an_english_phone_shows_the_bank_as_written(store: SqliteStore) -> None:
+    """The other side of the walk's check: in English the bank's words are the ones BANK_ENGLISH holds."""
+    record = open_pulse(store.pulses, team="Ward 7", now=MONDAY)
+    server = RetroServer(None, ServerConfig(host="127.0.0.1", port=0), store)
+    await server.start()
+    try:
+        async with chromium() as browser:
+            phone = await join_in(browser, server.address.join_url(record.join_token), LOCALES["en"])
+            await expect(phone.page.get_by_test_id("pulse-send")).to_be_visible()
+            shown = await phone.page.evaluate(SHOWN)
+            asked = [q.text for q in record.questions[1:]] + ["Strongly disagree", "Strongly agree"]
+            assert [text for text in asked if text not in shown] == []
+            assert "What would help? (optional)" in shown
+            assert phone.problems == []
+    finally:
+        await server.stop()
+
+
+OWN_BREAKS = PulseQuestion(id="breaks", need=Need.WORKLOAD, text="Nights had cover for every break.")
+OWN_ENDS = {"low_label": "Never", "high_label": "Always"}
+OWN_FREE = FreeTextQuestion(text="What got in the way?")
+
+
+async def test_a_teams_own_words_under_built_in_ids_show_as_written_in_any_language(
+    store: SqliteStore,
+) -> None:
+    """Only words that are still the bank's are translated: a team's own statement under a built-in id, its
+    own scale ends and its own open question show as written on a Welsh phone, beside the bank's in Welsh."""
+    by_id = {q.id: q for q in BUILT_IN_BANK}
+    heard = by_id["heard"].model_copy(update=OWN_ENDS)
+    bank = (by_id["part-of-team"], OWN_BREAKS, heard)
+    record = open_pulse(store.pulses, team="Ward 7", now=MONDAY, bank=bank, free_text=OWN_FREE)
+    welsh = catalogue("cy")
+    server = RetroServer(None, ServerConfig(host="127.0.0.1", port=0), store)
+    await server.start()
+    try:
+        async with chromium() as browser:
+            phone = await join_in(browser, server.address.join_url(record.join_token), LOCALES["cy"])
+            page = phone.page
+            await expect(page.get_by_test_id("pulse-send")).to_be_visible()
+            cards = {q.id: page.get_by_test_id(f"pulse-question-{q.id}") for q in bank}
+            await expect(cards["part-of-team"].locator("h2")).to_have_text(welsh["pulse.q.part-of-team"])
+            await expect(cards["breaks"].locator("h2")).to_have_text(OWN_BREAKS.text)
+            ends = [welsh["pulse.scale.low"], welsh["pulse.scale.high"]]
+            await expect(cards["breaks"].locator(".scale-labels span")).to_have_text(ends)
+            await expect(cards["heard"].locator("h2")).to_have_text(welsh["pulse.q.heard"])
+            await expect(cards["heard"].locator(".scale-labels span")).to_have_text(list(OWN_ENDS.values()))
+            await expect(page.locator("label[for=pulse-text]")).to_contain_text(OWN_FREE.text)
+            assert phone.problems == []
+    finally:
+        await server.stop()
+
+
+def test_the_pages_fingerprints_of_the_bank_are_the_banks_english() -> None:
+    """pulse.js knows the bank's English by the first 16 hex digits of its SHA-256 (a phone has only its own
+    catalogue to hand): those must be the bank's words as retro/pulse says them today."""
+    source = (STATIC / "js" / "views" / "pulse.js").read_text(encoding="utf-8")
+    fingerprints = dict(re.findall(r"^  '?([a-z-]+)'?: '([0-9a-f]{16})',$", source, flags=re.MULTILINE))
+    named = dict(re.findall(r"^const (\w+) = '([0-9a-f]{16})';$", source, flags=re.MULTILINE))
+
+    def fingerprint(text: str) -> str:
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+    assert fingerprints == {q.id: fingerprint(q.text) for q in BUILT_IN_BANK}
+    ends = {end: PulseQuestion.model_fields[f"{end}_label"].default for end in ("low", "high")}
+    assert named == {
+        "SCALE_LOW": fingerprint(ends["low"]),
+        "SCALE_HIGH": fingerprint(ends["high"]),
+        "WHAT_WOULD_HELP": fingerprint(WHAT_WOULD_HELP.text),
+    }
 
 
 async def test_welsh_arabic_and_english_phones_share_one_retro_each_in_its_own_language(
@@ -241,8 +337,9 @@ async def test_welsh_arabic_and_english_phones_share_one_retro_each_in_its_own_l
             assert phone.problems == []
 
 
-CATALOGUE_KB = 6.0
-"""The most one catalogue may add to a first load on the wire (gzipped; Malayalam's is the largest)."""
+CATALOGUE_KB = 6.5
+"""The most one catalogue may add to a first load on the wire (gzipped; Malayalam's is the largest, at
+about 6.2 KB since it words the pulse's built-in bank)."""
 
 
 async def test_a_first_load_fetches_the_phones_own_catalogue_and_no_other(server: RetroServer) -> None:

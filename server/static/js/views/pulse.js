@@ -1,16 +1,70 @@
 // A pulse: the questions as big scales, one open question, Send; after the close, the results behind the
 // threshold and what the team did. Nothing about anyone else's answers shows before the close.
 
+import { sha256Hex } from '../crypto.js';
 import { $, el, formatDate, formatDateTime, keyed, replaceIfChanged, setText, show, t, tNodes, userText } from '../dom.js';
 import { pickPulse, sendPulse, typePulse } from '../intents.js';
 import { buildCommentBox, updateCommentBox } from '../parts/comment-box.js';
 import { buildScale, describeValue, markChosen, renderSummary } from '../parts/scale.js';
 import { state } from '../state.js';
 
-/** The motivation question is the product's own, worded by the catalogue (as in a retro's check-in). */
+// The built-in bank's English words (retro/pulse/bank.py, and the defaults in retro/pulse/questions.py), each
+// known by its fingerprint: the first 16 hex digits of its SHA-256. A phone fetches only its own catalogue,
+// so the English is not at hand to compare with; and only words that are still the bank's are translated:
+// a team's own question under a built-in id, or its own scale ends, show as written.
+const BANK = {
+  'say-in-how': '0430ad2e269b7f6d',
+  'trusted-to-decide': '1008861562dd557d',
+  'room-to-improve': '60b84f317c8f3451',
+  'part-of-team': '99281c592a52e71c',
+  'valued-as-person': '993dc2405ed528e7',
+  included: 'c46329dc310f308d',
+  'makes-a-difference': '2a5c033f0da473a7',
+  'use-my-skills': '5290fb1329003758',
+  learning: '8be03e2657a47476',
+  'manageable-load': '71da0457af44badd',
+  breaks: '2e36cc58f9b99b6d',
+  'time-to-do-well': 'e1e59e4e008188fd',
+  'help-when-needed': '78d8495c73a24b77',
+  'manager-cares': '2780356a4a1295fe',
+  'tools-work': '446c460e16f17a9d',
+  'safe-to-speak': 'd3e3cb6a29b2b37b',
+  'mistakes-learning': '88abdfd47bbf15d4',
+  heard: 'e0a434c963024c61',
+};
+const SCALE_LOW = '18d0fbea78214413';
+const SCALE_HIGH = 'd470821a249f3399';
+const WHAT_WOULD_HELP = 'b1dff6e798ac92e9';
+
+const fingerprints = new Map();
+
+function isBanks(text, fingerprint) {
+  if (typeof text !== 'string' || !fingerprint) return false;
+  if (!fingerprints.has(text)) fingerprints.set(text, sha256Hex(text).slice(0, 16));
+  return fingerprints.get(text) === fingerprint;
+}
+
+/** The motivation question is the product's own, worded by the catalogue (as in a retro's check-in); the
+ * bank's statements and the default scale ends are worded by the catalogue while they are the bank's. */
 function wording(q) {
-  if (q.question_id !== 'motivation') return q;
-  return { ...q, text: t('question.motivation.text'), low_label: t('question.motivation.low'), high_label: t('question.motivation.high') };
+  if (q.question_id === 'motivation') {
+    return { ...q, text: t('question.motivation.text'), low_label: t('question.motivation.low'), high_label: t('question.motivation.high') };
+  }
+  const banks = Object.prototype.hasOwnProperty.call(BANK, q.question_id) && isBanks(q.text, BANK[q.question_id]);
+  return {
+    ...q,
+    text: banks ? t('pulse.q.' + q.question_id) : q.text,
+    low_label: isBanks(q.low_label, SCALE_LOW) ? t('pulse.scale.low') : q.low_label,
+    high_label: isBanks(q.high_label, SCALE_HIGH) ? t('pulse.scale.high') : q.high_label,
+  };
+}
+
+/** The open question's words: the default "What would help?" by the catalogue, a team's own as written. */
+const freeWording = (question) => (isBanks(question.text, WHAT_WOULD_HELP) ? t('pulse.free.help') : question.text);
+
+function cardKey(asked) {
+  const q = wording(asked);
+  return [q.question_id, q.text, q.low_label, q.high_label].join('\n');
 }
 
 function buildQuestion(asked) {
@@ -55,7 +109,7 @@ function renderResults(pulse) {
   const results = pulse.results;
   const comments = results && results.comments;
   show($('pulse-comments'), Boolean(comments));
-  setText($('pulse-comments-title'), t('pulse.comments_title', { question: pulse.free_text ? pulse.free_text.text : t('pulse.comments') }));
+  setText($('pulse-comments-title'), t('pulse.comments_title', { question: pulse.free_text ? freeWording(pulse.free_text) : t('pulse.comments') }));
   if (comments) keyed($('pulse-comment-list'), comments, (c, index) => index + c.text, (c) => el('li', { class: 'card', dir: 'auto', text: c.text }), () => {});
   const unshown = results && !comments && results.comments_written > 0;
   setText($('pulse-few-comments'), unshown ? t('pulse.few_comments', { n: results.comments_written }) : '');
@@ -90,13 +144,14 @@ export function render() {
   setText($('team'), pulse.team || t('app.pulse'));
   setText($('anon-note'), t('header.anon_pulse'));
   setText($('instruction'), closesLine(pulse));
-  keyed($('pulse-questions'), pulse.questions, (q) => q.question_id + ' ' + wording(q).text, buildQuestion, updateQuestion);
+  keyed($('pulse-questions'), pulse.questions, cardKey, buildQuestion, updateQuestion);
   const open = !pulse.closed;
   show($('pulse-free'), open && Boolean(pulse.free_text));
   if (open && pulse.free_text && !free) {
     free = buildCommentBox(pulse.free_text, state.pulseDraft.text, typePulse);
     $('pulse-free').replaceChildren(free.root);
   }
+  if (free && pulse.free_text) free.question = freeWording(pulse.free_text);
   const tooLong = free !== null && open && updateCommentBox(free, state.pulseDraft.text, pulse.max_comment_chars);
   const draft = state.pulseDraft;
   const button = $('pulse-send');
