@@ -18,7 +18,8 @@ MAX_MODULE_LINES = 250
 IMPORT = re.compile(r"^(?:import|export)\s[^;]*?\bfrom\s+'([^']+)';|^import\s+'([^']+)';", re.M)
 STATE_LAYER = {"state.js", "outbox.js", "derived.js", "intents.js", "timer.js"}
 """What views may read and ask of: the phone's state and its outbox, what derives from them, and intents."""
-VIEW_IMPORTS = STATE_LAYER | {"dom.js", "text.js"}
+VIEW_IMPORTS = STATE_LAYER | {"dom.js", "text.js", "crypto.js"}
+"""And pure helpers: the DOM and its words, text, and hashing (the pulse knows the bank's words by hash)."""
 PART_IMPORTS = VIEW_IMPORTS | {"nudge.js"}
 COERCIONS = re.compile(
     r"asArray|isObject|\bstr\(|Array\.isArray|Number\(|typeof \S+ === '(string|number|object)'"
