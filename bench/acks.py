@@ -120,30 +120,9 @@ class BareProcess:
 
 def start_retro(directory: Path) -> RetroProcess:
     """`retro serve` as multi_retro starts it, with room for every item the rounds write."""
-    log = directory / "retro.log"
-    command = [
-        sys.executable, "-m", "cli", "serve", "--db", str(directory / "retro.db"),
-        "--host", "127.0.0.1", "--port", "0", "--drain-seconds", "0", "--max-items", str(MAX_ITEMS),
-    ]  # fmt: skip
-    with log.open("w") as stderr:
-        process = subprocess.Popen(
-            command,
-            stdout=subprocess.PIPE,
-            stderr=stderr,
-            text=True,
-            cwd=ROOT,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
-            preexec_fn=raise_open_files,
-        )
-    assert process.stdout is not None
-    printed: dict[str, str] = {}
-    while not {"Operator token", "Server URL"} <= printed.keys():
-        line = process.stdout.readline()
-        if not line:
-            raise BenchFailed(f"retro serve stopped:\n{log.read_text()}")
-        label, _, value = line.partition(":")
-        printed[label.strip()] = value.strip()
-    return RetroProcess(process, printed["Server URL"], printed["Operator token"], log)
+    return RetroProcess.launch(
+        str(directory / "retro.db"), directory / "retro.log", "--max-items", str(MAX_ITEMS)
+    )
 
 
 # Phones.

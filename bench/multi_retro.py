@@ -107,13 +107,22 @@ class ServeProcess:
 
     @classmethod
     def start(cls, directory: Path, name: str, max_open_retros: int) -> "ServeProcess":
-        log = directory / f"{name}.log"
+        return cls.launch(
+            str(directory / f"{name}.db"),
+            directory / f"{name}.log",
+            "--max-open-retros",
+            str(max_open_retros),
+        )
+
+    @classmethod
+    def launch(cls, db: str, log: Path, *options: str, first: bool = True) -> "ServeProcess":
+        """`retro serve --db DB` on a loopback port, its service log in `log` (read only if something fails).
+        The first process on a database prints the operator token; `first` says one is expected."""
         command = [
-            sys.executable, "-m", "cli", "serve", "--db", str(directory / f"{name}.db"),
-            "--host", "127.0.0.1", "--port", "0", "--drain-seconds", "0",
-            "--max-open-retros", str(max_open_retros),
+            sys.executable, "-m", "cli", "serve", "--db", db,
+            "--host", "127.0.0.1", "--port", "0", "--drain-seconds", "0", *options,
         ]  # fmt: skip
-        with log.open("w") as stderr:  # the service log: one line per event, read only if something fails
+        with log.open("w") as stderr:
             process = subprocess.Popen(
                 command,
                 stdout=subprocess.PIPE,
@@ -125,16 +134,16 @@ class ServeProcess:
             )
         assert process.stdout is not None
         printed: dict[str, str] = {}
-        while "Server URL" not in printed:
+        while "Server URL" not in printed:  # printed after the operator token
             line = process.stdout.readline()
             if not line:
-                raise BenchFailed(f"retro serve ({name}) stopped:\n{log.read_text()}")
+                raise BenchFailed(f"retro serve ({log.stem}) stopped:\n{log.read_text()}")
             label, _, value = line.partition(":")
             printed[label.strip()] = value.strip()
         started = cls(process, printed["Server URL"], printed.get("Operator token", ""), log)
-        if not started.operator_token:
+        if first and not started.operator_token:
             started.stop()
-            raise BenchFailed(f"retro serve ({name}) printed no operator token on its first start")
+            raise BenchFailed(f"retro serve ({log.stem}) printed no operator token on its first start")
         return started
 
     @property

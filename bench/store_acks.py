@@ -21,7 +21,6 @@ import argparse
 import asyncio
 import os
 import platform
-import subprocess
 import sys
 import tempfile
 from datetime import date
@@ -29,7 +28,6 @@ from pathlib import Path
 
 from bench.acks import MAX_ITEMS, ROUND_TIMEOUT, Acks, RetroSide
 from bench.multi_retro import (
-    ROOT,
     BenchFailed,
     open_files_allowed,
     progress,
@@ -43,29 +41,7 @@ DESCRIPTION = "add_item ack latency with many phones writing at once: PostgreSQL
 
 def start_serve(db: str, log: Path) -> RetroProcess:
     """`retro serve --db DB`, as bench/acks.py starts it, with room for every item the rounds write."""
-    command = [
-        sys.executable, "-m", "cli", "serve", "--db", db,
-        "--host", "127.0.0.1", "--port", "0", "--drain-seconds", "0", "--max-items", str(MAX_ITEMS),
-    ]  # fmt: skip
-    with log.open("w") as stderr:
-        process = subprocess.Popen(
-            command,
-            stdout=subprocess.PIPE,
-            stderr=stderr,
-            text=True,
-            cwd=ROOT,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
-            preexec_fn=raise_open_files,
-        )
-    assert process.stdout is not None
-    printed: dict[str, str] = {}
-    while not {"Operator token", "Server URL"} <= printed.keys():
-        line = process.stdout.readline()
-        if not line:
-            raise BenchFailed(f"retro serve stopped:\n{log.read_text()}")
-        label, _, value = line.partition(":")
-        printed[label.strip()] = value.strip()
-    return RetroProcess(process, printed["Server URL"], printed["Operator token"], log)
+    return RetroProcess.launch(db, log, "--max-items", str(MAX_ITEMS))
 
 
 async def bench(phones: int, rounds: int, directory: Path, postgres_url: str) -> tuple[Acks, Acks]:

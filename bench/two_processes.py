@@ -24,7 +24,6 @@ import asyncio
 import os
 import platform
 import statistics
-import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -33,7 +32,6 @@ from pathlib import Path
 
 from bench.multi_retro import (
     JOIN_BATCH,
-    ROOT,
     BenchFailed,
     Retro,
     ServeProcess,
@@ -56,29 +54,7 @@ ROUND_TIMEOUT = 60.0
 
 def start_serve(db: str, log: Path, first: bool) -> ServeProcess:
     """`retro serve --db DB` on a loopback port; the first on a database prints the operator token."""
-    command = [
-        sys.executable, "-m", "cli", "serve", "--db", db,
-        "--host", "127.0.0.1", "--port", "0", "--drain-seconds", "0",
-    ]  # fmt: skip
-    with log.open("w") as stderr:
-        process = subprocess.Popen(
-            command,
-            stdout=subprocess.PIPE,
-            stderr=stderr,
-            text=True,
-            cwd=ROOT,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
-            preexec_fn=raise_open_files,
-        )
-    assert process.stdout is not None
-    printed: dict[str, str] = {}
-    while not ({"Operator token", "Server URL"} if first else {"Server URL"}) <= printed.keys():
-        line = process.stdout.readline()
-        if not line:
-            raise BenchFailed(f"retro serve stopped:\n{log.read_text()}")
-        label, _, value = line.partition(":")
-        printed[label.strip()] = value.strip()
-    return ServeProcess(process, printed["Server URL"], printed.get("Operator token", ""), log)
+    return ServeProcess.launch(db, log, first=first)
 
 
 @dataclass
