@@ -6,7 +6,8 @@ Run from the repository root: ``python -m bench.nudge_items`` rewrites ``tests/d
 id.
 
 The test split has files of its own (``test_templates.txt``, ``test_slots.json``, ``test_free.txt``), written
-before any tuning: its templates, slot words and names are its own, so no template is shared with the
+before any tuning (the third such split; the second, spent once measured, is now development data as
+``round2_*``): its templates, slot words and names are its own, so no template is shared with the
 development data. The development data (everything else) is split into train and validation by source, so
 the filled-in copies of one template are all on one side: near-duplicates never straddle the split.
 """
@@ -142,9 +143,18 @@ def test_items(seen: set[str]) -> list[Item]:
     return made + hand_written(seen, NUDGE / "test_free.txt", TEST_PREFIX + "free")
 
 
+def round_two(seen: set[str]) -> list[Item]:
+    """The second test split, measured once and then moved into development: a test split is spent once
+    its misses have been read."""
+    made = templated(
+        seen, NUDGE / "round2_templates.txt", NUDGE / "round2_slots.json", "round2-template", TEST_COPIES
+    )
+    return made + hand_written(seen, NUDGE / "round2_free.txt", "round2-free")
+
+
 def build_items() -> list[Item]:
     seen: set[str] = set()
-    development = templated(seen) + hand_written(seen) + first_set(seen)
+    development = templated(seen) + hand_written(seen) + first_set(seen) + round_two(seen)
     return development + test_items(seen)
 
 
