@@ -11,7 +11,6 @@ import asyncio
 import secrets
 import ssl
 from dataclasses import dataclass, field
-from enum import Enum
 from typing import Protocol
 
 from pydantic import ValidationError
@@ -36,26 +35,13 @@ from server.protocol import (
     Welcome,
 )
 from server.pulse_asks import PulseOpenAsk, PulseOpened, PulseWatchAsk
+from tui.link_status import LinkState, LinkStatus
 
 FIRST_DELAY = 0.2
 """Seconds before the first reconnect; each failed attempt doubles it, up to MOST_DELAY."""
 MOST_DELAY = 5.0
 PASSING_CODES = frozenset({RefusalCode.INTERNAL, RefusalCode.RATE_LIMITED})
 """Refusals of the hello or the bind that a later attempt may get past; any other stops the link."""
-
-
-class LinkState(Enum):
-    CONNECTING = "connecting"
-    CONNECTED = "connected"
-    RECONNECTING = "reconnecting"
-    REFUSED = "refused"
-    """Stopped for good: the reason says why."""
-
-
-@dataclass(frozen=True)
-class LinkStatus:
-    state: LinkState
-    reason: str = ""
 
 
 @dataclass(frozen=True)

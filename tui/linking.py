@@ -13,7 +13,8 @@ from textual.reactive import var
 
 from server.protocol import FacilitatorMessage, PulseCountMessage
 from tui.host import Host, HostUnavailable
-from tui.link import FacilitatorLink, LinkState, LinkStatus
+from tui.link import FacilitatorLink
+from tui.link_status import LinkState, LinkStatus
 from tui.messages import CountArrived, LinkChanged, ViewArrived
 from tui.toasts import RepaintAfterToasts
 

@@ -7,7 +7,7 @@ from textual.message import Message
 from retro.commands import Command
 from retro.views import ActionView
 from server.protocol import FacilitatorMessage, PulseCountMessage
-from tui.link import LinkStatus
+from tui.link_status import LinkStatus
 
 
 @dataclass

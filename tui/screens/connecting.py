@@ -5,7 +5,7 @@ from textual.containers import Center, Middle
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from tui.link import LinkState, LinkStatus
+from tui.link_status import LinkState, LinkStatus
 
 CONNECTING = "Connecting to the server…"
 RECONNECTING = "Still trying to reach the server…"

@@ -3,7 +3,7 @@ back. It covers the top line rather than pushing the screen down, so the QR code
 
 from textual.widgets import Static
 
-from tui.link import LinkState, LinkStatus
+from tui.link_status import LinkState, LinkStatus
 
 RECONNECTING = "Reconnecting to the server… What you do now is sent once it is back."
 

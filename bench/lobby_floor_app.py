@@ -1,0 +1,37 @@
+"""The floor under `retro host`'s start-up, for `bench.startup`: the lobby's own join screen, with the
+lobby's stylesheets, showing a QR code for a loopback socket that listens, and nothing else: no store, no
+server, no domain models, no link. `retro host` cannot put its code on screen faster than this does."""
+
+import secrets
+import socket
+from importlib.resources import files
+
+from textual.app import App
+from textual.reactive import var
+
+from tui.link_status import LinkState, LinkStatus
+from tui.screens.join import JoinScreen
+
+STYLESHEETS = ("global.tcss", "screens/screens.tcss", "panels/panels.tcss", "dialogs/dialogs.tcss")
+"""The host app's CSS_PATH (tui/app.py), so that the floor parses what the lobby parses."""
+
+
+class LobbyFloor(App[None]):
+    CSS_PATH = [str(files("tui").joinpath(name)) for name in STYLESHEETS]
+    link_status: var[LinkStatus] = var(LinkStatus(LinkState.CONNECTING))
+
+    def __init__(self, join_url: str) -> None:
+        super().__init__()
+        self._join_url = join_url
+
+    def on_mount(self) -> None:
+        screen = JoinScreen(id="lobby")
+        self.push_screen(screen)
+        self.call_after_refresh(screen.show_join_url, self._join_url)
+
+
+if __name__ == "__main__":
+    listening = socket.socket()
+    listening.bind(("127.0.0.1", 0))
+    listening.listen()
+    LobbyFloor(f"http://127.0.0.1:{listening.getsockname()[1]}/j/{secrets.token_urlsafe(16)}").run()
