@@ -2,10 +2,11 @@
 
 from datetime import date
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Self
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from retro.hold_reasons import HoldReasonCode, check_one_reason, read_preset_words
 from retro.phases import Phase
 from retro.text import (
     CLEANED,
@@ -106,7 +107,17 @@ class HoldItem(_Command):
 
     kind: Literal["hold_item"] = "hold_item"
     item_id: Id
-    reason: ReasonText
+    reason_code: HoldReasonCode | None = None
+    """A preset reason (retro.hold_reasons): each author's phone words it in its own language."""
+    reason: ReasonText | None = None
+    """Or the facilitator's own words, shown to the author as written."""
+
+    _preset_words = model_validator(mode="before")(read_preset_words)
+
+    @model_validator(mode="after")
+    def _one_reason(self) -> Self:
+        check_one_reason(self.reason_code, self.reason)
+        return self
 
 
 class ReleaseItem(_Command):

@@ -6,11 +6,12 @@ validated, so events read from an older database are as clean as new ones.
 """
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
 from retro.commands import ReviewOutcome
+from retro.hold_reasons import HoldReasonCode, check_one_reason, read_preset_words, words_of
 from retro.phases import Phase
 from retro.pulse.glance import PulseGlance
 from retro.settings import RetroSettings
@@ -80,9 +81,25 @@ class ItemWithdrawn(_Event):
 
 
 class ItemHeld(_Event):
+    """A preset's code, or the facilitator's own words. An older retro stored a preset as its English:
+    it reads back as that preset, so its author's phone words it in its own language too."""
+
     type: Literal["item_held"] = "item_held"
     item_id: str
-    reason: CleanLine
+    reason_code: HoldReasonCode | None = None
+    reason: CleanLine | None = None
+
+    _preset_words = model_validator(mode="before")(read_preset_words)
+
+    @model_validator(mode="after")
+    def _one_reason(self) -> Self:
+        check_one_reason(self.reason_code, self.reason)
+        return self
+
+    @property
+    def words(self) -> str:
+        """As the facilitator reads it: the preset's English, or their own words."""
+        return words_of(self.reason_code, self.reason)
 
 
 class ItemReleased(_Event):

@@ -129,7 +129,7 @@ def decide(state: RetroState, actor: Actor, command: Command, now: datetime) -> 
             return _claim_item(state, command)
         case HoldItem():
             _existing_item(state, command.item_id)
-            return [ItemHeld(item_id=command.item_id, reason=command.reason)]
+            return [ItemHeld(item_id=command.item_id, reason_code=command.reason_code, reason=command.reason)]
         case ReleaseItem():
             if command.item_id not in state.held:
                 raise RuleViolation(ErrorCode.NOT_FOUND, "That item is not held.")

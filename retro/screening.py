@@ -12,6 +12,7 @@ import secrets
 
 from pydantic import BaseModel, ConfigDict
 
+from retro.hold_reasons import for_author
 from retro.state import RetroState
 
 NOTICE_SLOTS = 8
@@ -26,7 +27,8 @@ class HeldNotice(BaseModel):
     tag: str
     """sha256("tag:" + key); the author's phone recomputes it to find its own notices."""
     sealed: str
-    """The reason, UTF-8, zero-padded to SEALED_BYTES and XORed with a keystream from the key (hex)."""
+    """The reason as its author's phone reads it (retro.hold_reasons.for_author: a preset's code, or the
+    facilitator's own words) in UTF-8, zero-padded to SEALED_BYTES, XORed with a keystream from the key."""
 
 
 def _sha256_hex(text: str) -> str:
@@ -61,7 +63,10 @@ def held_notices(state: RetroState, nonce: str) -> tuple[HeldNotice, ...]:
     """Real notices for held items, shuffled among decoys. Empty once the items are revealed."""
     if state.revealed:
         return ()
-    real = [seal(reason, state.items[item_id].owner_hash, nonce) for item_id, reason in state.held.items()]
+    real = [
+        seal(for_author(reason), state.items[item_id].owner_hash, nonce)
+        for item_id, reason in state.held.items()
+    ]
     slots = max(NOTICE_SLOTS, -(-len(real) // NOTICE_SLOTS) * NOTICE_SLOTS)
     decoys = [
         HeldNotice(tag=secrets.token_hex(32), sealed=secrets.token_hex(SEALED_BYTES))

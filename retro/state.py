@@ -90,7 +90,9 @@ class RetroState:
     check_in_final: dict[str, tuple[int, ...]] = field(default_factory=dict)
     items: dict[str, Item] = field(default_factory=dict)
     held: dict[str, str] = field(default_factory=dict)
-    """Items the facilitator held before the reveal, with the reason only their author's phone sees."""
+    """Items the facilitator held before the reveal, with the reason only their author's phone sees, as the
+    facilitator reads it: a preset's English (retro.hold_reasons.preset_of gives its code back) or their own
+    words."""
     claimed: dict[str, str] = field(default_factory=dict)
     """Items whose author chose to say "that was me", with the name they gave (possibly empty)."""
     joining_locked: bool = False
@@ -157,7 +159,7 @@ class RetroState:
                 del self.items[event.item_id]
                 self.held.pop(event.item_id, None)
             case ItemHeld():
-                self.held[event.item_id] = event.reason
+                self.held[event.item_id] = event.words
             case ItemReleased():
                 del self.held[event.item_id]
             case ItemRewritten():

@@ -8,17 +8,14 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from retro.hold_reasons import PRESET_ENGLISH
 from retro.text import MAX_REASON_CHARS, clean_text
 from tui.keymap import DIALOG_BINDINGS
 from tui.plain_emoji import plain_emoji
 
-HOLD_REASONS: tuple[str, ...] = (
-    "Names or points at a person",
-    "Could identify someone",
-    "Not kind — could you reframe it?",
-    "Off topic",
-)
-"""Worded for the author, who alone is told: what to change, without blame."""
+HOLD_REASONS: tuple[str, ...] = tuple(PRESET_ENGLISH.values())
+"""The presets in English, as the facilitator reads them; a hold worded as one of them carries its code, and
+the author's phone words it in its own language (retro.hold_reasons)."""
 
 
 class HoldReasonScreen(ModalScreen[str | None]):

@@ -8,6 +8,16 @@ import { state } from '../state.js';
 import { composerParts, sendOnCtrlEnter, updateComposer } from './composer.js';
 
 const PAUSE = 'M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20Zm-3 6h2v8H9V8Zm4 0h2v8h-2V8Z';
+/** A preset reason comes sealed as this mark and its code (retro/hold_reasons.py); anything else is the
+ * facilitator's own words, which no control character can be part of. */
+const PRESET_MARK = '\u0001';
+
+/** Why the facilitator held an item, as its author reads it: a preset in the phone's language, or the
+ * facilitator's own words as written. */
+function heldReason(sealed) {
+  if (!sealed.startsWith(PRESET_MARK)) return sealed;
+  return t('hold.reason.' + sealed.slice(PRESET_MARK.length));
+}
 
 export function buildMineRow(item) {
   const msgId = item.msg_id;
@@ -98,9 +108,10 @@ export function updateMineRow(row, item, limit) {
   show(row.held, status.held);
   if (status.held) {
     setText(row.heldTitle, t('mine.held_title'));
-    setText(row.reason, status.reason || t('mine.no_reason'));
-    setText(row.stop, /[.!?…。؟]$/.test(status.reason) ? '' : t('mine.full_stop'));
-    const signature = JSON.stringify([status.reason, t('mine.held_text')]);
+    const reason = heldReason(status.reason);
+    setText(row.reason, reason || t('mine.no_reason'));
+    setText(row.stop, /[.!?…。؟]$/.test(reason) ? '' : t('mine.full_stop'));
+    const signature = JSON.stringify([reason, t('mine.held_text')]);
     if (row.heldText.dataset.signature !== signature) {
       row.heldText.dataset.signature = signature;
       row.heldText.replaceChildren(...tNodes('mine.held_text', { reason: el('span', null, row.reason, row.stop) }));
