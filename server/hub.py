@@ -10,7 +10,6 @@ with the fan-out, and reads the others' on each ring while a facilitator watches
 """
 
 import asyncio
-import logging
 from collections import Counter
 from contextlib import suppress
 from datetime import datetime
@@ -33,11 +32,9 @@ from server.held_seal import RESEAL_SECONDS, HeldSeal
 from server.merge_patch import Json
 from server.presence import Presence, PresenceListener
 from server.protocol import FacilitatorMessage, PrivateMessage
-from server.shared_presence import SharedPresence
+from server.shared_presence import RetroShare, SharedPresence
 
 FLUSH_SECONDS = 0.05
-
-logger = logging.getLogger("retro.server")
 
 
 class Hub:
@@ -65,11 +62,7 @@ class Hub:
         self._dirty_ballots: set[str] = set()
         self._all_ballots_dirty = False
         self._presence_listeners: list[PresenceListener] = []
-        self._sharing: SharedPresence | None = None
-        self._others: dict[str, bool] = {}
-        """The phones other processes have connected to this retro (pseudonym: wrote), while watched here."""
-        self._shared_rows: dict[str, bool] = {}
-        """What the shared store holds of this hub's own phones."""
+        self._share: RetroShare | None = None
         self._presence_unwritten = False
         self._known: set[str] = session.known_phones()
         """Phones that have joined: they stay in when joining is locked or the link is rotated."""
@@ -82,10 +75,11 @@ class Hub:
 
     @property
     def presence(self) -> Presence:
-        if not self._others:
+        others = self._share.others if self._share is not None else {}
+        if not others:
             return Presence.of(self._tabs, self._written, self.session.voters())
-        joined = self._tabs.keys() | self._others.keys()
-        written = self._written | {ballot for ballot, wrote in self._others.items() if wrote}
+        joined = self._tabs.keys() | others.keys()
+        written = self._written | {ballot for ballot, wrote in others.items() if wrote}
         return Presence.of(joined, written, self.session.voters())
 
     @property
@@ -136,7 +130,7 @@ class Hub:
 
     def share_presence(self, sharing: SharedPresence) -> None:
         """Count the phones of every process serving the store, and tell them about this one's."""
-        self._sharing = sharing
+        self._share = sharing.for_retro(self.session.record.retro_id)
         self.presence_sharing_changed()
 
     def presence_sharing_changed(self) -> None:
@@ -146,17 +140,7 @@ class Hub:
 
     def refresh_others(self) -> None:
         """Read the other processes' phones again, while a facilitator here watches."""
-        if self._sharing is None:
-            return
-        others: dict[str, bool] = {}
-        if self._facilitators:
-            try:
-                others = self._sharing.others(self.session.record.retro_id)
-            except Exception as unexpected:  # the store out of reach: keep the last count, read again later
-                logger.warning("Presence could not be read (%s).", type(unexpected).__name__)
-                return
-        if others != self._others:
-            self._others = others
+        if self._share is not None and self._share.read_others(watched=bool(self._facilitators)):
             self._presence_changed(own=False)
 
     def remove(self, connection: ServerConnection) -> None:
@@ -300,25 +284,10 @@ class Hub:
         self._change_arrived.set()
 
     def _write_presence(self) -> None:
-        """What changed of this hub's phones since the last write, to the shared store; all of them go once
-        no other process beats, or the retro has ended."""
         self._presence_unwritten = False
-        if self._sharing is None:
-            return
-        shared = self._sharing.others_alive and not self.session.closed
-        target = {ballot: ballot in self._written for ballot in self._tabs} if shared else {}
-        rows = self._shared_rows
-        present = {ballot: wrote for ballot, wrote in target.items() if rows.get(ballot) != wrote}
-        gone = [ballot for ballot in rows if ballot not in target]
-        if not present and not gone:
-            return
-        try:
-            self._sharing.put(self.session.record.retro_id, present, gone)
-        except Exception as unexpected:  # the store out of reach: written with the next change
-            logger.warning("Presence could not be shared (%s).", type(unexpected).__name__)
-            self._presence_unwritten = True
-            return
-        self._shared_rows = target
+        if self._share is not None:
+            phones = {ballot: ballot in self._written for ballot in self._tabs}
+            self._presence_unwritten = not self._share.write(phones, ended=self.session.closed)
 
     def _presence_changed(self, own: bool = True) -> None:
         """Listeners hear of every change; facilitators at the next flush, coalesced; the shared store with

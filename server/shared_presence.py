@@ -75,9 +75,57 @@ class SharedPresence:
                 hub.presence_sharing_changed()
         self.refresh()
 
+    def for_retro(self, retro_id: str) -> "RetroShare":
+        return RetroShare(self, retro_id)
+
     def stop(self) -> None:
         """A clean stop: this process's phones are counted out everywhere at once."""
         try:
             self.store.presence.forget_process(self.process_id)
         except Exception as unexpected:  # they expire by themselves
             logger.warning("Presence could not be taken back (%s).", type(unexpected).__name__)
+
+
+class RetroShare:
+    """One retro's phones in the shared store, as one hub sees them: what this process last wrote of its
+    own, and the other processes' phones as last read back."""
+
+    def __init__(self, sharing: SharedPresence, retro_id: str) -> None:
+        self.sharing = sharing
+        self.retro_id = retro_id
+        self.others: dict[str, bool] = {}
+        """The phones other processes have connected to this retro (pseudonym: wrote), while watched here."""
+        self._written: dict[str, bool] = {}
+        """What the shared store holds of this hub's own phones."""
+
+    def read_others(self, watched: bool) -> bool:
+        """Read the others' phones again (none while no facilitator here watches); whether they changed.
+        With the store out of reach, the last count stands until the next read."""
+        others: dict[str, bool] = {}
+        if watched:
+            try:
+                others = self.sharing.others(self.retro_id)
+            except Exception as unexpected:
+                logger.warning("Presence could not be read (%s).", type(unexpected).__name__)
+                return False
+        if others == self.others:
+            return False
+        self.others = others
+        return True
+
+    def write(self, phones: Mapping[str, bool], ended: bool) -> bool:
+        """What changed of this hub's phones (pseudonym: wrote) since the last write; all of them go once no
+        other process beats, or the retro has ended. False when the store could not take it: write again
+        with the next change."""
+        target = dict(phones) if self.sharing.others_alive and not ended else {}
+        present = {ballot: wrote for ballot, wrote in target.items() if self._written.get(ballot) != wrote}
+        gone = [ballot for ballot in self._written if ballot not in target]
+        if not present and not gone:
+            return True
+        try:
+            self.sharing.put(self.retro_id, present, gone)
+        except Exception as unexpected:
+            logger.warning("Presence could not be shared (%s).", type(unexpected).__name__)
+            return False
+        self._written = target
+        return True
