@@ -15,6 +15,8 @@ from textual.widgets import Input, Static
 from websockets.asyncio.client import connect
 
 from retro.commands import ChangePhase
+from retro.events import ItemHeld
+from retro.hold_reasons import PRESET_ENGLISH
 from retro.phases import Phase
 from retro.sqlite_store import SqliteStore
 from tests.support.client import Client
@@ -37,7 +39,7 @@ from tests.support.qr_bitmap import decode
 from tests.support.waiting import http_status, until
 from tui.app import RetroApp
 from tui.dialogs.confirm import ConfirmScreen
-from tui.dialogs.hold_reason import HOLD_REASONS, HoldReasonScreen
+from tui.dialogs.hold_reason import HoldReasonScreen
 from tui.screens.board import BoardScreen
 from tui.screens.lobby import LobbyScreen
 from tui.screens.screening import ScreeningScreen
@@ -132,7 +134,7 @@ async def test_screening_shows_text_only_once_private_and_held_items_stay_out_of
         await pilot.press("h")
         await pilot.pause()
         assert isinstance(app.screen, HoldReasonScreen)
-        for reason in HOLD_REASONS:
+        for reason in PRESET_ENGLISH.values():
             assert reason in screen_text(app)
         await pilot.press("enter")
         await until(lambda: session.state.held.get(ids[NAMES_SAM]) == "Names or points at a person")
@@ -146,6 +148,13 @@ async def test_screening_shows_text_only_once_private_and_held_items_stay_out_of
         await pilot.press(*"Say what happened, not who", "enter")
         await until(lambda: session.state.held.get(ids[TO_REWRITE]) == "Say what happened, not who")
         await until(lambda: "held: Say what happened, not who" in entry_for(app, TO_REWRITE))
+        holds = [
+            e for _, e in session.store.events_since(session.record.retro_id, 0) if isinstance(e, ItemHeld)
+        ]
+        assert [(hold.reason_code, hold.reason) for hold in holds] == [
+            ("names_a_person", None),
+            (None, "Say what happened, not who"),
+        ], "a preset picked in the TUI is stored as its code, the facilitator's own words as written"
 
         highlight(app, ids[CHECKLIST])
         await pilot.press("r")
