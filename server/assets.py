@@ -5,8 +5,11 @@
 - The modules and the stylesheet live under `/assets/<version>/`, where the version is a hash of all of
   them: a change to any file gives every URL a new name, so each can be cached for good. Relative imports
   between modules need no rewriting, since they all move together.
+- The blame-nudge model (retro/blame_model.json, compacted) lives there too, so a phone fetches it once,
+  when it first needs it, for every retro on this server. The page fetches it beside its modules.
 - The page itself (`index.html`, with `{{assets}}` filled in) is the same for every join token, so it is
-  compressed once; it is revalidated on every visit, and the blame-nudge rules beside it too.
+  compressed once; it is revalidated on every visit. The model is also still answered beside the page
+  (`/j/<token>/blame_model.json`, revalidated) for whatever asks for it there; the page no longer does.
 
 One version for the whole set rather than one hash per file: per-file names would need every import in
 every module rewritten to its target's hash. The set changes only when retro is upgraded.
@@ -71,11 +74,16 @@ class PhonePage:
     assets: dict[str, Stored]
     """By name under the version: `js/...` for each module, and `app.css`."""
     blame_rules: Stored
+    """The model revalidated on every visit, for `/j/<token>/blame_model.json`."""
+    model: Stored
+    """The same model, named by the version and cached for good: `/assets/<version>/blame_model.json`."""
     locales: dict[str, Stored]
     """The message catalogues by name under the version (`locales/<code>.json`): a phone fetches its own."""
 
     def find(self, name: str) -> Stored | None:
-        """A module, the stylesheet or a catalogue, by its name under the version."""
+        """A module, the stylesheet, a catalogue or the blame-nudge model, by its name under the version."""
+        if name == BLAME_RULES:
+            return self.model
         return self.assets.get(name) or self.locales.get(name)
 
     @property
@@ -136,7 +144,9 @@ def build_phone_page() -> PhonePage:
     )
     bodies[STYLESHEET] = slim_css(stylesheet).encode()
     locales = {f"locales/{code}.json": compact(code) for code in catalogues()}
-    version = version_of(bodies | locales)
+    rules = json.loads(files("retro").joinpath(BLAME_RULES).read_text(encoding="utf-8"))
+    rules_body = json.dumps(rules, ensure_ascii=False, separators=(",", ":")).encode()
+    version = version_of(bodies | locales | {BLAME_RULES: rules_body})
     assets = {
         name: stored(body, CSS if name == STYLESHEET else JS, IMMUTABLE) for name, body in bodies.items()
     }
@@ -145,12 +155,11 @@ def build_phone_page() -> PhonePage:
         "{{languages}}", language_options()
     )
     page = slim_html(filled).encode()
-    rules = json.loads(files("retro").joinpath(BLAME_RULES).read_text(encoding="utf-8"))
-    rules_body = json.dumps(rules, ensure_ascii=False, separators=(",", ":")).encode()
     return PhonePage(
         version=version,
         page=stored(page, HTML, REVALIDATE),
         assets=assets,
         blame_rules=stored(rules_body, JSON, REVALIDATE),
+        model=stored(rules_body, JSON, IMMUTABLE),
         locales={name: stored(body, JSON, IMMUTABLE) for name, body in locales.items()},
     )

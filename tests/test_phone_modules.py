@@ -1,7 +1,8 @@
 """The phone page as native ES modules: a small, acyclic map of one-concept modules, one-way data flow,
 and no limit copied from Python (stylesheets: test_phone_stylesheets.py; serving: test_phone_serving.py).
 
-The module graph is read from the files' own `import` lines.
+The module graph is read from the files' own `import` lines, and from the `import('…')` calls of the module
+that owns lazy loading: the blame nudge's model (nudge.js).
 """
 
 import re
@@ -16,6 +17,10 @@ from tests.support.static_files import JS, STATIC, modules
 MAX_MODULE_LINES = 250
 
 IMPORT = re.compile(r"^(?:import|export)\s[^;]*?\bfrom\s+'([^']+)';|^import\s+'([^']+)';", re.M)
+LAZY_IMPORT = re.compile(r"\bimport\('(\.{1,2}/[^']+)'\)")
+LAZY_LOADERS = {"nudge.js"}
+"""The only modules that may fetch another with `import()`: the nudge's model."""
+NUDGE_CODE = {"blame_model.js", "language_guess.js"}
 STATE_LAYER = {"state.js", "outbox.js", "derived.js", "intents.js", "timer.js"}
 """What views may read and ask of: the phone's state and its outbox, what derives from them, and intents."""
 VIEW_IMPORTS = STATE_LAYER | {"dom.js", "text.js", "crypto.js"}
@@ -28,23 +33,49 @@ RECONCILING = re.compile(r"insertBefore|removeChild|lastChild")
 
 
 def imports_of(name: str, source: str) -> list[str]:
-    """The modules this one imports, as paths under js/."""
-    found = []
-    for match in IMPORT.finditer(source):
-        specifier = match.group(1) or match.group(2)
-        assert specifier.startswith(("./", "../")), f"{name}: {specifier} is not a file of the page"
-        parts: list[str] = []
-        for part in (PurePosixPath(name).parent / specifier).parts:
-            if part == "..":
-                parts.pop()
-            elif part != ".":
-                parts.append(part)
-        found.append("/".join(parts))
-    return found
+    """The modules this one imports with `import` lines, as paths under js/."""
+    return [resolved(name, match.group(1) or match.group(2)) for match in IMPORT.finditer(source)]
+
+
+def lazy_imports_of(name: str, source: str) -> list[str]:
+    """The modules this one fetches later with `import('…')`, as paths under js/."""
+    return [resolved(name, specifier) for specifier in LAZY_IMPORT.findall(source)]
+
+
+def resolved(name: str, specifier: str) -> str:
+    assert specifier.startswith(("./", "../")), f"{name}: {specifier} is not a file of the page"
+    parts: list[str] = []
+    for part in (PurePosixPath(name).parent / specifier).parts:
+        if part == "..":
+            parts.pop()
+        elif part != ".":
+            parts.append(part)
+    return "/".join(parts)
 
 
 def graph() -> dict[str, list[str]]:
+    """What each module imports when it loads."""
     return {name: imports_of(name, source) for name, source in modules().items()}
+
+
+def lazy_graph() -> dict[str, list[str]]:
+    """What each module may fetch later, with `import()`."""
+    return {name: lazy_imports_of(name, source) for name, source in modules().items()}
+
+
+def reached(edges: dict[str, list[str]], start: str) -> set[str]:
+    found, todo = set(), [start]
+    while todo:
+        name = todo.pop()
+        if name not in found:
+            found.add(name)
+            todo.extend(edges[name])
+    return found
+
+
+def shell() -> set[str]:
+    """The modules the page loads before anything is drawn: main.js and all it imports."""
+    return reached(graph(), "main.js")
 
 
 def find_cycle(edges: dict[str, list[str]]) -> list[str] | None:
@@ -76,13 +107,29 @@ def find_cycle(edges: dict[str, list[str]]) -> list[str] | None:
 
 
 def test_every_import_names_a_module_of_the_page() -> None:
-    edges = graph()
+    edges, lazy = graph(), lazy_graph()
     assert "main.js" in edges
     missing = {
-        f"{name} → {target}" for name, targets in edges.items() for target in targets if target not in edges
+        f"{name} → {target}"
+        for name in edges
+        for target in edges[name] + lazy[name]
+        if target not in edges
     }
     assert missing == set()
-    assert [name for name, source in modules().items() if "import(" in source] == []
+
+
+def test_only_the_lazy_loaders_use_import_and_each_names_its_module() -> None:
+    sources = modules()
+    assert {name for name, source in sources.items() if "import(" in source} == LAZY_LOADERS
+    for name in LAZY_LOADERS:
+        assert sources[name].count("import(") == len(LAZY_IMPORT.findall(sources[name])), (
+            f"{name}: every import() names its module in quotes, so that this test can follow it"
+        )
+
+
+def test_the_shell_holds_no_nudge_model() -> None:
+    assert set(lazy_graph()["nudge.js"]) == NUDGE_CODE
+    assert not shell() & NUDGE_CODE
 
 
 def test_the_module_graph_has_no_cycle() -> None:
@@ -109,14 +156,9 @@ def test_no_module_is_over_250_lines() -> None:
 
 
 def test_every_module_is_reached_from_main() -> None:
-    edges = graph()
-    reached, todo = set(), ["main.js"]
-    while todo:
-        name = todo.pop()
-        if name not in reached:
-            reached.add(name)
-            todo.extend(edges[name])
-    assert set(edges) - reached == set()
+    edges, lazy = graph(), lazy_graph()
+    both = {name: edges[name] + lazy[name] for name in edges}
+    assert set(edges) - reached(both, "main.js") == set()
 
 
 def test_views_import_only_state_and_dom_helpers_and_never_another_view() -> None:
@@ -160,12 +202,12 @@ def test_the_board_carries_the_pages_limits(server: RetroServer) -> None:
     assert board.votes_per_person == server.session.state.settings.votes_per_person
 
 
-def test_index_loads_main_as_a_module_with_a_preload_per_module() -> None:
+def test_index_loads_main_as_a_module_with_a_preload_per_module_of_the_shell() -> None:
     page = (STATIC / "index.html").read_text(encoding="utf-8")
     scripts = re.findall(r"<script\b[^>]*>", page)
     assert scripts == ['<script type="module" src="{{assets}}/js/main.js">']
     preloaded = re.findall(r'<link rel="modulepreload" href="\{\{assets\}\}/js/([^"]+)">', page)
-    assert Counter(preloaded) == Counter(list(modules()))
+    assert Counter(preloaded) == Counter(shell())
     assert re.findall(r'<link rel="stylesheet" href="([^"]+)">', page) == ["{{assets}}/app.css"]
 
 

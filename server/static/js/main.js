@@ -5,7 +5,6 @@
 import { start } from './connection.js';
 import { ready, t } from './i18n.js';
 import { showError } from './notices.js';
-import { loadRules } from './nudge.js';
 import { drawWith } from './scheduler.js';
 import { changed } from './state.js';
 import { joinToken } from './storage.js';
@@ -48,6 +47,5 @@ ready().then(() => {
 });
 
 if (window.WebSocket && joinToken()) {
-  loadRules();
   start();
 }
