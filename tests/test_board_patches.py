@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from retro.actors import Facilitator
 from retro.commands import ChangePhase, HoldItem, RenameTopic
+from retro.hold_reasons import PRESET_MARK
 from retro.phases import Phase
 from retro.screening import HeldNotice, unseal
 from retro.secrets import owner_hash
@@ -183,7 +184,7 @@ async def test_held_notices_are_sealed_again_on_a_clock_held_or_not_and_only_the
             notices = [HeldNotice.model_validate(notice) for notice in phone.doc["held_notices"]]
             return [reason for notice in notices if (reason := unseal(notice, mine, nonce))]
 
-        await other.board_until(lambda board: opened(other) == ["Names or points at a person"])
+        await other.board_until(lambda board: opened(other) == [PRESET_MARK + "names_a_person"])
         await author.until_version(other.version)
         assert author.doc == other.doc, "every phone gets the same notices"
         notices = [HeldNotice.model_validate(notice) for notice in other.doc["held_notices"]]

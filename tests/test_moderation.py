@@ -10,6 +10,7 @@ from websockets.asyncio.client import connect
 
 from retro.actors import Facilitator
 from retro.commands import HoldItem, LockJoining, RotateJoinToken
+from retro.hold_reasons import PRESET_MARK
 from retro.screening import HeldNotice, unseal
 from retro.secrets import owner_hash
 from retro.session import Session
@@ -99,7 +100,7 @@ async def test_only_the_author_can_open_a_held_notice(server: RetroServer, held_
         message = await other.wait_for("board")
         while None in opened(message):
             message = await other.wait_for("board")
-    assert opened(message) == ["Names or points at a person"] * held_count
+    assert opened(message) == [PRESET_MARK + "names_a_person"] * held_count
     assert len(message["held_notices"]) == (8 if held_count <= 8 else 16)
     assert not [raw for raw in map(json.dumps, other.messages()) if "points at a person" in raw]
     assert server.session.state.items and all(i in server.session.state.held for i in ids)
