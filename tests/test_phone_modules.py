@@ -1,8 +1,8 @@
 """The phone page as native ES modules: a small, acyclic map of one-concept modules, one-way data flow,
 and no limit copied from Python (stylesheets: test_phone_stylesheets.py; serving: test_phone_serving.py).
 
-The module graph is read from the files' own `import` lines, and from the `import('…')` calls of the module
-that owns lazy loading: the blame nudge's model (nudge.js).
+The module graph is read from the files' own `import` lines, and from the `import('…')` calls of the modules
+that own lazy loading: a phase's views (loader.js) and the blame nudge's model (nudge.js).
 """
 
 import re
@@ -18,8 +18,19 @@ MAX_MODULE_LINES = 250
 
 IMPORT = re.compile(r"^(?:import|export)\s[^;]*?\bfrom\s+'([^']+)';|^import\s+'([^']+)';", re.M)
 LAZY_IMPORT = re.compile(r"\bimport\('(\.{1,2}/[^']+)'\)")
-LAZY_LOADERS = {"nudge.js"}
-"""The only modules that may fetch another with `import()`: the nudge's model."""
+LAZY_LOADERS = {"loader.js", "nudge.js"}
+"""The only modules that may fetch another with `import()`: a phase's views, and the nudge's model."""
+SHELL_VIEWS = {
+    "views/announcer.js",
+    "views/gate.js",
+    "views/header.js",
+    "views/language.js",
+    "views/page-text.js",
+    "views/status.js",
+    "views/steps.js",
+    "views/toast.js",
+}
+"""The views every first paint draws, whatever the phase: loaded with the page."""
 NUDGE_CODE = {"blame_model.js", "language_guess.js"}
 STATE_LAYER = {"state.js", "outbox.js", "derived.js", "intents.js", "timer.js"}
 """What views may read and ask of: the phone's state and its outbox, what derives from them, and intents."""
@@ -110,10 +121,7 @@ def test_every_import_names_a_module_of_the_page() -> None:
     edges, lazy = graph(), lazy_graph()
     assert "main.js" in edges
     missing = {
-        f"{name} → {target}"
-        for name in edges
-        for target in edges[name] + lazy[name]
-        if target not in edges
+        f"{name} → {target}" for name in edges for target in edges[name] + lazy[name] if target not in edges
     }
     assert missing == set()
 
@@ -127,9 +135,12 @@ def test_only_the_lazy_loaders_use_import_and_each_names_its_module() -> None:
         )
 
 
-def test_the_shell_holds_no_nudge_model() -> None:
+def test_the_shell_holds_no_phase_view_and_no_nudge_model() -> None:
+    views = {name for name in modules() if name.startswith("views/")}
+    assert {name for name in shell() if name.startswith("views/")} == SHELL_VIEWS
+    assert sorted(lazy_graph()["loader.js"]) == sorted(views - SHELL_VIEWS), "every other view, when needed"
     assert set(lazy_graph()["nudge.js"]) == NUDGE_CODE
-    assert not shell() & NUDGE_CODE
+    assert not shell() & (NUDGE_CODE | {"nudge.js"} | {n for n in modules() if n.startswith("parts/")})
 
 
 def test_the_module_graph_has_no_cycle() -> None:

@@ -1,51 +1,73 @@
 // The phone page for retro. Native ES modules, no build step, no dependencies. Data flows one way:
 // server messages (replies.js) and taps (intents.js) change the state; the scheduler then draws every
 // view from it, at most once per animation frame. See docs/phone-page.md.
+//
+// Only the shell is loaded with the page: what every phase shows. A phase's own views are fetched the
+// first time the phone is in that phase (loader.js), and drawn from the frame after they arrive.
 
 import { start } from './connection.js';
 import { ready, t } from './i18n.js';
+import { arrivedView, viewsFor, want } from './loader.js';
 import { showError } from './notices.js';
 import { drawWith } from './scheduler.js';
-import { changed } from './state.js';
+import { changed, state } from './state.js';
 import { joinToken } from './storage.js';
-import * as actions from './views/actions.js';
 import * as announcer from './views/announcer.js';
-import * as checkin from './views/checkin.js';
-import * as claim from './views/claim.js';
-import * as close from './views/close.js';
-import * as discussing from './views/discussing.js';
-import * as dots from './views/dots.js';
-import * as ended from './views/ended.js';
 import * as gate from './views/gate.js';
 import * as header from './views/header.js';
-import * as heldBanner from './views/held-banner.js';
 import * as language from './views/language.js';
 import * as pageText from './views/page-text.js';
-import * as reflect from './views/reflect.js';
-import * as pulse from './views/pulse.js';
-import * as review from './views/review.js';
 import * as status from './views/status.js';
 import * as steps from './views/steps.js';
 import * as toast from './views/toast.js';
-import * as topics from './views/topics.js';
-import * as unsent from './views/unsent.js';
-import * as write from './views/write.js';
 
-/** In page order; each draws its own part of the page from state, and nothing else. */
-const VIEWS = [
-  pageText, language, status, gate, header, steps, heldBanner, ended, pulse, review, checkin, write, dots,
-  discussing, close, reflect, actions, topics, unsent, toast, announcer, claim,
+const SHELL = { pageText, language, status, gate, header, steps, toast, announcer };
+
+/** Every view in page order; those not in SHELL are fetched when a phase needs them (loader.js). */
+const PAGE_ORDER = [
+  'pageText', 'language', 'status', 'gate', 'header', 'steps', 'heldBanner', 'ended', 'pulse', 'review', 'checkin',
+  'write', 'dots', 'discussing', 'close', 'reflect', 'actions', 'topics', 'unsent', 'toast', 'announcer', 'claim',
 ];
 
+/** How long the first board waits at most for its phase's views (bad Wi-Fi), before the shell shows alone. */
+const FIRST_BOARD_WAIT_MS = 3000;
+let wholeOnce = false;
+let waitedEnough = null;
+
+/** The first board is drawn together with its phase's views, so that the page appears whole, not in parts. */
+function holdingFirstBoard(needed) {
+  if (wholeOnce || (!state.board && !state.pulse)) return false;
+  if (waitedEnough === true || needed.every((name) => arrivedView(name))) {
+    wholeOnce = true;
+    return false;
+  }
+  if (waitedEnough === null) {
+    waitedEnough = false;
+    setTimeout(() => {
+      waitedEnough = true;
+      changed();
+    }, FIRST_BOARD_WAIT_MS);
+  }
+  return true;
+}
+
+function draw() {
+  const needed = viewsFor(state);
+  want(needed);
+  if (holdingFirstBoard(needed)) return;
+  for (const name of PAGE_ORDER) {
+    const view = SHELL[name] || arrivedView(name);
+    if (view) view.render();
+  }
+}
+
 // Nothing is drawn before the phone's catalogue is in: the page never shows a word in the wrong language.
+// A board that comes first already sends for its phase's views, while the catalogue is on its way.
+drawWith(() => want(viewsFor(state)));
 ready().then(() => {
-  drawWith(() => {
-    for (const view of VIEWS) view.render();
-  });
+  drawWith(draw);
   changed();
   if (!window.WebSocket || !joinToken()) showError(t('error.browser'));
 });
 
-if (window.WebSocket && joinToken()) {
-  start();
-}
+if (window.WebSocket && joinToken()) start();

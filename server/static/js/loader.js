@@ -1,0 +1,70 @@
+// The views a phone needs only in some phases, fetched by a dynamic import the first time the page needs them.
+// Until a view is in, nothing is drawn for it: its part of the page stays hidden, while the shell (the
+// header, steps, status) already shows the new phase. Once in, a view is drawn on every frame like the
+// shell's, and hides itself outside its phase. A failed fetch is tried again (retry.js).
+
+import { retrying } from './retry.js';
+import { changed } from './state.js';
+
+/** Each view that is fetched when needed, by the name main.js draws it under. */
+const IMPORTS = {
+  actions: () => import('./views/actions.js'),
+  checkin: () => import('./views/checkin.js'),
+  claim: () => import('./views/claim.js'),
+  close: () => import('./views/close.js'),
+  discussing: () => import('./views/discussing.js'),
+  dots: () => import('./views/dots.js'),
+  ended: () => import('./views/ended.js'),
+  heldBanner: () => import('./views/held-banner.js'),
+  pulse: () => import('./views/pulse.js'),
+  reflect: () => import('./views/reflect.js'),
+  review: () => import('./views/review.js'),
+  topics: () => import('./views/topics.js'),
+  unsent: () => import('./views/unsent.js'),
+  write: () => import('./views/write.js'),
+};
+
+/** The views each phase of a retro draws: what its phone fetches when the phase first comes. */
+const BY_PHASE = {
+  review: ['review'],
+  check_in: ['checkin'],
+  write: ['heldBanner', 'write'],
+  group: ['topics'],
+  vote: ['dots', 'topics'],
+  discuss: ['discussing', 'topics', 'actions', 'claim'],
+  actions: ['actions', 'topics'],
+  close: ['close', 'reflect', 'actions'],
+  ended: ['ended', 'reflect', 'actions', 'topics'],
+};
+
+const asked = new Set();
+const arrived = new Map();
+
+/** Text this phone kept that "Not sent" lists: refused items, and drafts once writing has closed. */
+function keptUnsent(state) {
+  if (state.rescued.length > 0) return true;
+  return state.board.phase !== 'write' && Object.values(state.drafts).some((text) => text.trim() !== '');
+}
+
+/** The views what the phone shows now needs: a pulse's, or those of the retro's phase. */
+export function viewsFor(state) {
+  if (state.pulse) return ['pulse'];
+  if (!state.board) return [];
+  const needed = BY_PHASE[state.board.phase] || [];
+  return keptUnsent(state) ? [...needed, 'unsent'] : needed;
+}
+
+/** Fetch each of these views not yet asked for; each is drawn from the first frame after it arrives. */
+export function want(names) {
+  for (const name of names) {
+    if (asked.has(name) || !(name in IMPORTS)) continue;
+    asked.add(name);
+    retrying(IMPORTS[name]).then((view) => {
+      arrived.set(name, view);
+      changed();
+    });
+  }
+}
+
+/** The view by that name if it has arrived, else null. */
+export const arrivedView = (name) => arrived.get(name) || null;

@@ -1,0 +1,160 @@
+"""What a phone fetches, and when: the shell with the page, a phase's views when the phase comes, the blame
+nudge's model once the person starts writing. Watched as the network requests Debian's Chromium makes."""
+
+import asyncio
+import re
+from collections import Counter
+from datetime import UTC, datetime
+
+import pytest
+from playwright.async_api import Page, Request, Route, expect
+
+from retro.commands import ChangePhase
+from retro.nudge import suggestion
+from retro.phases import Phase
+from retro.pulse.lifecycle import open_pulse
+from retro.sqlite_store import SqliteStore
+from server.app import RetroServer, ServerConfig
+from tests.support.browser import chromium
+from tests.support.phone_page import PhoneInBrowser, facilitate, new_phone
+from tests.test_phone_modules import graph, reached, shell
+
+pytestmark = pytest.mark.browser
+
+MODEL = {"js/blame_model.js", "js/language_guess.js", "blame_model.json"}
+"""The nudge's model and the code that runs it: fetched only once a box is focused or has text."""
+BLAME = "Kwame skipped the falls assessment again"
+FIRST_DRAWN = """(title) => document.getElementById('title').textContent === title
+  && { box: document.querySelector('[data-testid=text-learning]') !== null }"""
+"""At the first frame that shows the retro's title: whether Write's box is drawn in that same frame."""
+WRITE_VIEWS = ("views/write.js", "views/held-banner.js")
+VOTE_VIEWS = ("views/dots.js", "views/topics.js")
+
+
+def loaded_with(*views: str) -> set[str]:
+    """The modules a phone has fetched once it shows these views: the shell's and theirs, under js/."""
+    edges = graph()
+    return shell() | {name for view in views for name in reached(edges, view)}
+
+
+class Requests:
+    """Every request the page makes, by its name under the page's assets (`js/...`, `app.css`, ...)."""
+
+    def __init__(self, page: Page) -> None:
+        self.urls: list[str] = []
+        page.on("request", lambda request: self.urls.append(request.url))
+
+    def under(self, assets: str, since: int = 0) -> Counter[str]:
+        return Counter(url.split(assets, 1)[1] for url in self.urls[since:] if assets in url)
+
+
+async def assets_base(page: Page) -> str:
+    """`/assets/<version>/`, as the page's own stylesheet link gives it."""
+    href = await page.locator('link[rel="stylesheet"]').get_attribute("href")
+    assert href is not None and re.fullmatch(r"/assets/[0-9a-f]+/app\.css", href), href
+    return href.removesuffix("app.css")
+
+
+async def opened(phone: PhoneInBrowser, url: str) -> Requests:
+    requests = Requests(phone.page)
+    await phone.page.goto(url)
+    await expect(phone.page.get_by_test_id("status")).to_have_text("Connected")
+    return requests
+
+
+async def test_a_phone_in_write_fetches_writes_views_and_the_model_only_once_it_writes(
+    server: RetroServer,
+) -> None:
+    async with chromium() as browser:
+        phone = await new_phone(browser)
+        page = phone.page
+        requests = Requests(page)
+
+        async def slow_wifi(route: Route) -> None:
+            await asyncio.sleep(0.5)
+            await route.continue_()
+
+        await page.route("**/js/views/write.js", slow_wifi)
+        await page.goto(server.join_url)
+        whole = await page.wait_for_function(FIRST_DRAWN, arg=server.session.state.title, polling="raf")
+        assert await whole.json_value() == {"box": True}, "the first board is drawn with Write's views"
+        box = page.get_by_test_id("text-learning")
+        await expect(box).to_be_visible()
+        await page.wait_for_load_state("networkidle")
+        assets = await assets_base(page)
+        first = requests.under(assets)
+        write = {f"js/{name}" for name in loaded_with(*WRITE_VIEWS)}
+        assert first == Counter([*write, "app.css", "locales/en.json"]), "the shell and Write's, once each"
+        assert not set(first) & MODEL
+        assert not {"js/views/dots.js", "js/views/discussing.js", "js/views/pulse.js"} & set(first)
+
+        before = len(requests.urls)
+        async with page.expect_request(lambda request: request.url.endswith("/blame_model.json")):
+            await box.focus()
+        await box.fill(BLAME)
+        nudge = page.get_by_test_id("prompt-learning").get_by_test_id("nudge")
+        await expect(nudge).to_have_text(suggestion())
+        assert requests.under(assets, before) == Counter(MODEL), "from beside the modules, once"
+        assert [url for url in requests.urls[before:] if assets not in url] == []
+        assert phone.problems == []
+        await phone.context.close()
+
+
+async def test_a_phase_change_shows_the_phase_at_once_and_a_failed_view_is_fetched_again(
+    server: RetroServer,
+) -> None:
+    async with chromium() as browser:
+        phone = await new_phone(browser)
+        page = phone.page
+        held = asyncio.Event()
+        release = asyncio.Event()
+        tries: list[str] = []
+
+        async def bad_wifi(route: Route, request: Request) -> None:
+            tries.append(request.url)
+            if len(tries) == 1:
+                held.set()
+                await release.wait()
+                await route.abort("connectionreset")
+            else:
+                await route.continue_()
+
+        await page.route("**/js/views/dots.js", bad_wifi)
+        requests = await opened(phone, server.join_url)
+        await expect(page.get_by_test_id("text-learning")).to_be_visible()
+        assets = await assets_base(page)
+        before = len(requests.urls)
+
+        facilitate(server, ChangePhase(to=Phase.VOTE))
+        await asyncio.wait_for(held.wait(), timeout=10)
+        await expect(page.locator("body")).to_have_attribute("data-phase", "vote")
+        await expect(page.get_by_test_id("instruction")).to_have_text(Phase.VOTE.instruction)
+        await expect(page.get_by_test_id("text-learning")).to_have_count(0)
+        await expect(page.get_by_test_id("dots-left")).to_be_hidden()
+        release.set()
+        await expect(page.get_by_test_id("dots-left")).to_be_visible()
+        await expect(page.get_by_test_id("error")).to_be_hidden()
+        assert len(tries) == 2, "the view that failed was fetched again"
+        vote = {f"js/{name}" for name in loaded_with(*VOTE_VIEWS) - loaded_with(*WRITE_VIEWS)}
+        assert set(requests.under(assets, before)) == vote, "Vote's views and parts, no other"
+        assert phone.problems == [], "no unhandled rejection"
+        await phone.context.close()
+
+
+async def test_a_pulse_phone_fetches_the_pulse_view_and_no_view_of_a_retro(store: SqliteStore) -> None:
+    record = open_pulse(store.pulses, team="Ward 7", now=datetime.now(UTC))
+    server = RetroServer(None, ServerConfig(host="127.0.0.1", port=0), store)
+    await server.start()
+    try:
+        async with chromium() as browser:
+            phone = await new_phone(browser)
+            requests = await opened(phone, server.address.join_url(record.join_token))
+            await expect(phone.page.get_by_test_id("pulse-question-motivation")).to_be_visible()
+            await phone.page.wait_for_load_state("networkidle")
+            fetched = requests.under(await assets_base(phone.page))
+            pulse = {f"js/{name}" for name in loaded_with("views/pulse.js")}
+            assert fetched == Counter([*pulse, "app.css", "locales/en.json"])
+            assert phone.problems == []
+            await phone.context.close()
+    finally:
+        await server.stop()
