@@ -21,7 +21,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.nudge_items import Item, load_items
-from retro.blame_features import AGENT, NO_AGENT, Lexicons, fnv1a32, hashed_features, named_features, tokenise
+from retro.blame_features import (
+    AGENT,
+    NO_AGENT,
+    NO_CUE,
+    PERSON,
+    SUBJECT,
+    Lexicons,
+    fnv1a32,
+    hashed_features,
+    named_features,
+    tokenise,
+)
 from retro.nudge import BlameModel, parse_model
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,14 +42,14 @@ SUGGESTION = (
     "This seems to point at a person. Could you reframe it around what happened and what the team can "
     "learn? What's the learning here?"
 )
-BITS = 13
+BITS = 12
 SCALE = 1000
 SEED = 20240614
 EPOCHS = 16
 LEARNING_RATE = 0.25
 DECAY = 0.15
 L2_HASHED = 1e-2
-L2_NAMED = 3e-5
+L2_NAMED = 1e-3
 TARGET_PRECISION = 0.92
 FOLDS = 5
 
@@ -84,11 +95,21 @@ def load_design() -> tuple[Design, dict[str, object]]:
     near = tuple((first, second) for first, second in raw["near"])
     together = tuple((first, second) for first, second in raw["together"])
     agents = tuple(raw["agents"])
+    subject_next = tuple(raw["subject_next"])
+    subject_suffixes = tuple(raw["subject_suffixes"])
     lexicons = Lexicons(
-        categories, frozenset(known_capitals), frozenset(agents), near, together, raw["window"]
+        categories,
+        frozenset(known_capitals),
+        frozenset(agents),
+        near,
+        together,
+        raw["window"],
+        frozenset(subject_next),
+        subject_suffixes,
+        frozenset(raw["cues"]),
     )
     named = (
-        *sorted(set(categories) | {"person", AGENT, NO_AGENT}),
+        *sorted(set(categories) | {PERSON, SUBJECT, AGENT, NO_AGENT, NO_CUE}),
         *(f"{first}>{second}" for first, second in near),
         *(f"{first}+{second}" for first, second in together),
     )
@@ -99,6 +120,9 @@ def load_design() -> tuple[Design, dict[str, object]]:
         "known_capitals": known_capitals,
         "near": near,
         "together": together,
+        "subject_next": subject_next,
+        "subject_suffixes": subject_suffixes,
+        "cues": tuple(raw["cues"]),
     }
     return Design(lexicons, named), parts
 
@@ -206,7 +230,7 @@ def model_text(
 ) -> str:
     named_count = len(design.named)
     fields: dict[str, object] = {
-        "version": 2,
+        "version": 3,
         "suggestion": SUGGESTION,
         "hash": "fnv1a32-utf8",
         "bits": BITS,
@@ -241,7 +265,7 @@ def build_model(items: Sequence[Item]) -> Trained:
     folds = out_of_fold(design, training, vectors)
     model = fitted(design, vectors, [item.blame for item in training])
     scored = [(model.units(design.vector(item.text)), item.blame) for item in validation]
-    threshold = lowest_threshold(scored, TARGET_PRECISION)
+    threshold = lowest_threshold([*scored, *(pair for fold in folds for pair in fold)], TARGET_PRECISION)
     return Trained(model_text(design, parts, model, threshold, calibration(scored)), folds)
 
 

@@ -23,7 +23,7 @@ sides give the same score. The steps:
 
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u00b4": "'", "`": "'"})
@@ -33,9 +33,16 @@ CONTRACTED = frozenset(("it", "that", "there", "here", "what", "who", "where", "
 """Words whose ``'s`` means "is", "has" or "us": "there's" stays one token, not a possessive."""
 FNV_OFFSET = 0x811C9DC5
 FNV_PRIME = 0x01000193
-CHAR_GRAMS = (3, 4)
+CHAR_GRAMS = (4,)
+SUFFIXED_LENGTH = 5
+"""A word after a sentence opener must have at least this many letters for its ending to count."""
 AGENT = "agent"
+PERSON = "person"
+SUBJECT = "subject"
+"""A person found by shape alone at the start of a sentence (also ``person``)."""
 NO_AGENT = "noagent"
+NO_CUE = "nocue"
+"""No word of any category that says how someone acted (``cues``): "the weekend team had three admissions"."""
 
 # Punctuation and symbol blocks above Latin-1 that separate words: general punctuation, arrows to
 # dingbats, CJK punctuation, small and fullwidth forms, emoji.
@@ -71,6 +78,10 @@ class Token:
     """Lowercased."""
     capitalised: bool
     """Begins with A-Z in mid-sentence."""
+    opens: bool = False
+    """Comes first in its sentence."""
+    opens_capitalised: bool = False
+    """Comes first in its sentence and begins with A-Z."""
 
 
 def normalise(text: str) -> str:
@@ -82,13 +93,14 @@ def _emit(raw: str, starts_sentence: bool, out: list[Token]) -> None:
     if not word:
         return
     lowered = word.lower()
-    capitalised = not starts_sentence and "A" <= word[0] <= "Z"
+    upper = "A" <= word[0] <= "Z"
+    first = Token("", not starts_sentence and upper, starts_sentence, starts_sentence and upper)
     stem = lowered[: -len(POSSESSIVE)]
     if lowered.endswith(POSSESSIVE) and stem and stem not in CONTRACTED:
-        out.append(Token(stem, capitalised))
+        out.append(replace(first, text=stem))
         out.append(Token(POSSESSIVE, False))
     else:
-        out.append(Token(lowered, capitalised))
+        out.append(replace(first, text=lowered))
 
 
 def tokenise(text: str) -> list[Token]:
@@ -120,6 +132,12 @@ class Lexicons:
     near: Sequence[tuple[str, str]]
     together: Sequence[tuple[str, str]]
     window: int
+    subject_next: frozenset[str] = frozenset()
+    """Categories of the word after an unknown capitalised sentence opener that make it a subject."""
+    subject_suffixes: tuple[str, ...] = ()
+    """Endings of that next word that do the same ("-ed", "-ly")."""
+    cues: frozenset[str] = frozenset()
+    """Categories that say how someone acted (negative verbs, judgements...): ``nocue`` when none is."""
 
     @cached_property
     def by_first_word(self) -> dict[str, list[tuple[str, list[str]]]]:
@@ -138,6 +156,18 @@ class Lexicons:
         return frozenset(every_word) | self.known_capitals
 
 
+def _is_subject(tokens: Sequence[Token], found: Sequence[set[str]], index: int, lexicons: Lexicons) -> bool:
+    """An unknown capitalised word opening a sentence, followed in that sentence by a word that says what
+    someone does ("Bartek didn't", "Ilse flatly refuses", "Oksana's"): a name acting as the subject."""
+    after = index + 1
+    if after >= len(tokens) or tokens[after].opens:
+        return False
+    following = tokens[after].text
+    return not found[after].isdisjoint(lexicons.subject_next) or (
+        len(following) >= SUFFIXED_LENGTH and following.endswith(lexicons.subject_suffixes)
+    )
+
+
 def categories_at(tokens: Sequence[Token], lexicons: Lexicons) -> list[set[str]]:
     """For each token, the categories of the lexicon entries that start at it."""
     words = [token.text for token in tokens]
@@ -147,8 +177,16 @@ def categories_at(tokens: Sequence[Token], lexicons: Lexicons) -> list[set[str]]
             if words[start : start + len(parts)] == parts:
                 for spanned in found[start : start + len(parts)]:
                     spanned.add(category)
-        if tokens[start].capitalised and word not in lexicons.known_words:
-            found[start].add("person")
+    people = [
+        token.text not in lexicons.known_words
+        and (token.capitalised or (token.opens_capitalised and _is_subject(tokens, found, index, lexicons)))
+        for index, token in enumerate(tokens)
+    ]
+    for index, person in enumerate(people):
+        if person:
+            found[index].add(PERSON)
+            if tokens[index].opens:
+                found[index].add(SUBJECT)
     for here in found:
         if not here.isdisjoint(lexicons.agents):
             here.add(AGENT)
@@ -160,6 +198,8 @@ def named_features(tokens: Sequence[Token], lexicons: Lexicons) -> set[str]:
     present: set[str] = set().union(*at)
     if AGENT not in present:
         present.add(NO_AGENT)
+    if present.isdisjoint(lexicons.cues):
+        present.add(NO_CUE)
     names = set(present)
     for first, second in lexicons.together:
         if first in present and second in present:

@@ -19,7 +19,18 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from retro.blame_features import AGENT, NO_AGENT, Lexicons, fnv1a32, hashed_features, named_features, tokenise
+from retro.blame_features import (
+    AGENT,
+    NO_AGENT,
+    NO_CUE,
+    PERSON,
+    SUBJECT,
+    Lexicons,
+    fnv1a32,
+    hashed_features,
+    named_features,
+    tokenise,
+)
 
 MODEL_FILE = "blame_model.json"
 MAX_BITS = 16
@@ -30,7 +41,7 @@ class BlameModel(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    version: Literal[2]
+    version: Literal[3]
     suggestion: str = Field(min_length=1, max_length=200)
     hash: Literal["fnv1a32-utf8"]
     bits: int = Field(ge=4, le=MAX_BITS)
@@ -45,6 +56,12 @@ class BlameModel(BaseModel):
     known_capitals: tuple[str, ...]
     near: tuple[tuple[str, str], ...]
     together: tuple[tuple[str, str], ...]
+    subject_next: tuple[str, ...]
+    """Categories of the word after an unknown capitalised sentence opener that make it a subject."""
+    subject_suffixes: tuple[str, ...]
+    """Endings of that next word that do the same."""
+    cues: tuple[str, ...]
+    """Categories that say how someone acted: ``nocue`` when none is present."""
     named: dict[str, int]
     """Weights of the named features: a category, ``A>B`` or ``A+B``."""
     weights: tuple[int, ...]
@@ -54,9 +71,9 @@ class BlameModel(BaseModel):
     def _consistent(self) -> "BlameModel":
         if len(self.weights) != 1 << self.bits:
             raise ValueError(f"weights must have 2**bits = {1 << self.bits} entries")
-        known = set(self.categories) | {"person", AGENT, NO_AGENT}
-        if not set(self.agents) <= known:
-            raise ValueError("agents names a category the file does not define")
+        known = set(self.categories) | {PERSON, SUBJECT, AGENT, NO_AGENT, NO_CUE}
+        if not set(self.agents) | set(self.subject_next) | set(self.cues) <= known:
+            raise ValueError("agents, subject_next or cues names a category the file does not define")
         for first, second in (*self.near, *self.together):
             if first not in known or second not in known:
                 raise ValueError(f"{first}/{second}: a pairing names a category the file does not define")
@@ -75,6 +92,9 @@ class BlameModel(BaseModel):
             near=self.near,
             together=self.together,
             window=self.window,
+            subject_next=frozenset(self.subject_next),
+            subject_suffixes=self.subject_suffixes,
+            cues=frozenset(self.cues),
         )
 
     def contributions(self, text: str) -> list[tuple[str, int]]:

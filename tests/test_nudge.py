@@ -9,7 +9,7 @@ from pydantic import ValidationError
 
 from bench.nudge_items import DOMAINS, ITEMS, NUDGE, as_jsonl, build_items, load_items
 from retro import nudge
-from retro.blame_features import fnv1a32, tokenise
+from retro.blame_features import fnv1a32, named_features, tokenise
 from server.assets import build_phone_page
 
 ALL = load_items()
@@ -26,6 +26,10 @@ EVERYDAY_BLAME = [
     "the lab couldn't care less",
     "he never listens at handover",
     "someone should have",
+    "Bartek didn't log the fridge temps",
+    "Halfway through the round Oksana just wandered off",
+    "The agency staff left us to pick up the pieces",
+    "Wonderful job from the banqueting team, said nobody ever",
 ]
 
 HARD_NEGATIVES = [
@@ -40,6 +44,9 @@ HARD_NEGATIVES = [
     "Handover ran late",
     "the weekend team had three admissions",
     "What's the learning here?",
+    "The rota left us short on Friday",
+    "We lost an hour to the printer",
+    "Oksana stayed late to help us restock",
 ]
 
 
@@ -102,6 +109,24 @@ def test_tokens_split_possessives_and_mark_mid_sentence_capitals() -> None:
     tokens = tokenise("Honestly, Lee’s “tests” never pass. Maria?")
     assert [token.text for token in tokens] == ["honestly", "lee", "'s", "tests", "never", "pass", "maria"]
     assert [token.capitalised for token in tokens] == [False, True, False, False, False, False, False]
+    assert [token.opens_capitalised for token in tokens] == [True, False, False, False, False, False, True]
+
+
+@pytest.mark.parametrize(
+    "text", ["Bartek didn't log the temps", "Ilse flatly refuses", "Oksana's carelessness", "Kelechi again."]
+)
+def test_an_unknown_name_opening_a_sentence_is_a_person_when_a_deed_follows(text: str) -> None:
+    assert {"person", "subject", "agent"} <= named_features(tokenise(text), nudge.load_model().lexicons)
+
+
+@pytest.mark.parametrize("text", ["Handover ran late", "Halfway through the round", "Bartek.", "Wonderful"])
+def test_a_common_word_or_a_lone_word_opening_a_sentence_is_not(text: str) -> None:
+    assert "person" not in named_features(tokenise(text), nudge.load_model().lexicons)
+
+
+def test_us_on_the_receiving_end_is_not_read_as_self_reflection() -> None:
+    features = named_features(tokenise("They dumped it on us at five"), nudge.load_model().lexicons)
+    assert {"negverb>us", "agent>us"} <= features and "self" not in features
 
 
 # ---------------------------------------------------------------- the labelled set
@@ -171,7 +196,7 @@ def test_precision_and_recall_on_the_untouched_test_split_do_not_fall() -> None:
 
 def test_the_model_file_validates_and_is_small_once_compressed() -> None:
     model = nudge.load_model()
-    assert model.version == 2 and len(model.weights) == 1 << model.bits
+    assert model.version == 3 and len(model.weights) == 1 << model.bits
     packed = build_phone_page().blame_rules.gzipped
     assert packed is not None and len(packed) <= 40 * 1024, packed
     served = build_phone_page().blame_rules
@@ -186,7 +211,9 @@ def _raw_model() -> dict[str, object]:
 @pytest.mark.parametrize(
     ("key", "value"),
     [
-        ("version", 1),
+        ("version", 2),
+        ("cues", ["nonsense"]),
+        ("subject_next", ["nonsense"]),
         ("hash", "md5"),
         ("weights", [0, 1, 2]),
         ("near", [["person", "nonsense"]]),

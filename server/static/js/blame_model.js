@@ -4,11 +4,18 @@
 const APOSTROPHES = { '\u2019': "'", '\u2018': "'", '\u02bc': "'", '\u00b4': "'", '\u0060': "'" };
 const SENTENCE_ENDS = new Set(['.', '!', '?', ';', ':', '\n']);
 const SEPARATOR_BLOCKS = [[0x2000, 0x206f], [0x2190, 0x2bff], [0x3000, 0x303f], [0xfe30, 0xfe6f], [0xff00, 0xff0f], [0x1f000, 0x1faff]];
-const CHAR_GRAMS = [3, 4];
+const CHAR_GRAMS = [4];
+// A word after a sentence opener must have at least this many letters for its ending to count.
+const SUFFIXED_LENGTH = 5;
 // Words whose 's means "is", "has" or "us": "there's" stays one token, not a possessive.
 const CONTRACTED = new Set(['it', 'that', 'there', 'here', 'what', 'who', 'where', 'how', 'he', 'she', 'let']);
 const AGENT = 'agent';
+const PERSON = 'person';
+// A person found by shape alone at the start of a sentence (also a person).
+const SUBJECT = 'subject';
 const NO_AGENT = 'noagent';
+// No word of any category that says how someone acted (the file's cues): "the weekend team had three admissions".
+const NO_CUE = 'nocue';
 
 function isWordChar(code) {
   if (code < 0xc0) return (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || (code >= 0x30 && code <= 0x39) || code === 0x27;
@@ -42,13 +49,14 @@ function emit(raw, startsSentence, out) {
   const word = stripApostrophes(raw);
   if (!word) return;
   const lowered = word.toLowerCase();
-  const capitalised = !startsSentence && word[0] >= 'A' && word[0] <= 'Z';
+  const upper = word[0] >= 'A' && word[0] <= 'Z';
+  const marks = { capitalised: !startsSentence && upper, opens: startsSentence, opensCapitalised: startsSentence && upper };
   const stem = lowered.slice(0, -2);
   if (lowered.endsWith("'s") && stem && !CONTRACTED.has(stem)) {
-    out.push({ text: stem, capitalised });
-    out.push({ text: "'s", capitalised: false });
+    out.push({ text: stem, ...marks });
+    out.push({ text: "'s", capitalised: false, opens: false, opensCapitalised: false });
   } else {
-    out.push({ text: lowered, capitalised });
+    out.push({ text: lowered, ...marks });
   }
 }
 
@@ -72,6 +80,16 @@ export function tokenise(text) {
   return tokens;
 }
 
+// An unknown capitalised word opening a sentence, followed in that sentence by a word that says what someone
+// does ("Bartek didn't", "Ilse flatly refuses", "Oksana's"): a name acting as the subject.
+function isSubject(tokens, found, index, lexicons) {
+  const after = index + 1;
+  if (after >= tokens.length || tokens[after].opens) return false;
+  const following = tokens[after].text;
+  return lexicons.subjectNext.some((category) => found[after].has(category))
+    || (Array.from(following).length >= SUFFIXED_LENGTH && lexicons.subjectSuffixes.some((end) => following.endsWith(end)));
+}
+
 function categoriesAt(tokens, lexicons) {
   const words = tokens.map((token) => token.text);
   const found = tokens.map(() => new Set());
@@ -81,7 +99,13 @@ function categoriesAt(tokens, lexicons) {
         for (let offset = 0; offset < parts.length; offset += 1) found[start + offset].add(category);
       }
     }
-    if (tokens[start].capitalised && !lexicons.knownWords.has(word)) found[start].add('person');
+  });
+  const people = tokens.map((token, index) => !lexicons.knownWords.has(token.text)
+    && (token.capitalised || (token.opensCapitalised && isSubject(tokens, found, index, lexicons))));
+  people.forEach((person, index) => {
+    if (!person) return;
+    found[index].add(PERSON);
+    if (tokens[index].opens) found[index].add(SUBJECT);
   });
   for (const here of found) {
     if (lexicons.agents.some((agent) => here.has(agent))) here.add(AGENT);
@@ -94,6 +118,7 @@ function namedFeatures(tokens, lexicons) {
   const present = new Set();
   for (const here of at) for (const category of here) present.add(category);
   if (!present.has(AGENT)) present.add(NO_AGENT);
+  if (!lexicons.cues.some((cue) => present.has(cue))) present.add(NO_CUE);
   const names = new Set(present);
   for (const [first, second] of lexicons.together) {
     if (present.has(first) && present.has(second)) names.add(first + '+' + second);
@@ -128,9 +153,10 @@ function hashedFeatures(tokens) {
 
 /** The model from its file's parsed JSON, ready to score; null if the file is not one. */
 export function readModel(data) {
-  const shaped = data && data.version === 2 && data.hash === 'fnv1a32-utf8' && Array.isArray(data.weights)
+  const shaped = data && data.version === 3 && data.hash === 'fnv1a32-utf8' && Array.isArray(data.weights)
     && data.weights.length === 2 ** data.bits && typeof data.suggestion === 'string' && data.categories && data.named
-    && Array.isArray(data.calibration) && data.calibration.length === 2;
+    && Array.isArray(data.calibration) && data.calibration.length === 2
+    && Array.isArray(data.subject_next) && Array.isArray(data.subject_suffixes) && Array.isArray(data.cues);
   if (!shaped) return null;
   const byFirstWord = new Map();
   const knownWords = new Set(data.known_capitals);
@@ -142,7 +168,10 @@ export function readModel(data) {
       for (const part of parts) knownWords.add(part);
     }
   }
-  const lexicons = { byFirstWord, knownWords, agents: data.agents, near: data.near, together: data.together, window: data.window };
+  const lexicons = {
+    byFirstWord, knownWords, agents: data.agents, near: data.near, together: data.together, window: data.window,
+    subjectNext: data.subject_next, subjectSuffixes: data.subject_suffixes, cues: data.cues,
+  };
   return { ...data, lexicons, mask: 2 ** data.bits - 1 };
 }
 
