@@ -17,7 +17,7 @@ from retro.sqlite_store import SqliteStore
 from server.app import RetroServer, ServerConfig
 from tests.support.browser import chromium
 from tests.support.phone_page import PhoneInBrowser, facilitate, new_phone
-from tests.test_phone_modules import graph, reached, shell
+from tests.test_phone_modules import loaded_with
 
 pytestmark = pytest.mark.browser
 
@@ -27,14 +27,9 @@ BLAME = "Kwame skipped the falls assessment again"
 FIRST_DRAWN = """(title) => document.getElementById('title').textContent === title
   && { box: document.querySelector('[data-testid=text-learning]') !== null }"""
 """At the first frame that shows the retro's title: whether Write's box is drawn in that same frame."""
-WRITE_VIEWS = ("views/write.js", "views/held-banner.js")
+WRITE_VIEWS = ("views/write.js",)
+"""Write's views until one of this phone's items is held: then the held banner too."""
 VOTE_VIEWS = ("views/dots.js", "views/topics.js")
-
-
-def loaded_with(*views: str) -> set[str]:
-    """The modules a phone has fetched once it shows these views: the shell's and theirs, under js/."""
-    edges = graph()
-    return shell() | {name for view in views for name in reached(edges, view)}
 
 
 class Requests:

@@ -89,6 +89,12 @@ def shell() -> set[str]:
     return reached(graph(), "main.js")
 
 
+def loaded_with(*views: str) -> set[str]:
+    """The modules a phone has fetched once it shows these lazy views: the shell's and theirs, under js/."""
+    edges = graph()
+    return shell() | {name for view in views for name in reached(edges, view)}
+
+
 def find_cycle(edges: dict[str, list[str]]) -> list[str] | None:
     done: set[str] = set()
     path: list[str] = []

@@ -28,7 +28,7 @@ const IMPORTS = {
 const BY_PHASE = {
   review: ['review'],
   check_in: ['checkin'],
-  write: ['heldBanner', 'write'],
+  write: ['write'],
   group: ['topics'],
   vote: ['dots', 'topics'],
   discuss: ['discussing', 'topics', 'actions', 'claim'],
@@ -50,8 +50,10 @@ function keptUnsent(state) {
 export function viewsFor(state) {
   if (state.pulse) return ['pulse'];
   if (!state.board) return [];
-  const needed = BY_PHASE[state.board.phase] || [];
-  return keptUnsent(state) ? [...needed, 'unsent'] : needed;
+  const needed = [...(BY_PHASE[state.board.phase] || [])];
+  if (state.board.phase === 'write' && state.held.size > 0) needed.push('heldBanner');
+  if (keptUnsent(state)) needed.push('unsent');
+  return needed;
 }
 
 /** Fetch each of these views not yet asked for; each is drawn from the first frame after it arrives. */
