@@ -144,9 +144,21 @@ def test_only_the_lazy_loaders_use_import_and_each_names_its_module() -> None:
 def test_the_shell_holds_no_phase_view_and_no_nudge_model() -> None:
     views = {name for name in modules() if name.startswith("views/")}
     assert {name for name in shell() if name.startswith("views/")} == SHELL_VIEWS
-    assert sorted(lazy_graph()["loader.js"]) == sorted(views - SHELL_VIEWS), "every other view, when needed"
+    lazy_views = {name for name in lazy_graph()["loader.js"] if name.startswith("views/")}
+    assert lazy_views == views - SHELL_VIEWS, "every other view, when needed"
     assert set(lazy_graph()["nudge.js"]) == NUDGE_CODE
     assert not shell() & (NUDGE_CODE | {"nudge.js"} | {n for n in modules() if n.startswith("parts/")})
+
+
+def test_the_loader_fetches_each_view_with_every_part_it_imports_at_once() -> None:
+    """Side by side, not one level of imports after another: a phone on Wi-Fi waits one round trip."""
+    edges = graph()
+    entries = re.findall(r"^  \w+: \(\) => (.*),$", modules()["loader.js"], re.M)
+    assert len(entries) == len({name for name in modules() if name.startswith("views/")} - SHELL_VIEWS)
+    for entry in entries:
+        view, *parts = lazy_imports_of("loader.js", entry)
+        assert view.startswith("views/"), entry
+        assert sorted(parts) == sorted(reached(edges, view) - shell() - {view}), view
 
 
 def test_the_module_graph_has_no_cycle() -> None:

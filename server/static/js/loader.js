@@ -6,22 +6,25 @@
 import { retrying } from './retry.js';
 import { changed } from './state.js';
 
-/** Each view that is fetched when needed, by the name main.js draws it under. */
+/** A view with the parts it imports, fetched side by side rather than one after the other. */
+const withParts = (view, ...parts) => Promise.all([view, ...parts]).then(([module]) => module);
+
+/** Each view that is fetched when needed, by the name main.js draws it under; then the parts it imports. */
 const IMPORTS = {
   actions: () => import('./views/actions.js'),
-  checkin: () => import('./views/checkin.js'),
+  checkin: () => withParts(import('./views/checkin.js'), import('./parts/scale.js')),
   claim: () => import('./views/claim.js'),
-  close: () => import('./views/close.js'),
-  discussing: () => import('./views/discussing.js'),
+  close: () => withParts(import('./views/close.js'), import('./parts/scale.js')),
+  discussing: () => withParts(import('./views/discussing.js'), import('./parts/topic-card.js')),
   dots: () => import('./views/dots.js'),
   ended: () => import('./views/ended.js'),
   heldBanner: () => import('./views/held-banner.js'),
-  pulse: () => import('./views/pulse.js'),
+  pulse: () => withParts(import('./views/pulse.js'), import('./parts/comment-box.js'), import('./parts/scale.js'), import('./nudge.js')),
   reflect: () => import('./views/reflect.js'),
   review: () => import('./views/review.js'),
-  topics: () => import('./views/topics.js'),
+  topics: () => withParts(import('./views/topics.js'), import('./parts/topic-card.js')),
   unsent: () => import('./views/unsent.js'),
-  write: () => import('./views/write.js'),
+  write: () => withParts(import('./views/write.js'), import('./parts/composer.js'), import('./parts/mine-row.js'), import('./nudge.js')),
 };
 
 /** The views each phase of a retro draws: what its phone fetches when the phase first comes. */
