@@ -45,7 +45,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     part = [item for item in items if item.split == shown]
     for domain in DOMAINS:
         print(measured(model, [item for item in part if item.domain == domain]).line(f"{shown}: {domain}"))
-    kinds = ("test-template", "test-free") if shown == "test" else ("template", "free", "first")
+    kinds = (
+        ("test-template", "test-free")
+        if shown == "test"
+        else ("template", "free", "first", "round2-template", "round2-free")
+    )
     for kind in kinds:
         of_kind = [item for item in part if item.source.startswith(kind + ":")]
         print(measured(model, of_kind).line(f"{shown}: {kind} items"))
