@@ -16,6 +16,7 @@ from retro.pulse.lifecycle import open_pulse
 from retro.sqlite_store import SqliteStore
 from server.app import RetroServer, ServerConfig
 from tests.support.browser import chromium
+from tests.support.locale_phones import phone_in
 from tests.support.phone_page import PhoneInBrowser, facilitate, new_phone
 from tests.test_phone_modules import loaded_with
 
@@ -53,7 +54,7 @@ async def assets_base(page: Page) -> str:
 async def opened(phone: PhoneInBrowser, url: str) -> Requests:
     requests = Requests(phone.page)
     await phone.page.goto(url)
-    await expect(phone.page.get_by_test_id("status")).to_have_text("Connected")
+    await expect(phone.page.get_by_test_id("status")).to_have_attribute("data-state", "connected")
     return requests
 
 
@@ -153,3 +154,19 @@ async def test_a_pulse_phone_fetches_the_pulse_view_and_no_view_of_a_retro(store
             await phone.context.close()
     finally:
         await server.stop()
+
+
+async def test_a_phone_in_another_language_never_fetches_the_english_model(server: RetroServer) -> None:
+    async with chromium() as browser:
+        phone = await phone_in(browser, "cy-GB")
+        requests = await opened(phone, server.join_url)
+        box = phone.page.get_by_test_id("text-learning")
+        await box.focus()
+        await box.fill(BLAME)
+        await expect(box).to_have_value(BLAME)
+        await phone.page.wait_for_load_state("networkidle")
+        fetched = requests.under(await assets_base(phone.page))
+        assert "locales/cy.json" in fetched
+        assert not set(fetched) & MODEL, "the nudge stays silent outside English, and fetches nothing"
+        assert phone.problems == []
+        await phone.context.close()
