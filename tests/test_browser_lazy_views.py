@@ -170,3 +170,27 @@ async def test_a_phone_in_another_language_never_fetches_the_english_model(serve
         assert not set(fetched) & MODEL, "the nudge stays silent outside English, and fetches nothing"
         assert phone.problems == []
         await phone.context.close()
+
+
+async def test_a_first_board_whose_views_are_slow_shows_the_shell_alone_then_the_views(
+    server: RetroServer,
+) -> None:
+    async with chromium() as browser:
+        phone = await new_phone(browser)
+        page = phone.page
+        release = asyncio.Event()
+
+        async def stalled(route: Route) -> None:
+            await release.wait()
+            await route.continue_()
+
+        await page.route("**/js/views/write.js", stalled)
+        await page.goto(server.join_url)
+        await expect(page.get_by_test_id("title")).to_have_text(server.session.state.title)
+        await expect(page.get_by_test_id("instruction")).to_have_text(Phase.WRITE.instruction)
+        await expect(page.get_by_test_id("text-learning")).to_have_count(0)
+        await expect(page.get_by_test_id("error")).to_be_hidden()
+        release.set()
+        await expect(page.get_by_test_id("text-learning")).to_be_visible()
+        assert phone.problems == []
+        await phone.context.close()

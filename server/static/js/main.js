@@ -31,20 +31,21 @@ const PAGE_ORDER = [
 
 /** How long the first board waits at most for its phase's views (bad Wi-Fi), before the shell shows alone. */
 const FIRST_BOARD_WAIT_MS = 3000;
-let wholeOnce = false;
-let waitedEnough = null;
+let firstBoardShown = false;
+let waitStarted = false;
+let gaveUpWaiting = false;
 
 /** The first board is drawn together with its phase's views, so that the page appears whole, not in parts. */
 function holdingFirstBoard(needed) {
-  if (wholeOnce || (!state.board && !state.pulse)) return false;
-  if (waitedEnough === true || needed.every((name) => arrivedView(name))) {
-    wholeOnce = true;
+  if (firstBoardShown || (!state.board && !state.pulse)) return false;
+  if (gaveUpWaiting || needed.every((name) => arrivedView(name))) {
+    firstBoardShown = true;
     return false;
   }
-  if (waitedEnough === null) {
-    waitedEnough = false;
+  if (!waitStarted) {
+    waitStarted = true;
     setTimeout(() => {
-      waitedEnough = true;
+      gaveUpWaiting = true;
       changed();
     }, FIRST_BOARD_WAIT_MS);
   }
