@@ -17,8 +17,8 @@ from retro.sqlite_store import SqliteStore
 from server.app import RetroServer, ServerConfig
 from tests.support.browser import chromium
 from tests.support.locale_phones import phone_in
+from tests.support.module_graph import loaded_with
 from tests.support.phone_page import PhoneInBrowser, facilitate, new_phone
-from tests.test_phone_modules import loaded_with
 
 pytestmark = pytest.mark.browser
 

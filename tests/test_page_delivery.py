@@ -17,6 +17,7 @@ from server.slimming import slim_css, slim_html, slim_js
 from tests.support.browser import PHONE_VIEWPORT, chromium
 from tests.support.doors import LogWatch, RawResponse, exchange
 from tests.support.fuzzing import FUZZ
+from tests.support.module_graph import loaded_with
 
 PHONE = build_phone_page()
 """The page as this checkout makes it. Its version is read from the running server instead, since the
@@ -343,7 +344,8 @@ async def test_a_reload_takes_the_assets_from_the_cache_and_the_page_as_a_304(se
         await shown(page)
         reloaded = wire.take()
     fetched = sorted(url.split(assets + "/", 1)[1] for url in first if assets in url)
-    assert fetched == sorted([*PHONE.assets, "locales/en.json"]), "the modules, the stylesheet, one catalogue"
+    first_load = [*(f"js/{name}" for name in loaded_with("views/write.js")), "app.css", "locales/en.json"]
+    assert fetched == sorted(first_load), "the shell, Write's views, the stylesheet, one catalogue"
     assert all(size > 0 for size in first.values())
     from_network = {url: size for url, size in reloaded.items() if size > 0}
     assert [url for url in from_network if assets in url] == [], "hashed assets come from the cache"

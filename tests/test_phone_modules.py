@@ -7,17 +7,22 @@ that own lazy loading: a phase's views (loader.js) and the blame nudge's model (
 
 import re
 from collections import Counter
-from pathlib import PurePosixPath
 
 from retro.text import MAX_ITEM_CHARS
 from retro.views import BoardView, board_view
 from server.app import RetroServer
+from tests.support.module_graph import (
+    LAZY_IMPORT,
+    graph,
+    lazy_graph,
+    lazy_imports_of,
+    reached,
+    shell,
+)
 from tests.support.static_files import JS, STATIC, modules
 
 MAX_MODULE_LINES = 250
 
-IMPORT = re.compile(r"^(?:import|export)\s[^;]*?\bfrom\s+'([^']+)';|^import\s+'([^']+)';", re.M)
-LAZY_IMPORT = re.compile(r"\bimport\('(\.{1,2}/[^']+)'\)")
 LAZY_LOADERS = {"loader.js", "nudge.js"}
 """The only modules that may fetch another with `import()`: a phase's views, and the nudge's model."""
 SHELL_VIEWS = {
@@ -41,58 +46,6 @@ COERCIONS = re.compile(
     r"asArray|isObject|\bstr\(|Array\.isArray|Number\(|typeof \S+ === '(string|number|object)'"
 )
 RECONCILING = re.compile(r"insertBefore|removeChild|lastChild")
-
-
-def imports_of(name: str, source: str) -> list[str]:
-    """The modules this one imports with `import` lines, as paths under js/."""
-    return [resolved(name, match.group(1) or match.group(2)) for match in IMPORT.finditer(source)]
-
-
-def lazy_imports_of(name: str, source: str) -> list[str]:
-    """The modules this one fetches later with `import('…')`, as paths under js/."""
-    return [resolved(name, specifier) for specifier in LAZY_IMPORT.findall(source)]
-
-
-def resolved(name: str, specifier: str) -> str:
-    assert specifier.startswith(("./", "../")), f"{name}: {specifier} is not a file of the page"
-    parts: list[str] = []
-    for part in (PurePosixPath(name).parent / specifier).parts:
-        if part == "..":
-            parts.pop()
-        elif part != ".":
-            parts.append(part)
-    return "/".join(parts)
-
-
-def graph() -> dict[str, list[str]]:
-    """What each module imports when it loads."""
-    return {name: imports_of(name, source) for name, source in modules().items()}
-
-
-def lazy_graph() -> dict[str, list[str]]:
-    """What each module may fetch later, with `import()`."""
-    return {name: lazy_imports_of(name, source) for name, source in modules().items()}
-
-
-def reached(edges: dict[str, list[str]], start: str) -> set[str]:
-    found, todo = set(), [start]
-    while todo:
-        name = todo.pop()
-        if name not in found:
-            found.add(name)
-            todo.extend(edges[name])
-    return found
-
-
-def shell() -> set[str]:
-    """The modules the page loads before anything is drawn: main.js and all it imports."""
-    return reached(graph(), "main.js")
-
-
-def loaded_with(*views: str) -> set[str]:
-    """The modules a phone has fetched once it shows these lazy views: the shell's and theirs, under js/."""
-    edges = graph()
-    return shell() | {name for view in views for name in reached(edges, view)}
 
 
 def find_cycle(edges: dict[str, list[str]]) -> list[str] | None:
