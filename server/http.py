@@ -8,12 +8,13 @@ must appear once are checked before anything reads them; an unexpected failure i
 
 import logging
 from collections.abc import Callable
+from functools import cached_property
 from http import HTTPStatus
 
 from websockets.asyncio.server import ServerConnection
 from websockets.http11 import Request, Response
 
-from server.assets import ASSETS_PREFIX, BLAME_RULES, build_phone_page
+from server.assets import ASSETS_PREFIX, BLAME_RULES, PhonePage, build_phone_page
 from server.delivery import deliver
 from server.protocol import FACILITATOR_DOOR
 from server.responses import PAGE_CSP, TEXT, languages_of, not_found, refusal, respond
@@ -56,7 +57,12 @@ class Router:
         self._origin_allowed = origin_allowed
         self._ready = ready
         """Whether the store answers a cheap real query now: /readyz says 200 or 503."""
-        self._phone = build_phone_page()
+
+    @cached_property
+    def _phone(self) -> PhonePage:
+        """Made on the first request for the page, not at start: `retro host` puts its QR code on screen
+        before spending the 30 ms this takes."""
+        return build_phone_page()
 
     def __call__(self, connection: ServerConnection, request: Request) -> Response | None:
         try:
