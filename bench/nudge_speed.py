@@ -86,7 +86,7 @@ async def run(quick: bool) -> None:
     print(_summary("no throttle", plain))
     print(_summary("4x throttle", throttled))
     print(f"ratio of means (4x / none): {sum(throttled) / max(sum(plain), 1e-9):.1f}")
-    served = build_phone_page().blame_rules
+    served = build_phone_page().model
     packed = len(served.gzipped) if served.gzipped is not None else len(served.plain)
     print(f"model file: {len(served.plain)} bytes, {packed} gzipped ({packed / 1024:.1f} KB)")
     print(f"texts: {json.dumps([len(text) for text in TEXTS])} characters")

@@ -1,4 +1,4 @@
-"""The phone page as the server sends it, made once at start-up: slimmed, gzipped, and named by a hash.
+"""The phone page as the server sends it, made once (on the first request for it): slimmed, gzipped, named by a hash.
 
 - Every ES module under static/js/, and one stylesheet: app.css with the files it imports put in place of
   each `@import`, so the page loads one stylesheet instead of one per view.
@@ -8,8 +8,7 @@
 - The blame-nudge model (retro/blame_model.json, compacted) lives there too, so a phone fetches it once,
   when it first needs it, for every retro on this server. The page fetches it beside its modules.
 - The page itself (`index.html`, with `{{assets}}` filled in) is the same for every join token, so it is
-  compressed once; it is revalidated on every visit. The model is also still answered beside the page
-  (`/j/<token>/blame_model.json`, revalidated) for whatever asks for it there; the page no longer does.
+  compressed once; it is revalidated on every visit.
 
 One version for the whole set rather than one hash per file: per-file names would need every import in
 every module rewritten to its target's hash. The set changes only when retro is upgraded.
@@ -73,10 +72,8 @@ class PhonePage:
     page: Stored
     assets: dict[str, Stored]
     """By name under the version: `js/...` for each module, and `app.css`."""
-    blame_rules: Stored
-    """The model revalidated on every visit, for `/j/<token>/blame_model.json`."""
     model: Stored
-    """The same model, named by the version and cached for good: `/assets/<version>/blame_model.json`."""
+    """The blame-nudge model, by the version and cached for good: `/assets/<version>/blame_model.json`."""
     locales: dict[str, Stored]
     """The message catalogues by name under the version (`locales/<code>.json`): a phone fetches its own."""
 
@@ -159,7 +156,6 @@ def build_phone_page() -> PhonePage:
         version=version,
         page=stored(page, HTML, REVALIDATE),
         assets=assets,
-        blame_rules=stored(rules_body, JSON, REVALIDATE),
         model=stored(rules_body, JSON, IMMUTABLE),
         locales={name: stored(body, JSON, IMMUTABLE) for name, body in locales.items()},
     )

@@ -14,7 +14,7 @@ from http import HTTPStatus
 from websockets.asyncio.server import ServerConnection
 from websockets.http11 import Request, Response
 
-from server.assets import ASSETS_PREFIX, BLAME_RULES, PhonePage, build_phone_page
+from server.assets import ASSETS_PREFIX, PhonePage, build_phone_page
 from server.delivery import deliver
 from server.protocol import FACILITATOR_DOOR
 from server.responses import PAGE_CSP, TEXT, languages_of, not_found, refusal, respond
@@ -90,8 +90,6 @@ class Router:
             return not_found(languages_of(request))
         if not slash:
             return deliver(self._phone.page, request, PAGE_HEADERS)
-        if rest == BLAME_RULES:
-            return deliver(self._phone.blame_rules, request)
         return not_found(languages_of(request))
 
     def _asset(self, request: Request, versioned: str) -> Response:

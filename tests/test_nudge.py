@@ -196,9 +196,9 @@ def test_precision_and_recall_on_the_untouched_test_split_meet_the_targets() -> 
 def test_the_model_file_validates_and_is_small_once_compressed() -> None:
     model = nudge.load_model()
     assert model.version == 3 and len(model.weights) == 1 << model.bits
-    packed = build_phone_page().blame_rules.gzipped
+    packed = build_phone_page().model.gzipped
     assert packed is not None and len(packed) <= 40 * 1024, packed
-    served = build_phone_page().blame_rules
+    served = build_phone_page().model
     assert nudge.parse_model(served.plain) == model
 
 
@@ -231,6 +231,6 @@ def test_the_model_refuses_a_file_the_two_sides_could_read_differently(key: str,
 
 
 def test_the_served_file_is_the_shipped_one_compacted() -> None:
-    served = build_phone_page().blame_rules
+    served = build_phone_page().model
     assert gzip.decompress(served.gzipped or b"") == served.plain
     assert json.loads(served.plain)["threshold"] == nudge.load_model().threshold
