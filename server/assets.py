@@ -1,4 +1,4 @@
-"""The phone page as the server sends it, made once (on the first request for it): slimmed, gzipped, named by a hash.
+"""The phone page as the server sends it, made once, on its first request: slimmed, gzipped, named by hash.
 
 - Every ES module under static/js/, and one stylesheet: app.css with the files it imports put in place of
   each `@import`, so the page loads one stylesheet instead of one per view.
