@@ -35,6 +35,7 @@ from bench.multi_retro import (
     within,
 )
 from bench.multi_retro import ServeProcess as RetroProcess
+from bench.throwaway_postgres import throwaway_cluster
 
 DESCRIPTION = "add_item ack latency with many phones writing at once: PostgreSQL against SQLite."
 
@@ -103,24 +104,16 @@ def main(argv: list[str] | None = None) -> int:
     rounds = args.rounds or (2 if args.quick else 20)
     if min(phones, rounds) < 1:
         parser.error("--rounds and --phones must each be at least 1")
-    from tests.support.postgres import INSTALL, binaries, start_cluster
-
-    if binaries() is None:
-        print(f"bench failed: PostgreSQL's binaries are not installed: {INSTALL}", file=sys.stderr)
-        return 1
     raise_open_files()
     command = " ".join(
         [".venv/bin/python -m bench.store_acks", *(argv if argv is not None else sys.argv[1:])]
     )
-    cluster = start_cluster()
     try:
-        with tempfile.TemporaryDirectory(prefix="retro-bench-") as directory:
+        with throwaway_cluster() as cluster, tempfile.TemporaryDirectory(prefix="retro-bench-") as directory:
             sqlite, postgres = asyncio.run(bench(phones, rounds, Path(directory), cluster.new_database()))
     except BenchFailed as failed:
         print(f"bench failed: {failed}", file=sys.stderr)
         return 1
-    finally:
-        cluster.stop()
     print(table(sqlite, postgres, phones, rounds, command))
     return 0
 

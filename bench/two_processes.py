@@ -45,6 +45,7 @@ from bench.multi_retro import (
     within,
     write_item,
 )
+from bench.throwaway_postgres import throwaway_cluster
 
 DESCRIPTION = "Change-to-last-phone latency: one retro's phones split across 2 processes on PostgreSQL vs 1."
 TARGET_P99_RATIO = 1.5
@@ -172,25 +173,17 @@ def main(argv: list[str] | None = None) -> int:
     rounds = args.rounds or (3 if args.quick else 100)
     if min(phones, rounds) < 1:
         parser.error("--rounds and --phones must each be at least 1")
-    from tests.support.postgres import INSTALL, binaries, start_cluster
-
-    if binaries() is None:
-        print(f"bench failed: PostgreSQL's binaries are not installed: {INSTALL}", file=sys.stderr)
-        return 1
     raise_open_files()
     command = " ".join(
         [".venv/bin/python -m bench.two_processes", *(argv if argv is not None else sys.argv[1:])]
     )
-    cluster = start_cluster()
     try:
-        with tempfile.TemporaryDirectory(prefix="retro-bench-") as directory:
+        with throwaway_cluster() as cluster, tempfile.TemporaryDirectory(prefix="retro-bench-") as directory:
             urls = (cluster.new_database(), cluster.new_database())
             one, two = asyncio.run(bench(phones, rounds, Path(directory), urls))
     except BenchFailed as failed:
         print(f"bench failed: {failed}", file=sys.stderr)
         return 1
-    finally:
-        cluster.stop()
     print(table(one, two, phones, rounds, command))
     return 0
 
