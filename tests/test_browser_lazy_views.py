@@ -194,3 +194,30 @@ async def test_a_first_board_whose_views_are_slow_shows_the_shell_alone_then_the
         await expect(page.get_by_test_id("text-learning")).to_be_visible()
         assert phone.problems == []
         await phone.context.close()
+
+
+async def test_a_draft_left_when_writing_closes_is_listed_as_not_sent_whose_view_comes_only_then(
+    server: RetroServer,
+) -> None:
+    draft = "The handover sheet has no box for allergies"
+    async with chromium() as browser:
+        phone = await new_phone(browser)
+        page = phone.page
+        requests = await opened(phone, server.join_url)
+        await page.get_by_test_id("text-learning").fill(draft)
+        assets = await assets_base(page)
+        assert "js/views/unsent.js" not in requests.under(assets), "nothing is kept yet"
+
+        facilitate(server, ChangePhase(to=Phase.GROUP))
+        not_sent = page.locator("#unsent")
+        await expect(not_sent).to_be_visible()
+        await expect(not_sent.get_by_role("heading")).to_have_text("Not sent")
+        await expect(not_sent.locator("#unsent-list li")).to_have_count(1)
+        await expect(not_sent.locator("#unsent-list li")).to_contain_text(draft)
+        await expect(not_sent.get_by_role("button", name=f"Put back to edit: {draft}")).to_be_hidden()
+
+        await not_sent.get_by_role("button", name=f"Discard: {draft}").click()
+        await expect(not_sent).to_be_hidden()
+        assert requests.under(assets)["js/views/unsent.js"] == 1
+        assert phone.problems == []
+        await phone.context.close()
