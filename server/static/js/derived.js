@@ -48,6 +48,19 @@ export function myCheckIn(questionId) {
 
 export const myRoti = () => myAnswer((c) => c.kind === 'answer_roti', state.priv ? state.priv.my_roti : null);
 
+/** What "Not sent" lists: drafts left once writing has closed, and text the server refused. */
+export function unsentEntries() {
+  if (!state.board) return [];
+  const entries = [];
+  if (state.board.phase !== 'write') {
+    for (const [promptId, text] of Object.entries(state.drafts)) {
+      if (text.trim()) entries.push({ kind: 'draft', promptId, text });
+    }
+  }
+  state.rescued.forEach((r, index) => entries.push({ kind: 'rescued', promptId: r.prompt_id, text: r.text, index }));
+  return entries;
+}
+
 export const hasWritten = () => state.wrote || state.items.some((it) => it.acked && it.item_id);
 
 /** This phone's items that reached the board, by item_id. */

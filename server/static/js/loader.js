@@ -3,6 +3,7 @@
 // header, steps, status) already shows the new phase. Once in, a view is drawn on every frame like the
 // shell's, and hides itself outside its phase. A failed fetch is tried again (retry.js).
 
+import { unsentEntries } from './derived.js';
 import { retrying } from './retry.js';
 import { changed } from './state.js';
 
@@ -43,19 +44,13 @@ const BY_PHASE = {
 const asked = new Set();
 const arrived = new Map();
 
-/** Text this phone kept that "Not sent" lists: refused items, and drafts once writing has closed. */
-function keptUnsent(state) {
-  if (state.rescued.length > 0) return true;
-  return state.board.phase !== 'write' && Object.values(state.drafts).some((text) => text.trim() !== '');
-}
-
 /** The views what the phone shows now needs: a pulse's, or those of the retro's phase. */
 export function viewsFor(state) {
   if (state.pulse) return ['pulse'];
   if (!state.board) return [];
   const needed = [...(BY_PHASE[state.board.phase] || [])];
   if (state.board.phase === 'write' && state.held.size > 0) needed.push('heldBanner');
-  if (keptUnsent(state)) needed.push('unsent');
+  if (unsentEntries().length > 0) needed.push('unsent');
   return needed;
 }
 

@@ -1,21 +1,10 @@
 // Not sent: drafts left when writing closed, and text the server refused. Only on this phone; copy it,
 // put it back in its box (while writing), or discard it.
 
-import { promptText } from '../derived.js';
+import { promptText, unsentEntries } from '../derived.js';
 import { $, el, keyed, setAttr, setText, show, t } from '../dom.js';
 import { discardDraft, discardRescued, putBack } from '../intents.js';
 import { state } from '../state.js';
-
-function entriesOf(inWrite) {
-  const entries = [];
-  if (!inWrite) {
-    for (const [promptId, text] of Object.entries(state.drafts)) {
-      if (text.trim()) entries.push({ kind: 'draft', promptId, text });
-    }
-  }
-  state.rescued.forEach((r, index) => entries.push({ kind: 'rescued', promptId: r.prompt_id, text: r.text, index }));
-  return entries;
-}
 
 function createEntry() {
   const row = {
@@ -45,7 +34,7 @@ function updateEntry(row, entry, inWrite) {
 export function render() {
   const board = state.board;
   const inWrite = Boolean(board) && board.phase === 'write';
-  const entries = board ? entriesOf(inWrite) : [];
+  const entries = unsentEntries();
   show($('unsent'), entries.length > 0);
   const key = (entry, index) => entry.kind + ':' + (entry.kind === 'draft' ? entry.promptId : index);
   keyed($('unsent-list'), entries, key, createEntry, (row, entry) => updateEntry(row, entry, inWrite));
