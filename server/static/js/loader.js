@@ -3,7 +3,7 @@
 // header, steps, status) already shows the new phase. Once in, a view is drawn on every frame like the
 // shell's, and hides itself outside its phase. A failed fetch is tried again (retry.js).
 
-import { unsentEntries } from './derived.js';
+import { heldItemsShown, unsentEntries } from './derived.js';
 import { retrying } from './retry.js';
 import { changed } from './state.js';
 
@@ -49,7 +49,7 @@ export function viewsFor(state) {
   if (state.pulse) return ['pulse'];
   if (!state.board) return [];
   const needed = [...(BY_PHASE[state.board.phase] || [])];
-  if (state.board.phase === 'write' && state.held.size > 0) needed.push('heldBanner');
+  if (heldItemsShown().length > 0) needed.push('heldBanner');
   if (unsentEntries().length > 0) needed.push('unsent');
   return needed;
 }
