@@ -20,14 +20,19 @@ from retro.commands import (
     RotateJoinToken,
     StartDiscussion,
 )
-from retro.events import ReviewItem
 from retro.phases import Phase
-from retro.session import Session
-from retro.settings import RetroSettings
 from retro.sqlite_store import SqliteStore
-from server.app import RetroServer, ServerConfig
+from server.app import RetroServer
 from tests.support.browser import accessibility_problems, chromium
-from tests.support.phone_page import PhoneInBrowser, facilitate, item_id_of, new_phone, open_phone, write
+from tests.support.phone_page import (
+    PhoneInBrowser,
+    facilitate,
+    item_id_of,
+    new_phone,
+    open_phone,
+    retro_to_walk,
+    write,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -50,21 +55,7 @@ async def in_phase(phones: Sequence[PhoneInBrowser], label: str) -> list[Page]:
 
 
 async def test_every_phase_passes_axe_in_light_and_dark(store: SqliteStore) -> None:
-    review = (
-        ReviewItem(
-            ref="0123456789abcdef/00000000000000a1",
-            text="Write the night-shift handover checklist",
-            owner="Priya",
-            due=date(2026, 11, 20),
-            from_title="Sprint 41",
-            from_date=date(2026, 11, 13),
-        ),
-    )
-    session = Session.start(
-        store, title="Sprint 42", team="Ward 7", review=review, settings=RetroSettings(min_responses=2)
-    )
-    server = RetroServer(session, ServerConfig(host="127.0.0.1", port=0, reseal_seconds=0.5))
-    await server.start()
+    server = await retro_to_walk(store)
     try:
         async with chromium() as browser:
             phones = [await open_phone(browser, server.join_url, dark=dark) for dark in (False, True)]
@@ -109,7 +100,7 @@ async def test_every_phase_passes_axe_in_light_and_dark(store: SqliteStore) -> N
 
             facilitate(server, ChangePhase(to=Phase.DISCUSS))
             pages = await in_phase(phones, "Discuss")
-            [handover] = [t.topic_id for t in session.state.topics.values() if t.title == "Handover"]
+            [handover] = [t.topic_id for t in server.session.state.topics.values() if t.title == "Handover"]
             facilitate(server, StartDiscussion(topic_id=handover))
             facilitate(server, AddNote(topic_id=handover, text="A two-minute huddle at 06:50"))
             facilitate(server, RecordAction(text="Trial the huddle", owner="Priya", due=date(2026, 12, 4)))

@@ -10,7 +10,7 @@ import hashlib
 import json
 import re
 import secrets
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,20 +19,17 @@ from playwright.async_api import Page, expect
 
 from bench.phone_pages import Wire, new_tab
 from retro.commands import ChangePhase, HoldItem, LockJoining
-from retro.events import ReviewItem
 from retro.phases import Phase
 from retro.pulse.bank import BUILT_IN_BANK
 from retro.pulse.lifecycle import WHAT_WOULD_HELP, answer, close_pulse, open_pulse
 from retro.pulse.models import PulseAnswer
 from retro.pulse.questions import FreeTextQuestion, Need, PulseQuestion
-from retro.session import Session
-from retro.settings import RetroSettings
 from retro.sqlite_store import SqliteStore
 from server.app import RetroServer, ServerConfig
 from tests.support.browser import PHONE_VIEWPORT, accessibility_problems, chromium
 from tests.support.client import Client
 from tests.support.locale_phones import join_in, language_of, user_text_not_isolated
-from tests.support.phone_page import PhoneInBrowser, facilitate, item_id_of
+from tests.support.phone_page import PhoneInBrowser, facilitate, item_id_of, retro_to_walk
 from tests.support.retro_script import TEXTS, retro_steps
 from tests.support.static_files import STATIC
 
@@ -135,20 +132,7 @@ async def look(phones: list[PhoneInBrowser], code: str, phase: Phase, where: str
 
 @pytest.mark.parametrize("code", LOCALES)
 async def test_a_whole_retro_in_each_locale_in_light_and_dark(store: SqliteStore, code: str) -> None:
-    review = (
-        ReviewItem(
-            ref="0123456789abcdef/00000000000000a1",
-            text="Write the night-shift handover checklist",
-            owner="Priya",
-            due=date(2026, 11, 20),
-            from_title="Sprint 41",
-            from_date=date(2026, 11, 13),
-        ),
-    )
-    settings = RetroSettings(min_responses=2)
-    session = Session.start(store, title="Sprint 42", team="Ward 7", review=review, settings=settings)
-    server = RetroServer(session, ServerConfig(host="127.0.0.1", port=0, reseal_seconds=0.5))
-    await server.start()
+    server = await retro_to_walk(store)
     try:
         async with chromium() as browser:
             phones = [

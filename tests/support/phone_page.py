@@ -2,6 +2,7 @@
 
 import json
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from playwright.async_api import Browser, BrowserContext, Locator, Page, WebSocket, expect
@@ -10,8 +11,36 @@ from retro.actors import Facilitator
 from retro.commands import (
     Command,
 )
-from server.app import RetroServer
+from retro.events import ReviewItem
+from retro.session import Session
+from retro.settings import RetroSettings
+from retro.sqlite_store import SqliteStore
+from server.app import RetroServer, ServerConfig
 from tests.support.browser import PHONE_VIEWPORT
+
+EARLIER_ACTION = ReviewItem(
+    ref="0123456789abcdef/00000000000000a1",
+    text="Write the night-shift handover checklist",
+    owner="Priya",
+    due=date(2026, 11, 20),
+    from_title="Sprint 41",
+    from_date=date(2026, 11, 13),
+)
+
+
+async def retro_to_walk(store: SqliteStore) -> RetroServer:
+    """A retro the phone-page walks go through phase by phase, served on a loopback port: one earlier action
+    to review, summaries from 2 answers, held notices sealed again every half second."""
+    session = Session.start(
+        store,
+        title="Sprint 42",
+        team="Ward 7",
+        review=(EARLIER_ACTION,),
+        settings=RetroSettings(min_responses=2),
+    )
+    server = RetroServer(session, ServerConfig(host="127.0.0.1", port=0, reseal_seconds=0.5))
+    await server.start()
+    return server
 
 
 def facilitate(server: RetroServer, command: Command) -> None:
