@@ -286,8 +286,7 @@ class Hub:
     def _write_presence(self) -> None:
         self._presence_unwritten = False
         if self._share is not None:
-            phones = {ballot: ballot in self._written for ballot in self._tabs}
-            self._presence_unwritten = not self._share.write(phones, ended=self.session.closed)
+            self._presence_unwritten = not self._share.write(self._tabs, self._written, self.session.closed)
 
     def _presence_changed(self, own: bool = True) -> None:
         """Listeners hear of every change; facilitators at the next flush, coalesced; the shared store with

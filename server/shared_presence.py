@@ -113,11 +113,12 @@ class RetroShare:
         self.others = others
         return True
 
-    def write(self, phones: Mapping[str, bool], ended: bool) -> bool:
-        """What changed of this hub's phones (pseudonym: wrote) since the last write; all of them go once no
-        other process beats, or the retro has ended. False when the store could not take it: write again
-        with the next change."""
-        target = dict(phones) if self.sharing.others_alive and not ended else {}
+    def write(self, joined: Iterable[str], written: Collection[str], ended: bool) -> bool:
+        """What changed of this hub's phones (joined now, and whether each wrote) since the last write; all
+        of them go once no other process beats, or the retro has ended. False when the store could not take
+        it: write again with the next change."""
+        shared = self.sharing.others_alive and not ended
+        target = {ballot: ballot in written for ballot in joined} if shared else {}
         present = {ballot: wrote for ballot, wrote in target.items() if self._written.get(ballot) != wrote}
         gone = [ballot for ballot in self._written if ballot not in target]
         if not present and not gone:
