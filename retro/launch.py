@@ -34,6 +34,7 @@ def start_session(
     team: str = "",
     template: Template = DEFAULT_TEMPLATE,
     settings: RetroSettings | None = None,
+    join_token: str | None = None,
 ) -> Session:
     """A new retro, reviewing the actions that the team's earlier retros left open."""
     review = open_actions(store, team) if team else ()
@@ -46,6 +47,7 @@ def start_session(
         review=review,
         pulse=latest_glance(store.pulses, team),
         erase=erase_as_the_team_keeps,
+        join_token=join_token,
     )
 
 
@@ -61,9 +63,13 @@ def open_session(
     team: str,
     template: Template,
     settings: RetroSettings,
+    join_token: str | None = None,
 ) -> Session:
+    """`join_token` is a new retro's, chosen beforehand; a resumed retro keeps its own."""
     if not resume:
-        return start_session(store, title=title, team=team, template=template, settings=settings)
+        return start_session(
+            store, title=title, team=team, template=template, settings=settings, join_token=join_token
+        )
     record = store.latest_open_retro()
     if record is None:
         raise NothingToResume("There is no open retro to resume; run `retro host` to start one.")

@@ -85,14 +85,17 @@ class Session:
         today: date | None = None,
         clock: Clock = utc_now,
         erase: Erasure = forget_who_is_who,
+        join_token: str | None = None,
     ) -> "Session":
+        """`join_token`, when given, is the new retro's join token, chosen before (retro host shows its link
+        before the store is open); else a fresh one."""
         created_on = today or date.today()
         record = RetroRecord(
             retro_id=new_id(),
             title=title,
             team=team,
             created_on=created_on,
-            join_token=new_token(),
+            join_token=join_token or new_token(),
             facilitator_key=new_token(),
             retro_key=new_key(),
         )

@@ -9,6 +9,7 @@ import asyncio
 import logging
 import random
 import secrets
+import socket
 import ssl
 from contextlib import suppress
 from dataclasses import dataclass
@@ -150,7 +151,9 @@ class RetroServer:
             return LocalHost()
         return authenticate(self.store, secret)
 
-    async def start(self) -> None:
+    async def start(self, listening: socket.socket | None = None) -> None:
+        """Listen on the configured address, or on `listening`, a socket already bound there and listening
+        (`retro host` binds it first, to show its join link before the rest has loaded)."""
         router = Router(
             knows_token=lambda token: (
                 self.rooms.by_token(token) is not None or self.doors.pulses.by_token(token) is not None
@@ -158,10 +161,11 @@ class RetroServer:
             origin_allowed=lambda origin: self.origins.allows(origin),
             ready=self.store.is_reachable,
         )
+        where = (self.config.host, self.config.port) if listening is None else (None, None)
         self._server = await serve(
             self._handle,
-            self.config.host,
-            self.config.port,
+            *where,
+            sock=listening,
             process_request=router,
             max_size=HARD_MESSAGE_LIMIT,
             compression=None,
