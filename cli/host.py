@@ -2,11 +2,17 @@
 
 Each command imports what it runs when it runs, so that `retro host` loads neither the headless server's
 service log nor the remote client, and `retro serve` never loads Textual.
+
+`retro host` starting a new retro puts its QR code on screen first: it binds the socket phones join on and
+chooses the join token, so that it knows the join link, then starts the app with the lobby alone; only then
+do the options' checks, the store, the session and the server load (JoinFirstHost). What fails then ends the
+app with the same lines as before it. A retro resumed, or served behind a public URL or TLS, opens first.
 """
 
 import argparse
 import asyncio
-from collections.abc import Callable
+import socket
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, TypeAlias
 
@@ -27,6 +33,9 @@ Listen: TypeAlias = "Callable[[Session, ServerConfig], None]"
 
 HOSTING_MODULES = ("cli.config", "retro.launch", "retro.sqlite_store", "server.app", "tui.app", "tui.hosting")
 """What `retro host` runs on this machine: loaded in one go, before the store is opened."""
+LOBBY_MODULES = ("tui.app", "tui.hosting")
+"""What `retro host` loads to show a new retro's QR code: the app and its lobby, none of the rest."""
+UNSPECIFIED_HOST = "0.0.0.0"
 
 
 def add_commands(commands: Commands, db: argparse.ArgumentParser) -> None:
@@ -36,6 +45,8 @@ def add_commands(commands: Commands, db: argparse.ArgumentParser) -> None:
     ):
         parents = [db] if name == "serve" else [db, SERVER_OPTIONS]
         sub = commands.add_parser(name, help=help_text, parents=parents)
+        if name == "serve":
+            sub.__class__ = _ServeParser  # Python 3.11's add_parser takes no class for one subcommand
         sub.add_argument("--title", help="The retro's title")
         sub.add_argument("--team", help="File the retro under this team; its open actions open the Review")
         sub.add_argument("--template", help="A built-in template (see `retro templates`) or a .toml file")
@@ -57,11 +68,34 @@ def add_commands(commands: Commands, db: argparse.ArgumentParser) -> None:
             "--lang",
             help="Phones' language when theirs is none of the page's (en, cy, pl, ro, pt, es, fil, ml, ar)",
         )
-        sub.set_defaults(run=_runner(listen))
-        if name == "serve":
-            _add_service_options(sub)
-        else:
-            sub.set_defaults(run=_host_runner)
+        sub.set_defaults(run=_runner(listen) if name == "serve" else _host_runner)
+
+
+class _ServeParser(argparse.ArgumentParser):
+    """`retro serve`'s parser. Its service options take their defaults from the server, so they are added
+    once the parser is used, for `retro serve` or its help: `retro host` parses its options without
+    loading the server."""
+
+    _complete = False
+
+    def _completed(self) -> None:
+        if not self._complete:
+            self._complete = True
+            _add_service_options(self)
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        self._completed()
+        return super().parse_known_args(args, namespace)
+
+    def format_usage(self) -> str:
+        self._completed()
+        return super().format_usage()
+
+    def format_help(self) -> str:
+        self._completed()
+        return super().format_help()
 
 
 def _add_service_options(serve: argparse.ArgumentParser) -> None:
@@ -146,10 +180,104 @@ def _host_runner(args: argparse.Namespace) -> int:
     server = server_of(args)
     if server is not None:
         return host_remotely(args, server)
+    listening = _listening_ahead(args)
+    if listening is not None:
+        return _join_first(args, listening)
     load_for_good(HOSTING_MODULES)
     from cli.config import run_config
 
     return _run(run_config(args), _in_this_terminal)
+
+
+def _listening_ahead(args: argparse.Namespace) -> socket.socket | None:
+    """For a new retro whose join link follows from the address alone: a socket bound where the server
+    will listen, as it would bind it, and listening. None when the link needs more (a retro to resume, a
+    public URL, TLS) or the address is not one socket: the retro opens first, as it always has."""
+    host: str = args.host if args.host is not None else UNSPECIFIED_HOST
+    port: int = args.port if args.port is not None else DEFAULT_PORT
+    if args.resume or args.public_url or args.certfile or args.keyfile:
+        return None
+    if not 0 <= port <= 65535 or host != host.strip() or not host.isprintable():
+        return None  # the options' checks say what is wrong
+    try:
+        found = socket.getaddrinfo(
+            host or None, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP, flags=socket.AI_PASSIVE
+        )
+    except (OSError, UnicodeError):
+        return None
+    if len({address for *_, address in found}) != 1:
+        return None
+    family, kind, proto, _, address = found[0]
+    listening = socket.socket(family, kind, proto)
+    try:
+        listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as asyncio's create_server does
+        if family == socket.AF_INET6:
+            listening.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+        listening.bind(address)
+        listening.listen(100)
+    except OSError as exc:
+        listening.close()
+        raise CommandFailed(f"cannot listen on port {port}: {exc.strerror}") from exc
+    return listening
+
+
+def _join_first(args: argparse.Namespace, listening: socket.socket) -> int:
+    """A new retro whose QR code shows before the rest loads: its join link is chosen here and handed to
+    the session once it opens, in the app, after the code is on screen."""
+    from retro.secrets import new_token
+    from server.addresses import PublicAddress
+
+    load_for_good(LOBBY_MODULES)
+    from tui.app import RetroApp
+    from tui.host import HostUnavailable
+    from tui.hosting import JoinFirstHost
+
+    join_token = new_token()
+    port: int = listening.getsockname()[1]
+    host: str = args.host if args.host is not None else UNSPECIFIED_HOST
+    join_url = PublicAddress.for_listener(host, port, None).join_url(join_token)
+    opened: list[EventStore] = []
+
+    def opening() -> "tuple[Session, ServerConfig]":
+        from retro.stores import StoreUnavailable
+
+        load_for_good(HOSTING_MODULES)
+        from cli.config import run_config
+        from retro.launch import open_session
+        from retro.stores import open_store
+
+        try:
+            config = run_config(args)
+            template, settings = config.template_chosen(), config.settings()
+            store = open_store(config.db)
+            opened.append(store)
+            if config.keep is not None:
+                store.set_retention(config.team, config.keep)
+            session = open_session(
+                store,
+                resume=False,
+                title=config.title,
+                team=config.team,
+                template=template,
+                settings=settings,
+                join_token=join_token,
+            )
+        except CommandFailed as failed:
+            raise HostUnavailable(*failed.messages, code=failed.code) from None
+        except StoreUnavailable as unavailable:
+            raise HostUnavailable(str(unavailable)) from None
+        return session, replace(_server_config(config, session), port=port)
+
+    app = RetroApp(JoinFirstHost(listening, join_url, opening))
+    try:
+        app.run()
+    finally:
+        listening.close()
+        for store in opened:
+            store.close()
+    if app.return_code:
+        raise CommandFailed(code=app.return_code)  # the app has said why
+    return 0
 
 
 def _in_this_terminal(session: "Session", server_config: "ServerConfig") -> None:

@@ -4,7 +4,9 @@
 `RetroApp(RemoteHost(url, token, ask))` runs it on a `retro serve` elsewhere. Both link the same way.
 
 The lobby comes first: the board, its panels, the dialogs and the exports load once the QR code is on
-screen, or when a key first needs them, so that phones can join as soon as possible.
+screen, or when a key first needs them, so that phones can join as soon as possible. A host that knows its
+join link ahead (`retro host` starting a new retro) has it on screen before the app loads the protocol, the
+domain's models or the host itself: this module and what it imports at the top stay that light.
 """
 
 import asyncio
@@ -16,23 +18,19 @@ from textual import on, work
 from textual.reactive import var
 from textual.screen import Screen
 
-from retro.commands import ChangePhase, EditAction, LockJoining, RecordAction, RotateJoinToken
 from retro.phases import Phase
-from server.asks import Trend, TrendAsk
-from server.protocol import FacilitatorMessage
 from tui.board_data import BoardData
-from tui.dialogs.confirm import ConfirmScreen
 from tui.export_flow import ExportFlow
 from tui.host import Host
 from tui.keymap import APP_BINDINGS
-from tui.link import Refused
 from tui.messages import ActionFormRequested, RunCommand, ScreeningRequested
 from tui.phase_moves import backward_target, confirmation, forward_target
 from tui.screens.connecting import ConnectingScreen
 from tui.screens.lobby import LobbyScreen
-from tui.wording import LOCK_CONFIRM, NEW_LINK_CONFIRM, SCREENING_CONFIRM, action_saved
 
 if TYPE_CHECKING:
+    from retro.commands import EditAction, RecordAction
+    from server.protocol import FacilitatorMessage
     from tui.screens.board import BoardScreen
 
 NAVIGATION = {"show_lobby", "show_board", "next_phase", "previous_phase", "export", "help"}
@@ -74,15 +72,22 @@ class RetroApp(ExportFlow):
             export_path=self.last_export,
         )
 
-    board_data: var[BoardData | None] = var(None, always_update=True)
+    board_data: "var[BoardData | None]" = var(None, always_update=True)
     """What the screens show; each screen follows it from the moment it is mounted."""
     join_url: var[str] = var("")
     """The link the lobby shows: the server's public URL and the retro's join path."""
 
     def on_mount(self) -> None:
-        self.push_screen(ConnectingScreen())
+        ahead = self.host.join_url_ahead
+        if ahead is None:
+            self.push_screen(ConnectingScreen())
+            return
+        self.join_url = ahead
+        self._lobby = LobbyScreen(None, ahead)
+        self.install_screen(self._lobby, "lobby")
+        self.push_screen("lobby")
 
-    def show_view(self, previous: FacilitatorMessage | None) -> None:
+    def show_view(self, previous: "FacilitatorMessage | None") -> None:
         assert self.facilitator is not None and self.link is not None and self.link.opened is not None
         self.join_url = self.link.opened.public_url + self.facilitator.join_path
         if previous is None:
@@ -93,12 +98,16 @@ class RetroApp(ExportFlow):
 
     @work(exclusive=True, group="opening", exit_on_error=False)
     async def _open_screens(self) -> None:
-        """Once the first view is in: the lobby instead of 'Connecting', then the team's earlier check-ins
-        and the board, which the lobby does not show."""
-        self._lobby = LobbyScreen(self.view.board)
-        self.install_screen(self._lobby, "lobby")
-        self.refresh_views()
-        await self.switch_screen("lobby")
+        """Once the first view is in: the lobby instead of 'Connecting' (or, shown already, its words), then
+        the team's earlier check-ins and the board, which the lobby does not show."""
+        from server.asks import Trend, TrendAsk
+        from tui.link import Refused
+
+        if self._lobby is None:
+            self._lobby = LobbyScreen(self.view.board)
+            self.install_screen(self._lobby, "lobby")
+            self.refresh_views()
+            await self.switch_screen("lobby")
         if self.view.board.team and self.link is not None:
             try:
                 trend = await self.link.ask(TrendAsk())
@@ -147,8 +156,11 @@ class RetroApp(ExportFlow):
             self._action_saved,
         )
 
-    def _action_saved(self, saved: RecordAction | EditAction | None) -> None:
+    def _action_saved(self, saved: "RecordAction | EditAction | None") -> None:
         """Said once the action is durable, in every phase: in Discuss the board shows no table of them."""
+        from retro.commands import EditAction
+        from tui.wording import action_saved
+
         if saved is not None:
             title = "Action updated" if isinstance(saved, EditAction) else "Action saved"
             self.notify(action_saved(saved, self.view.board), title=title, markup=False)
@@ -159,7 +171,7 @@ class RetroApp(ExportFlow):
         return next(screen for screen in reversed(self.screen_stack) if not screen.is_modal)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if self._lobby is None:
+        if self._lobby is None or self.facilitator is None:
             return action == "quit"  # Nothing to drive until the server has sent the retro.
         if action in NAVIGATION and self.screen.is_modal:
             return False
@@ -228,6 +240,8 @@ class RetroApp(ExportFlow):
         self._move_to(target)
 
     def _move_to(self, target: Phase) -> None:
+        from tui.dialogs.confirm import ConfirmScreen
+
         question = confirmation(self.view.board, target)
         if question is None:
             self._change_phase(target)
@@ -242,6 +256,8 @@ class RetroApp(ExportFlow):
         )
 
     def _change_phase(self, target: Phase) -> None:
+        from retro.commands import ChangePhase
+
         def moved() -> None:
             self._show("board")
             self.notify(f"Now: {target.label}")
@@ -251,6 +267,8 @@ class RetroApp(ExportFlow):
     @on(ScreeningRequested)
     def ask_to_screen(self) -> None:
         """Item text comes on screen only once the facilitator says the screen is private."""
+        from tui.dialogs.confirm import ConfirmScreen
+        from tui.wording import SCREENING_CONFIRM
 
         def answered(private: bool | None) -> None:
             from tui.screens.screening import ScreeningScreen
@@ -261,12 +279,18 @@ class RetroApp(ExportFlow):
         self.push_screen(ConfirmScreen(*SCREENING_CONFIRM, yes="Show items"), answered)
 
     def action_open_joining(self) -> None:
+        from retro.commands import LockJoining
+
         def opened() -> None:
             self.notify("New phones can join again.", title="Joining open")
 
         self.send(LockJoining(locked=False), then=opened)
 
     def action_lock_joining(self) -> None:
+        from retro.commands import LockJoining
+        from tui.dialogs.confirm import ConfirmScreen
+        from tui.wording import LOCK_CONFIRM
+
         def locked() -> None:
             self.notify("New phones are refused; phones already in stay in.", title="Joining locked")
 
@@ -277,6 +301,10 @@ class RetroApp(ExportFlow):
         self.push_screen(ConfirmScreen(*LOCK_CONFIRM, yes="Lock"), answered)
 
     def action_new_join_link(self) -> None:
+        from retro.commands import RotateJoinToken
+        from tui.dialogs.confirm import ConfirmScreen
+        from tui.wording import NEW_LINK_CONFIRM
+
         def answered(sure: bool | None) -> None:
             if sure:
                 self.send(RotateJoinToken())

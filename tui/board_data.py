@@ -2,13 +2,15 @@
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from retro.views import BoardView, FacilitatorView
+if TYPE_CHECKING:
+    from retro.views import BoardView, FacilitatorView
 
 
 @dataclass(frozen=True)
 class BoardData:
-    view: FacilitatorView
+    view: "FacilitatorView"
     phones: int
     """Phones joined now."""
     phones_written: int
@@ -20,5 +22,5 @@ class BoardData:
     export_path: Path | None
 
     @property
-    def board(self) -> BoardView:
+    def board(self) -> "BoardView":
         return self.view.board

@@ -12,13 +12,10 @@ from typing import TYPE_CHECKING
 from textual import on, work
 from textual.worker import Worker, WorkerState
 
-from retro.outcome import RetroOutcome
-from server.asks import OutcomeAsk, OutcomeResult
-from server.protocol import RefusalCode
-from tui.link import Refused
 from tui.linked import NOT_LINKED, LinkedApp
 
 if TYPE_CHECKING:
+    from retro.outcome import RetroOutcome
     from tui.exporting import ExportChoice
 
 
@@ -65,8 +62,12 @@ class ExportFlow(LinkedApp):
         self.notify(f"Writing {choice.export_format.value}…", timeout=2)
         self._write_export(outcome, choice)
 
-    async def _outcome(self) -> RetroOutcome | None:
+    async def _outcome(self) -> "RetroOutcome | None":
         """The retro's outcome as the team keeps it; None, said why, when the server cannot give it."""
+        from server.asks import OutcomeAsk, OutcomeResult
+        from server.protocol import RefusalCode
+        from tui.link import Refused
+
         try:
             if self.link is None:
                 raise Refused(RefusalCode.CLOSED, NOT_LINKED)
@@ -77,7 +78,7 @@ class ExportFlow(LinkedApp):
         return answer.outcome if isinstance(answer, OutcomeResult) else None
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="export")
-    def _write_export(self, outcome: RetroOutcome, choice: "ExportChoice") -> Path:
+    def _write_export(self, outcome: "RetroOutcome", choice: "ExportChoice") -> Path:
         from tui.exporting import write_choice
 
         return write_choice(outcome, choice, self.export_dir)

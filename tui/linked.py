@@ -7,15 +7,18 @@ a command. A command given while the link is down waits, and goes out once the l
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from time import monotonic
+from typing import TYPE_CHECKING
 
 from textual import on
 
-from retro.commands import Command
-from retro.views import FacilitatorView
-from server.protocol import FacilitatorMessage
 from tui.host import Host
 from tui.linking import LinkingApp
 from tui.messages import ViewArrived
+
+if TYPE_CHECKING:
+    from retro.commands import Command
+    from retro.views import FacilitatorView
+    from server.protocol import FacilitatorMessage
 
 NOT_LINKED = "Not connected to the server yet."
 
@@ -29,7 +32,7 @@ class LinkedApp(LinkingApp):
         """When `facilitator` arrived, on this machine's monotonic clock."""
 
     @property
-    def view(self) -> FacilitatorView:
+    def view(self) -> "FacilitatorView":
         if self.facilitator is None:
             raise LookupError("no view has arrived from the server yet")
         return self.facilitator.view
@@ -44,7 +47,7 @@ class LinkedApp(LinkingApp):
             return datetime.now(UTC)
         return self.facilitator.server_time + timedelta(seconds=monotonic() - self._arrived)
 
-    def show_view(self, previous: FacilitatorMessage | None) -> None:
+    def show_view(self, previous: "FacilitatorMessage | None") -> None:
         """Follow the view that has just arrived; `previous` is the one before it."""
         raise NotImplementedError
 
@@ -55,17 +58,17 @@ class LinkedApp(LinkingApp):
         if self.is_running:  # Shutting down: a phone that leaves now has no screen left to update.
             self.show_view(previous)
 
-    async def refused(self, command: Command) -> str | None:
+    async def refused(self, command: "Command") -> str | None:
         """Send a command and wait for the server: None once it is durable, else why it was refused."""
         if self.link is None:
             return NOT_LINKED
         return await self.link.execute(command)
 
-    def send(self, command: Command, then: Callable[[], None] | None = None) -> None:
+    def send(self, command: "Command", then: Callable[[], None] | None = None) -> None:
         """Send a command without holding up the keys; `then` runs once it is durable. A refusal is shown."""
         self.run_worker(self._send(command, then), group="commands", exit_on_error=False)
 
-    async def _send(self, command: Command, then: Callable[[], None] | None) -> None:
+    async def _send(self, command: "Command", then: Callable[[], None] | None) -> None:
         reason = await self.refused(command)
         if reason is not None:
             self.notify(reason, title="Not now", severity="warning", markup=False)

@@ -1,7 +1,11 @@
 """Where `n` and `p` lead from a phase, and which moves ask first."""
 
+from typing import TYPE_CHECKING
+
 from retro.phases import ORDER, Phase, is_past, next_phase, previous_phase
-from retro.views import BoardView
+
+if TYPE_CHECKING:
+    from retro.views import BoardView
 
 
 def forward_target(phase: Phase) -> Phase | None:
@@ -17,7 +21,7 @@ def backward_target(phase: Phase) -> Phase | None:
     return ORDER[index - 1] if index > 0 else None
 
 
-def confirmation(board: BoardView, target: Phase) -> tuple[str, str] | None:
+def confirmation(board: "BoardView", target: Phase) -> tuple[str, str] | None:
     """A question and its consequence, for the moves that cannot be undone."""
     if not board.revealed and is_past(target, Phase.WRITE):
         return "Reveal all items now?", REVEAL_DETAIL

@@ -31,9 +31,10 @@ class JoinScreen(Screen[None]):
     LOCKED_NOTE: str | None = None
     """What a lock badge says, on a screen that can show one."""
 
-    def __init__(self, *, id: str) -> None:
+    def __init__(self, *, id: str, join_url: str = "") -> None:
+        """`join_url`, when known as the screen is made, is drawn in its first frame."""
         super().__init__(id=id)
-        self._join_url = ""
+        self._join_url = join_url
         self._hint = ""
         self._locked = False
         self.plan = Plan(Arrangement.NO_CODE)

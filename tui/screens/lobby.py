@@ -1,25 +1,34 @@
 """The lobby: the QR code, the join URL as text, the team, how many phones have joined, and whether
-joining is open. The code's size and place are the join screen's (tui.screens.join)."""
+joining is open. The code's size and place are the join screen's (tui.screens.join).
+
+`retro host` shows the lobby before the retro has loaded, with its QR code and URL alone: the words follow
+with the first board. So the lobby loads no more than that takes; the board's models load after.
+"""
+
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 
 from retro.phases import Phase
-from retro.views import BoardView
-from tui.board_data import BoardData
 from tui.keymap import ROOM_BINDINGS
 from tui.phase_moves import forward_target
 from tui.plain_emoji import plain_emoji
 from tui.screens.join import JoinScreen
-from tui.wording import phones_joined
+
+if TYPE_CHECKING:
+    from retro.views import BoardView
+    from tui.board_data import BoardData
 
 JOINING_LOCKED_NOTE = "New phones are refused; phones already in stay in. Press L to open joining again."
 
 
 def phones_label(phones: int) -> str:
+    from tui.wording import phones_joined
+
     return phones_joined(phones)
 
 
-def lobby_heading(board: BoardView) -> Text:
+def lobby_heading(board: "BoardView") -> Text:
     text = Text()
     text.append(plain_emoji(board.title), style="bold")
     if board.team:
@@ -43,18 +52,20 @@ class LobbyScreen(JoinScreen):
     BINDINGS = [*ROOM_BINDINGS]
     LOCKED_NOTE = JOINING_LOCKED_NOTE
 
-    def __init__(self, board: BoardView) -> None:
-        """`board` is the board when the app starts; from mount on, the lobby follows the app's."""
-        super().__init__(id="lobby")
+    def __init__(self, board: "BoardView | None", join_url: str = "") -> None:
+        """`board` is the board when the app starts, or None when the lobby shows before it, with the
+        `join_url` known ahead; from mount on, the lobby follows the app's."""
+        super().__init__(id="lobby", join_url=join_url)
         self._board = board
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.show_words(lobby_heading(self._board), phones_label(0), lobby_hint(self._board.phase))
+        if self._board is not None:
+            self.show_words(lobby_heading(self._board), phones_label(0), lobby_hint(self._board.phase))
         self.watch(self.app, "board_data", self._show_board)
         self.watch(self.app, "join_url", self.show_join_url)
 
-    def _show_board(self, data: BoardData | None) -> None:
+    def _show_board(self, data: "BoardData | None") -> None:
         if data is None:
             return
         board = self._board = data.board
