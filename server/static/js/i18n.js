@@ -72,7 +72,11 @@ function fetchCatalogue(code) {
 }
 
 function use(code) {
-  return fetchCatalogue(code)
+  const loading = fetchCatalogue(code);
+  // A language's first Intl formatter loads its locale data, the slowest step of a first draw on a slow
+  // phone; made while the catalogue and the board are on their way, it is ready when the stepper needs it.
+  setTimeout(() => formatter(code, 'number', {}), 0);
+  return loading
     .then((messages) => {
       const dir = messages._meta.dir === 'rtl' ? 'rtl' : 'ltr';
       current = { code, messages, dir };
@@ -125,14 +129,15 @@ function lookup(key) {
 }
 
 const formats = new Map();
-function format(kind, options) {
-  const name = current.code + kind + JSON.stringify(options);
+function formatter(code, kind, options) {
+  const name = code + kind + JSON.stringify(options);
   if (!formats.has(name)) {
     const make = { number: Intl.NumberFormat, plural: Intl.PluralRules, date: Intl.DateTimeFormat, list: Intl.ListFormat }[kind];
-    formats.set(name, new make(current.code, options));
+    formats.set(name, new make(code, options));
   }
   return formats.get(name);
 }
+const format = (kind, options) => formatter(current.code, kind, options);
 
 export const formatNumber = (n, options = {}) => format('number', options).format(n);
 /** A number in the phone's own digits (the same as formatNumber, named so as not to read as a coercion). */
