@@ -23,6 +23,7 @@ from retro.store import EventStore
 from server.access import LocalHost, Principal
 from server.addresses import PublicAddress
 from server.answering import Answering, Limits
+from server.assets import PULSE
 from server.compression import per_message_deflate
 from server.connection import Admission, Connection, Doors
 from server.doorbell import catch_up_on_rings, doorbell_for
@@ -151,13 +152,19 @@ class RetroServer:
             return LocalHost()
         return authenticate(self.store, secret)
 
+    def _opens(self, token: str) -> str | None:
+        """What a join link opens, for its page to fetch that at once: the retro's phase while the token is
+        current, "" for a replaced one, PULSE for a pulse; None when no hosted retro or pulse has it."""
+        room = self.rooms.by_token(token)
+        if room is not None:
+            return room.session.state.phase.value if token == room.session.join_token else ""
+        return PULSE if self.doors.pulses.by_token(token) is not None else None
+
     async def start(self, listening: socket.socket | None = None) -> None:
         """Listen on the configured address, or on `listening`, a socket already bound there and listening
         (`retro host` binds it first, to show its join link before the rest has loaded)."""
         router = Router(
-            knows_token=lambda token: (
-                self.rooms.by_token(token) is not None or self.doors.pulses.by_token(token) is not None
-            ),
+            opens=self._opens,
             origin_allowed=lambda origin: self.origins.allows(origin),
             ready=self.store.is_reachable,
         )

@@ -7,8 +7,10 @@
   between modules need no rewriting, since they all move together.
 - The blame-nudge model (retro/blame_model.json, compacted) lives there too, so a phone fetches it once,
   when it first needs it, for every retro on this server. The page fetches it beside its modules.
-- The page itself (`index.html`, with `{{assets}}` filled in) is the same for every join token, so it is
-  compressed once; it is revalidated on every visit.
+- The page itself (`index.html`, with `{{assets}}` filled in) is made once for each thing a join link can
+  lead to (a phase of a retro, a pulse, or nothing known), and names it in `<meta name="retro-opens">`, so
+  that the phone fetches that phase's views while its websocket connects instead of after the first board.
+  Each is compressed once and revalidated on every visit.
 
 One version for the whole set rather than one hash per file: per-file names would need every import in
 every module rewritten to its target's hash. The set changes only when retro is upgraded.
@@ -23,6 +25,7 @@ from dataclasses import dataclass
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 
+from retro.phases import Phase
 from server.catalogues import catalogues, compact, language_options
 from server.slimming import slim_css, slim_html, slim_js
 
@@ -37,6 +40,10 @@ JSON = "application/json"
 IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"
 VERSION_CHARS = 16
+PULSE = "pulse"
+OPENINGS = ("", PULSE, *(phase.value for phase in Phase))
+"""What a join link can open, as the page names it for its loader (loader.js): nothing known yet, a pulse, or
+a retro in one of its phases."""
 _IMPORT = re.compile(r'^@import url\("([^"]+)"\);$', re.MULTILINE)
 
 
@@ -69,7 +76,8 @@ def stored(body: bytes, content_type: str, cache_control: str) -> Stored:
 class PhonePage:
     version: str
     """The hash in every asset URL: `/assets/<version>/<name>`."""
-    page: Stored
+    pages: dict[str, Stored]
+    """The page by what its join link opens (OPENINGS): the same but for the views it names."""
     assets: dict[str, Stored]
     """By name under the version: `js/...` for each module, and `app.css`."""
     model: Stored
@@ -82,6 +90,10 @@ class PhonePage:
         if name == BLAME_RULES:
             return self.model
         return self.assets.get(name) or self.locales.get(name)
+
+    def page(self, opens: str) -> Stored:
+        """The page for a join link that opens this: a phase's value, PULSE, or "" when unknown."""
+        return self.pages.get(opens) or self.pages[""]
 
     @property
     def base(self) -> str:
@@ -151,10 +163,10 @@ def build_phone_page() -> PhonePage:
     filled = template.replace("{{assets}}", f"{ASSETS_PREFIX}{version}").replace(
         "{{languages}}", language_options()
     )
-    page = slim_html(filled).encode()
+    pages = {opens: slim_html(filled.replace("{{opens}}", opens)).encode() for opens in OPENINGS}
     return PhonePage(
         version=version,
-        page=stored(page, HTML, REVALIDATE),
+        pages={opens: stored(page, HTML, REVALIDATE) for opens, page in pages.items()},
         assets=assets,
         model=stored(rules_body, JSON, IMMUTABLE),
         locales={name: stored(body, JSON, IMMUTABLE) for name, body in locales.items()},

@@ -48,12 +48,13 @@ class Router:
 
     def __init__(
         self,
-        knows_token: Callable[[str], bool],
+        opens: Callable[[str], str | None],
         origin_allowed: Callable[[str], bool],
         ready: Callable[[], bool],
     ) -> None:
-        self._knows_token = knows_token
-        """Whether a token is some hosted retro's join token, current or replaced."""
+        self._opens = opens
+        """What a join token opens: its retro's phase, PULSE, or "" for a replaced token; None for no
+        hosted retro's or pulse's token at all."""
         self._origin_allowed = origin_allowed
         self._ready = ready
         """Whether the store answers a cheap real query now: /readyz says 200 or 503."""
@@ -86,10 +87,11 @@ class Router:
         if path.startswith(ASSETS_PREFIX):
             return self._asset(request, path.removeprefix(ASSETS_PREFIX))
         token, slash, rest = path.removeprefix("/j/").partition("/")
-        if not path.startswith("/j/") or not self._is_join_token(token):
+        opens = self._opening(token) if path.startswith("/j/") else None
+        if opens is None:
             return not_found(languages_of(request))
         if not slash:
-            return deliver(self._phone.page, request, PAGE_HEADERS)
+            return deliver(self._phone.page(opens), request, PAGE_HEADERS)
         return not_found(languages_of(request))
 
     def _asset(self, request: Request, versioned: str) -> Response:
@@ -107,8 +109,11 @@ class Router:
         log_event("not_ready", status=HTTPStatus.SERVICE_UNAVAILABLE.value)
         return refusal(HTTPStatus.SERVICE_UNAVAILABLE, "not ready: the store does not answer")
 
+    def _opening(self, token: str) -> str | None:
+        return self._opens(token) if 0 < len(token) <= MAX_TOKEN_CHARS else None
+
     def _is_join_token(self, token: str) -> bool:
-        return 0 < len(token) <= MAX_TOKEN_CHARS and self._knows_token(token)
+        return self._opening(token) is not None
 
     def _gate_websocket(self, request: Request) -> Response | None:
         if not asks_to_upgrade(request):

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 import pytest
-from playwright.async_api import Request, expect
+from playwright.async_api import expect
 
 from retro.actors import Facilitator
 from retro.commands import RotateJoinToken
@@ -18,6 +18,7 @@ from server.slimming import slim_css, slim_js
 from tests.support.browser import PHONE_VIEWPORT, chromium
 from tests.support.doors import exchange
 from tests.support.module_graph import loaded_with
+from tests.support.network import NetworkRequests
 from tests.support.static_files import JS, STATIC, modules
 
 
@@ -121,20 +122,16 @@ async def test_anything_outside_the_allowlist_is_not_found(server: RetroServer, 
 async def test_the_page_loads_each_module_once_from_its_own_server_under_its_policy(
     server: RetroServer,
 ) -> None:
-    requested: list[str] = []
     problems: list[str] = []
     async with chromium() as browser:
         page = await browser.new_page(viewport=PHONE_VIEWPORT)
-
-        def record(request: Request) -> None:
-            requested.append(request.url)
-
-        page.on("request", record)
+        network = await NetworkRequests.watching(page)
         page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
         page.on("pageerror", lambda error: problems.append(str(error)))
         await page.goto(server.join_url)
         await expect(page.get_by_test_id("status")).to_have_text("Connected")
         await expect(page.get_by_test_id("prompt-learning")).to_contain_text("Start here")
+        requested = network.urls
         await page.close()
     origin = f"http://127.0.0.1:{server.port}/"
     assert [url for url in requested if not url.startswith(origin)] == []

@@ -1,5 +1,6 @@
-"""The phone page's module graph, read from the files' own `import` lines and from the `import('…')` calls of
-the modules that own lazy loading: what a phone fetches at first, and with each view."""
+"""The phone page's module graph, read from the files' own `import` lines and from the paths the modules that
+own lazy loading name to fetch later (quoted `'./….js'`, outside import lines): what a phone fetches at
+first, and with each view."""
 
 import re
 from pathlib import PurePosixPath
@@ -7,7 +8,8 @@ from pathlib import PurePosixPath
 from tests.support.static_files import modules
 
 IMPORT = re.compile(r"^(?:import|export)\s[^;]*?\bfrom\s+'([^']+)';|^import\s+'([^']+)';", re.M)
-LAZY_IMPORT = re.compile(r"\bimport\('(\.{1,2}/[^']+)'\)")
+LAZY_IMPORT = re.compile(r"'(\.{1,2}/[^']+\.js)'")
+"""A module named to be fetched later: a quoted relative path, outside the module's import lines."""
 
 
 def imports_of(name: str, source: str) -> list[str]:
@@ -16,8 +18,8 @@ def imports_of(name: str, source: str) -> list[str]:
 
 
 def lazy_imports_of(name: str, source: str) -> list[str]:
-    """The modules this one fetches later with `import('…')`, as paths under js/."""
-    return [resolved(name, specifier) for specifier in LAZY_IMPORT.findall(source)]
+    """The modules this one names to fetch later (retry.js `importArrived`), as paths under js/."""
+    return [resolved(name, specifier) for specifier in LAZY_IMPORT.findall(IMPORT.sub("", source))]
 
 
 def resolved(name: str, specifier: str) -> str:
@@ -37,7 +39,7 @@ def graph() -> dict[str, list[str]]:
 
 
 def lazy_graph() -> dict[str, list[str]]:
-    """What each module may fetch later, with `import()`."""
+    """What each module may fetch later (through retry.js `importArrived`)."""
     return {name: lazy_imports_of(name, source) for name, source in modules().items()}
 
 

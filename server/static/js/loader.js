@@ -1,31 +1,29 @@
-// The views a phone needs only in some phases, fetched by a dynamic import the first time the page needs them.
+// The views a phone needs only in some phases, imported the first time the page needs them.
 // Until a view is in, nothing is drawn for it: its part of the page stays hidden, while the shell (the
 // header, steps, status) already shows the new phase. Once in, a view is drawn on every frame like the
 // shell's, and hides itself outside its phase. A failed fetch is tried again (retry.js).
 
 import { heldItemsShown, unsentEntries } from './derived.js';
-import { retrying } from './retry.js';
+import { importArrived, retrying } from './retry.js';
 import { changed } from './state.js';
 
-/** A view with the parts it imports, fetched side by side rather than one after the other. */
-const withParts = (view, ...parts) => Promise.all([view, ...parts]).then(([module]) => module);
-
-/** Each view that is fetched when needed, by the name main.js draws it under; then the parts it imports. */
-const IMPORTS = {
-  actions: () => import('./views/actions.js'),
-  checkin: () => withParts(import('./views/checkin.js'), import('./parts/scale.js')),
-  claim: () => import('./views/claim.js'),
-  close: () => withParts(import('./views/close.js'), import('./parts/scale.js')),
-  discussing: () => withParts(import('./views/discussing.js'), import('./parts/topic-card.js')),
-  dots: () => import('./views/dots.js'),
-  ended: () => import('./views/ended.js'),
-  heldBanner: () => import('./views/held-banner.js'),
-  pulse: () => withParts(import('./views/pulse.js'), import('./parts/comment-box.js'), import('./parts/scale.js'), import('./nudge.js')),
-  reflect: () => import('./views/reflect.js'),
-  review: () => import('./views/review.js'),
-  topics: () => withParts(import('./views/topics.js'), import('./parts/topic-card.js')),
-  unsent: () => import('./views/unsent.js'),
-  write: () => withParts(import('./views/write.js'), import('./parts/composer.js'), import('./parts/mine-row.js'), import('./nudge.js')),
+/** Each view that is fetched when needed, by the name main.js draws it under: its module, then the parts it
+ * imports, fetched side by side rather than one after the other (retry.js `importArrived`). */
+const FILES = {
+  actions: ['./views/actions.js'],
+  checkin: ['./views/checkin.js', './parts/scale.js'],
+  claim: ['./views/claim.js'],
+  close: ['./views/close.js', './parts/scale.js'],
+  discussing: ['./views/discussing.js', './parts/topic-card.js'],
+  dots: ['./views/dots.js'],
+  ended: ['./views/ended.js'],
+  heldBanner: ['./views/held-banner.js'],
+  pulse: ['./views/pulse.js', './parts/comment-box.js', './parts/scale.js', './nudge.js'],
+  reflect: ['./views/reflect.js'],
+  review: ['./views/review.js'],
+  topics: ['./views/topics.js', './parts/topic-card.js'],
+  unsent: ['./views/unsent.js'],
+  write: ['./views/write.js', './parts/composer.js', './parts/mine-row.js', './nudge.js'],
 };
 
 /** The views each phase of a retro draws: what its phone fetches when the phase first comes. */
@@ -54,12 +52,19 @@ export function viewsFor(state) {
   return needed;
 }
 
+/** The views of what the join link opened when the server sent the page (a pulse, or the retro's phase then),
+ * so that they are fetched while the websocket connects rather than after the first board. */
+export function openingViews() {
+  const opens = document.querySelector('meta[name="retro-opens"]')?.content || '';
+  return opens === 'pulse' ? ['pulse'] : BY_PHASE[opens] || [];
+}
+
 /** Fetch each of these views not yet asked for; each is drawn from the first frame after it arrives. */
 export function want(names) {
   for (const name of names) {
-    if (asked.has(name) || !(name in IMPORTS)) continue;
+    if (asked.has(name) || !(name in FILES)) continue;
     asked.add(name);
-    retrying(IMPORTS[name]).then((view) => {
+    retrying(() => importArrived(...FILES[name])).then((view) => {
       arrived.set(name, view);
       changed();
     });

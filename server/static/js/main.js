@@ -7,7 +7,7 @@
 
 import { start } from './connection.js';
 import { ready, t } from './i18n.js';
-import { arrivedView, viewsFor, want } from './loader.js';
+import { arrivedView, openingViews, viewsFor, want } from './loader.js';
 import { showError } from './notices.js';
 import { drawWith } from './scheduler.js';
 import { changed, state } from './state.js';
@@ -71,4 +71,7 @@ ready().then(() => {
   if (!window.WebSocket || !joinToken()) showError(t('error.browser'));
 });
 
-if (window.WebSocket && joinToken()) start();
+if (window.WebSocket && joinToken()) {
+  start();
+  want(openingViews());
+}

@@ -8,7 +8,7 @@
 // the next retro on the same server finds it in the cache. Until it is in, there is no nudge.
 
 import { currentLocale, t } from './i18n.js';
-import { retrying } from './retry.js';
+import { importArrived, retrying } from './retry.js';
 import { changed } from './state.js';
 
 const MODEL_URL = new URL('../blame_model.json', import.meta.url);
@@ -24,7 +24,7 @@ function fetchModel() {
 function wantNudge() {
   if (asked) return;
   asked = true;
-  retrying(() => Promise.all([import('./blame_model.js'), import('./language_guess.js'), fetchModel()])).then(([blame, guess, data]) => {
+  retrying(() => Promise.all([importArrived('./blame_model.js'), importArrived('./language_guess.js'), fetchModel()])).then(([blame, guess, data]) => {
     const model = blame.readModel(data);
     if (!model) return;
     nudging = { model, pointsAtPerson: blame.pointsAtPerson, looksEnglish: guess.looksEnglish };
