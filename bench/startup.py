@@ -7,7 +7,9 @@ Run from the repository root:
 
 Each side runs as a fresh process, interleaved with its baseline (A B, B A, ...), so that the noise of a
 shared machine falls on both; one unmeasured round of each comes first, so that no side pays for a cold
-file cache or for writing bytecode. The TUI sides run in a pseudo-terminal of 100x40; the clock stops when
+file cache or for writing bytecode (so the children may write it, whatever PYTHONDONTWRITEBYTECODE says
+here: else each round would compile again every module changed since its bytecode was last written, as no
+installed copy does). The TUI sides run in a pseudo-terminal of 100x40; the clock stops when
 the terminal output holds the QR code's top row (its finder patterns) or the hello world's line. `retro host`
 runs on a fresh SQLite file on port 0 each round.
 
@@ -56,13 +58,19 @@ class Run(NamedTuple):
     """Seconds of CPU (user + system) the process used by then."""
 
 
+CHILD_ENVIRONMENT = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
+"""What each measured process runs with: this environment, but free to write bytecode."""
+
+
 def cpu_of(usage: resource.struct_rusage) -> float:
     return usage.ru_utime + usage.ru_stime
 
 
 def run_to_end(command: Sequence[str]) -> Run:
     start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=CHILD_ENVIRONMENT
+    )
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)
@@ -76,9 +84,9 @@ def run_until_shown(command: Sequence[str], shown: str) -> Run:
     start = time.perf_counter()
     pid, fd = pty.fork()
     if pid == 0:
-        os.environ["TERM"] = "xterm-256color"
-        os.environ.pop("TEXTUAL", None)
-        os.execv(command[0], list(command))
+        environment = {**CHILD_ENVIRONMENT, "TERM": "xterm-256color"}
+        environment.pop("TEXTUAL", None)
+        os.execve(command[0], list(command), environment)
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", SIZE[0], SIZE[1], 0, 0))
     seen = b""
     try:

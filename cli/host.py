@@ -22,10 +22,13 @@ from cli.loading import load_for_good
 from cli.remote_host import SERVER_OPTIONS, host_remotely, server_of
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from cli.config import RunConfig
     from retro.session import Session
     from retro.store import EventStore
     from server.app import ServerConfig
+    from tui.app import RetroApp
 
 DEFAULT_PORT = 8765
 
@@ -166,9 +169,7 @@ def _hosts_own_retro(args: argparse.Namespace) -> bool:
 
 
 def _with_store(config: "RunConfig", use: "Callable[[EventStore], None]") -> int:
-    from retro.stores import open_store
-
-    store = open_store(config.db)
+    store = _opened_store(config.db)
     try:
         use(store)
     finally:
@@ -222,8 +223,22 @@ def _listening_ahead(args: argparse.Namespace) -> socket.socket | None:
 
 
 def _join_first(args: argparse.Namespace, listening: socket.socket) -> int:
-    """A new retro whose QR code shows before the rest loads: its join link is chosen here and handed to
-    the session once it opens, in the app, after the code is on screen."""
+    app, opened = join_first_app(args, listening)
+    try:
+        app.run()
+    finally:
+        listening.close()
+        for store in opened:
+            store.close()
+    if app.return_code:
+        raise CommandFailed(code=app.return_code)  # the app has said why
+    return 0
+
+
+def join_first_app(args: argparse.Namespace, listening: socket.socket) -> "tuple[RetroApp, list[EventStore]]":
+    """The app for a new retro whose QR code shows before the rest loads: its join link is chosen here
+    and handed to the session once that opens, in the app, after the code is on screen. The list holds
+    the store once it is open, for the caller to close."""
     from retro.secrets import new_token
     from server.addresses import PublicAddress
 
@@ -244,12 +259,11 @@ def _join_first(args: argparse.Namespace, listening: socket.socket) -> int:
         load_for_good(HOSTING_MODULES)
         from cli.config import run_config
         from retro.launch import open_session
-        from retro.stores import open_store
 
         try:
             config = run_config(args)
             template, settings = config.template_chosen(), config.settings()
-            store = open_store(config.db)
+            store = _opened_store(config.db)
             opened.append(store)
             if config.keep is not None:
                 store.set_retention(config.team, config.keep)
@@ -268,16 +282,21 @@ def _join_first(args: argparse.Namespace, listening: socket.socket) -> int:
             raise HostUnavailable(str(unavailable)) from None
         return session, replace(_server_config(config, session), port=port)
 
-    app = RetroApp(JoinFirstHost(listening, join_url, opening))
+    return RetroApp(JoinFirstHost(listening, join_url, opening)), opened
+
+
+def _opened_store(db: "Path | str") -> "EventStore":
+    """The store `db` names, open; a file that cannot be opened fails in one line, as an unreachable
+    database server does (StoreUnavailable)."""
+    import sqlite3
+
+    from retro.stores import open_store
+
     try:
-        app.run()
-    finally:
-        listening.close()
-        for store in opened:
-            store.close()
-    if app.return_code:
-        raise CommandFailed(code=app.return_code)  # the app has said why
-    return 0
+        return open_store(db)
+    except (OSError, sqlite3.Error) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise CommandFailed(f"cannot open the store {db}: {reason}") from exc
 
 
 def _in_this_terminal(session: "Session", server_config: "ServerConfig") -> None:
@@ -307,10 +326,9 @@ def _runner(listen: Listen) -> Callable[[argparse.Namespace], int]:
 
 def _run(config: "RunConfig", listen: Listen) -> int:
     from retro.launch import NothingToResume, open_session
-    from retro.stores import open_store
 
     template, settings = config.template_chosen(), config.settings()
-    store = open_store(config.db)
+    store = _opened_store(config.db)
     try:
         if config.keep is not None:
             store.set_retention(config.team, config.keep)

@@ -12,7 +12,7 @@ domain's models or the host itself: this module and what it imports at the top s
 import asyncio
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.reactive import var
@@ -53,6 +53,8 @@ class RetroApp(ExportFlow):
         """Set once the earlier check-ins are in (or there are none to ask for): the board waits for it."""
         self._lobby: LobbyScreen | None = None
         self._board: BoardScreen | None = None
+        if host.join_url_ahead is not None:
+            self.join_url = host.join_url_ahead
 
     def today(self) -> date:
         return self.now().astimezone().date()
@@ -77,15 +79,19 @@ class RetroApp(ExportFlow):
     join_url: var[str] = var("")
     """The link the lobby shows: the server's public URL and the retro's join path."""
 
-    def on_mount(self) -> None:
+    def get_default_screen(self) -> Screen[Any]:
+        """With the join link known ahead, the lobby is the first screen, so that the first frame has its
+        QR code; its words follow with the first view."""
         ahead = self.host.join_url_ahead
         if ahead is None:
-            self.push_screen(ConnectingScreen())
-            return
-        self.join_url = ahead
+            return super().get_default_screen()
         self._lobby = LobbyScreen(None, ahead)
         self.install_screen(self._lobby, "lobby")
-        self.push_screen("lobby")
+        return self._lobby
+
+    def on_mount(self) -> None:
+        if self.host.join_url_ahead is None:
+            self.push_screen(ConnectingScreen())
 
     def show_view(self, previous: "FacilitatorMessage | None") -> None:
         assert self.facilitator is not None and self.link is not None and self.link.opened is not None
@@ -209,8 +215,15 @@ class RetroApp(ExportFlow):
             self._board_screen()
         while isinstance(self.screen, ScreeningScreen):
             self.pop_screen()
-        if self.screen is not self.get_screen(name):
+        shown = self.get_screen(name)
+        if self.screen is shown:
+            pass
+        elif self.screen_stack[0] is not self._lobby:
             self.switch_screen(name)
+        elif shown is self._lobby:  # the lobby is the app's first screen: the board goes over it
+            self.pop_screen()
+        else:
+            self.push_screen(shown)
         self.refresh_bindings()
 
     def action_show_lobby(self) -> None:

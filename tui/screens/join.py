@@ -69,7 +69,9 @@ class JoinScreen(Screen[None]):
 
     def show_join_url(self, join_url: str) -> None:
         self._join_url = join_url
-        self.query_one(QrCode).data = join_url
+        code = self.query_one(QrCode)
+        if code.data != join_url:
+            code.data = join_url
         self.query_one("#join-url", Static).update(Text(join_url))
         self._arrange()
 
