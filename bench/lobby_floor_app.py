@@ -1,13 +1,16 @@
 """The floor under `retro host`'s start-up, for `bench.startup`: the lobby's own join screen, with the
 lobby's stylesheets, showing a QR code for a loopback socket that listens, and nothing else: no store, no
-server, no domain models, no link. `retro host` cannot put its code on screen faster than this does."""
+server, no domain models, no link. `retro host` cannot put its code on screen faster than this does. Like
+the lobby of a new retro, the join screen is the app's first screen and has its link from the start."""
 
 import secrets
 import socket
 from importlib.resources import files
+from typing import Any
 
 from textual.app import App
 from textual.reactive import var
+from textual.screen import Screen
 
 from tui.link_status import LinkState, LinkStatus
 from tui.screens.join import JoinScreen
@@ -24,10 +27,9 @@ class LobbyFloor(App[None]):
         super().__init__()
         self._join_url = join_url
 
-    def on_mount(self) -> None:
-        screen = JoinScreen(id="lobby")
-        self.push_screen(screen)
-        self.call_after_refresh(screen.show_join_url, self._join_url)
+    def get_default_screen(self) -> Screen[Any]:
+        """The join screen is the first screen, with its link from the start, as `retro host` shows it."""
+        return JoinScreen(id="lobby", join_url=self._join_url)
 
 
 if __name__ == "__main__":
