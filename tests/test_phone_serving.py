@@ -5,20 +5,25 @@ else; the page loads each module once from its own server under its policy, in D
 import re
 from collections import Counter
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import PurePosixPath
 
 import pytest
 from playwright.async_api import expect
 
 from retro.actors import Facilitator
-from retro.commands import RotateJoinToken
-from server.app import RetroServer
+from retro.commands import ChangePhase, RotateJoinToken
+from retro.phases import Phase
+from retro.pulse.lifecycle import open_pulse
+from retro.sqlite_store import SqliteStore
+from server.app import RetroServer, ServerConfig
 from server.assets import build_phone_page
 from server.slimming import slim_css, slim_js
 from tests.support.browser import PHONE_VIEWPORT, chromium
 from tests.support.doors import exchange
 from tests.support.module_graph import loaded_with
 from tests.support.network import NetworkRequests
+from tests.support.phone_page import facilitate
 from tests.support.static_files import JS, STATIC, modules
 
 
@@ -141,3 +146,32 @@ async def test_the_page_loads_each_module_once_from_its_own_server_under_its_pol
         "each module once: the shell's preloads and Write's views"
     )
     assert problems == []
+
+
+def opens(page: bytes) -> str:
+    found = re.search(rb'<meta name="retro-opens" content="([a-z_]*)">', page)
+    assert found, page[:400]
+    return found.group(1).decode()
+
+
+async def test_the_page_names_the_phase_its_link_opens_in_and_a_replaced_link_names_none(
+    server: RetroServer,
+) -> None:
+    old_token = server.session.record.join_token
+    assert opens((await get(server.port, f"/j/{old_token}")).body) == server.session.state.phase.value
+    facilitate(server, ChangePhase(to=Phase.VOTE))
+    assert opens((await get(server.port, f"/j/{old_token}")).body) == "vote"
+    facilitate(server, RotateJoinToken())
+    new_token = server.session.join_token
+    assert opens((await get(server.port, f"/j/{new_token}")).body) == "vote"
+    assert opens((await get(server.port, f"/j/{old_token}")).body) == "", "a replaced link opens no phase"
+
+
+async def test_a_pulse_link_names_the_pulse(store: SqliteStore) -> None:
+    record = open_pulse(store.pulses, team="Ward 7", now=datetime.now(UTC))
+    running = RetroServer(None, ServerConfig(host="127.0.0.1", port=0), store)
+    await running.start()
+    try:
+        assert opens((await get(running.port, f"/j/{record.join_token}")).body) == "pulse"
+    finally:
+        await running.stop()
