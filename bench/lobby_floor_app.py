@@ -15,8 +15,9 @@ from textual.screen import Screen
 from tui.link_status import LinkState, LinkStatus
 from tui.screens.join import JoinScreen
 
-STYLESHEETS = ("global.tcss", "screens/screens.tcss", "panels/panels.tcss", "dialogs/dialogs.tcss")
-"""The host app's CSS_PATH (tui/app.py), so that the floor parses what the lobby parses."""
+STYLESHEETS = ("global.tcss", "screens/screens.tcss")
+"""The host app's CSS_PATH (tui/app.py), so that the floor parses what the lobby parses; the panels' and
+the dialogs' stylesheets load with the first view."""
 
 
 class LobbyFloor(App[None]):

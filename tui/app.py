@@ -40,7 +40,10 @@ NAVIGATION = {"show_lobby", "show_board", "next_phase", "previous_phase", "expor
 class RetroApp(ExportFlow):
     TITLE = "retro"
     ENABLE_COMMAND_PALETTE = False
-    CSS_PATH = ["global.tcss", "screens/screens.tcss", "panels/panels.tcss", "dialogs/dialogs.tcss"]
+    CSS_PATH = ["global.tcss", "screens/screens.tcss"]
+    LATER_CSS = ("panels/panels.tcss", "dialogs/dialogs.tcss")
+    """The board's panels and the dialogs: parsed once the lobby shows the first view, so that the
+    lobby's first frame waits for none of it. A dialog opened before then is styled as they arrive."""
     BINDINGS = [*APP_BINDINGS]
 
     def __init__(self, host: Host, export_dir: Path | None = None) -> None:
@@ -102,6 +105,13 @@ class RetroApp(ExportFlow):
             self.show_new_join_link()
         self.refresh_views()
 
+    def _load_later_css(self) -> None:
+        here = Path(__file__).parent
+        for name in self.LATER_CSS:
+            self.stylesheet.read(here / name)
+        self.stylesheet.reparse()
+        self.stylesheet.update(self)
+
     @work(exclusive=True, group="opening", exit_on_error=False)
     async def _open_screens(self) -> None:
         """Once the first view is in: the lobby instead of 'Connecting' (or, shown already, its words), then
@@ -114,6 +124,7 @@ class RetroApp(ExportFlow):
             self.install_screen(self._lobby, "lobby")
             self.refresh_views()
             await self.switch_screen("lobby")
+        self._load_later_css()
         if self.view.board.team and self.link is not None:
             try:
                 trend = await self.link.ask(TrendAsk())
