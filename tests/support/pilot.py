@@ -139,8 +139,14 @@ async def fill_action_form(app: RetroApp, text: str, owner: str, due: str) -> No
 
 
 async def serving(app: RetroApp) -> None:
-    """Until the app has linked to its server and shows the lobby with the join link."""
-    await until(lambda: isinstance(app.screen, LobbyScreen) and app.join_url != "", WAIT)
+    """Until the app has linked to its server and shows the lobby with the join link. The lobby is the
+    app's first screen, so it is the screen before its widgets are mounted: wait for those too."""
+    await until(
+        lambda: (
+            isinstance(app.screen, LobbyScreen) and app.join_url != "" and bool(app.screen.query("#join-url"))
+        ),
+        WAIT,
+    )
 
 
 async def seen(app: RetroApp) -> None:
